@@ -1,0 +1,44 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Octopods.Http
+{
+    /// <summary>
+    /// One HttpClient per base address for the life of the process, so connections are pooled and
+    /// sockets are not exhausted by scripts that call a command thousands of times. The key is sent
+    /// per request, never set as a default header, so clients are safely shared between keys.
+    /// </summary>
+    internal static class HttpClientCache
+    {
+        private static readonly ConcurrentDictionary<string, HttpClient> ByAddress = new ConcurrentDictionary<string, HttpClient>(StringComparer.OrdinalIgnoreCase);
+        private static readonly ConditionalWeakTable<HttpMessageHandler, HttpClient> ByHandler = new ConditionalWeakTable<HttpMessageHandler, HttpClient>();
+
+        static HttpClientCache()
+        {
+            // Windows PowerShell's .NET Framework may default to TLS 1.0: add 1.2, keep whatever else is enabled.
+            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+        }
+
+        public static HttpClient For(Uri baseUri, HttpMessageHandler? handler)
+        {
+            if (handler != null)
+                return ByHandler.GetValue(handler, h => NewClient(h, disposeHandler: false));
+            return ByAddress.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority), _ =>
+                NewClient(new HttpClientHandler
+                {
+                    // System proxy honoured; certificate validation left at its default, never switched off.
+                    UseProxy = true,
+                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                }, disposeHandler: true));
+        }
+
+        private static HttpClient NewClient(HttpMessageHandler handler, bool disposeHandler) =>
+            // Timeouts are per request (a linked token), so the shared client never times out on its own.
+            new HttpClient(handler, disposeHandler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Octopods.Json
+{
+    /// <summary>
+    /// Field readers that accept every variant the public articles disagree on: ids as numbers or
+    /// strings, names in any case, times as ISO text or epoch seconds, null or missing fields.
+    /// </summary>
+    public static class JsonFields
+    {
+        public static bool TryGet(JsonElement obj, string name, out JsonElement value)
+        {
+            value = default;
+            if (obj.ValueKind != JsonValueKind.Object) return false;
+            if (obj.TryGetProperty(name, out value)) return true;
+            foreach (var property in obj.EnumerateObject())
+            {
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = property.Value;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>A field as text: strings as they are, numbers in their JSON spelling, null when absent or null.</summary>
+        public static string? GetString(JsonElement obj, string name)
+        {
+            if (!TryGet(obj, name, out var value)) return null;
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String: return value.GetString();
+                case JsonValueKind.Number: return value.GetRawText();
+                case JsonValueKind.True: return "true";
+                case JsonValueKind.False: return "false";
+                case JsonValueKind.Object:
+                case JsonValueKind.Array: return value.GetRawText();
+                default: return null;
+            }
+        }
+
+        public static int? GetInt(JsonElement obj, string name)
+        {
+            if (!TryGet(obj, name, out var value)) return null;
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)) return number;
+            if (value.ValueKind == JsonValueKind.String &&
+                int.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out number)) return number;
+            return null;
+        }
+
+        public static DateTimeOffset? GetTime(JsonElement obj, string name)
+        {
+            if (!TryGet(obj, name, out var value)) return null;
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var epoch))
+            {
+                // Seconds, or milliseconds when the number is too large to be seconds.
+                return epoch > 100_000_000_000L
+                    ? DateTimeOffset.FromUnixTimeMilliseconds(epoch)
+                    : DateTimeOffset.FromUnixTimeSeconds(epoch);
+            }
+            if (value.ValueKind != JsonValueKind.String) return null;
+            return ParseTime(value.GetString());
+        }
+
+        public static DateTimeOffset? ParseTime(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when)
+                ? when.ToUniversalTime()
+                : (DateTimeOffset?)null;
+        }
+    }
+}

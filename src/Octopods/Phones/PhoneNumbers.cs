@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Octopods.Errors;
+using PhoneNumbers;
+
+namespace Octopods.Phones
+{
+    /// <summary>
+    /// Destination numbers in the E.164 form the API requires. National formats are converted only
+    /// when the caller names a default region: guessing a country would send to the wrong person.
+    /// </summary>
+    public static class PhoneNumberNormalizer
+    {
+        private static readonly Regex E164 = new Regex(@"^\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant);
+
+        // libphonenumber loads its metadata on first use (a few hundred ms): only when a number needs it.
+        private static readonly Lazy<PhoneNumberUtil> Util = new Lazy<PhoneNumberUtil>(PhoneNumberUtil.GetInstance);
+
+        public static bool IsE164(string? text) => text != null && E164.IsMatch(text);
+
+        /// <summary>Returns the number in E.164, or throws a PhoneMissing / PhoneInvalid error naming the input.</summary>
+        public static string Normalize(string? input, string? defaultRegion)
+        {
+            var text = input?.Trim() ?? "";
+            if (text.Length == 0)
+            {
+                throw new OctopodsException(ErrorNames.PhoneMissing, OctopodsErrorKind.InvalidArgument,
+                    "The destination phone number is missing",
+                    "Give the recipient with -DestinationPhone, or a To, Phone, PhoneNumber or Mobile column, in E.164 form such as +14155552671.");
+            }
+            if (E164.IsMatch(text)) return text;
+
+            var region = string.IsNullOrWhiteSpace(defaultRegion) ? null : defaultRegion!.Trim().ToUpperInvariant();
+            if (region != null && !SupportedRegions.Contains(region))
+            {
+                throw new OctopodsException(ErrorNames.PhoneInvalid, OctopodsErrorKind.InvalidArgument,
+                    $"'{defaultRegion}' is not a region code",
+                    "Pass a two-letter ISO 3166 region such as US, GB or IE to -DefaultRegion.");
+            }
+            if (region != null || text.StartsWith("+", StringComparison.Ordinal) || text.StartsWith("00", StringComparison.Ordinal))
+            {
+                try
+                {
+                    var parsed = Util.Value.Parse(text, region ?? "ZZ");
+                    if (Util.Value.IsValidNumber(parsed)) return Util.Value.Format(parsed, PhoneNumberFormat.E164);
+                }
+                catch (NumberParseException)
+                {
+                    // Falls through to the error below, which names the input.
+                }
+                throw new OctopodsException(ErrorNames.PhoneInvalid, OctopodsErrorKind.InvalidArgument,
+                    region != null ? $"'{text}' is not a valid phone number for region {region}" : $"'{text}' is not a valid phone number",
+                    "Check the digits; write it in E.164 form such as +14155552671.");
+            }
+            throw new OctopodsException(ErrorNames.PhoneInvalid, OctopodsErrorKind.InvalidArgument,
+                $"'{text}' is not in E.164 format",
+                "Write it as + country code and number, e.g. +14155552671, or pass -DefaultRegion (e.g. US) to convert national numbers like (415) 555-2671.");
+        }
+
+        private static readonly Lazy<HashSet<string>> Regions = new Lazy<HashSet<string>>(() =>
+            new HashSet<string>(Util.Value.GetSupportedRegions(), StringComparer.OrdinalIgnoreCase));
+
+        public static ISet<string> SupportedRegions => Regions.Value;
+
+        /// <summary>Region codes sorted, for tab completion.</summary>
+        public static IEnumerable<string> RegionCodes => Regions.Value.OrderBy(r => r, StringComparer.Ordinal);
+    }
+}

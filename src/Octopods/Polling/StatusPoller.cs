@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Errors;
+using Octopods.Time;
+
+namespace Octopods.Polling
+{
+    public sealed class PollOptions
+    {
+        /// <summary>The wait before the first poll (a new message is still queued) and the first interval.</summary>
+        public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+        /// <summary>Each round waits this much longer than the last, up to <see cref="MaxInterval"/>.</summary>
+        public double Backoff { get; set; } = 1.5;
+        public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+        /// <summary>Poll once before the first wait (for ids that may be long settled).</summary>
+        public bool PollFirst { get; set; }
+    }
+
+    public sealed class PollProgress
+    {
+        public int Total { get; internal set; }
+        public int Settled { get; internal set; }
+        public TimeSpan Elapsed { get; internal set; }
+        public TimeSpan Timeout { get; internal set; }
+        public TimeSpan NextPollIn { get; internal set; }
+    }
+
+    /// <summary>How following one id ended: its last state, or the error that stopped polling it.</summary>
+    public sealed class PollOutcome<T> where T : class
+    {
+        public T? Last { get; internal set; }
+        public OctopodsException? Error { get; internal set; }
+        public bool TimedOut { get; internal set; }
+    }
+
+    /// <summary>
+    /// Follows many messages to a terminal state together: one round polls every unsettled id, then
+    /// waits, backing off, until all are settled or the timeout passes.
+    /// </summary>
+    public static class StatusPoller
+    {
+        public static async Task<IReadOnlyDictionary<string, PollOutcome<T>>> WaitAsync<T>(
+            IEnumerable<string> ids,
+            Func<string, CancellationToken, Task<T>> fetch,
+            Func<T, bool> isTerminal,
+            PollOptions options,
+            IClock clock,
+            Action<PollProgress>? progress,
+            CancellationToken cancellationToken) where T : class
+        {
+            var outcomes = new Dictionary<string, PollOutcome<T>>(StringComparer.Ordinal);
+            foreach (var id in ids)
+                if (!outcomes.ContainsKey(id)) outcomes[id] = new PollOutcome<T>();
+
+            var start = clock.UtcNow;
+            var deadline = start + options.Timeout;
+            var interval = options.Interval;
+            var first = true;
+            while (true)
+            {
+                var pending = outcomes.Where(p => IsPending(p.Value, isTerminal)).Select(p => p.Key).ToList();
+                if (pending.Count == 0) break;
+
+                if (!(first && options.PollFirst))
+                {
+                    var now = clock.UtcNow;
+                    if (now >= deadline) break;
+                    var wait = interval < deadline - now ? interval : deadline - now;
+                    progress?.Invoke(new PollProgress
+                    {
+                        Total = outcomes.Count, Settled = outcomes.Count - pending.Count,
+                        Elapsed = now - start, Timeout = options.Timeout, NextPollIn = wait,
+                    });
+                    await clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    interval = TimeSpan.FromTicks(Math.Min(options.MaxInterval.Ticks, (long)(interval.Ticks * options.Backoff)));
+                }
+                first = false;
+
+                foreach (var id in pending)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    try
+                    {
+                        outcomes[id].Last = await fetch(id, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OctopodsException ex) when (ex.Kind != OctopodsErrorKind.Timeout && ex.Kind != OctopodsErrorKind.ConnectionError)
+                    {
+                        // A definite answer (not found, bad key): polling again will not change it.
+                        outcomes[id].Error = ex;
+                    }
+                    catch (OctopodsException)
+                    {
+                        // A passing network fault: the next round tries again.
+                    }
+                }
+            }
+
+            foreach (var outcome in outcomes.Values)
+                if (IsPending(outcome, isTerminal)) outcome.TimedOut = true;
+            progress?.Invoke(new PollProgress
+            {
+                Total = outcomes.Count, Settled = outcomes.Count, Elapsed = clock.UtcNow - start, Timeout = options.Timeout,
+            });
+            return outcomes;
+        }
+
+        private static bool IsPending<T>(PollOutcome<T> outcome, Func<T, bool> isTerminal) where T : class =>
+            outcome.Error == null && (outcome.Last == null || !isTerminal(outcome.Last));
+    }
+}

@@ -1,0 +1,176 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using Octopods.Http;
+using Octopods.Time;
+
+namespace Octopods.Sandbox
+{
+    /// <summary>Switches that change how the emulator behaves; safe to change while it runs.</summary>
+    public sealed class EmulatorOptions
+    {
+        /// <summary>Requests accepted per one-second window before answering 429 in the documented shape; null means no limit.</summary>
+        public double? RateLimitPerSecond { get; set; }
+        /// <summary>Send a Retry-After header with 429s (the real service documents none).</summary>
+        public bool SendRetryAfterHeader { get; set; }
+
+        // Dialects the public articles disagree on, so clients can be tested against each.
+        /// <summary>message_id as a JSON number (98765) instead of a string ("msg_…").</summary>
+        public bool NumericMessageIds { get; set; }
+        /// <summary>Statuses in upper case (DELIVERED).</summary>
+        public bool UpperCaseStatuses { get; set; }
+        /// <summary>phone_number without the leading '+'.</summary>
+        public bool PhoneWithoutPlus { get; set; }
+
+        /// <summary>How long after acceptance a message becomes Sent.</summary>
+        public TimeSpan SentAfter { get; set; } = TimeSpan.FromSeconds(1);
+        /// <summary>How long after acceptance a message reaches its final state.</summary>
+        public TimeSpan FinalAfter { get; set; } = TimeSpan.FromSeconds(3);
+    }
+
+    /// <summary>One send the emulator accepted: the ledger tests use to prove nothing was sent twice.</summary>
+    public sealed class AcceptedSend
+    {
+        internal AcceptedSend(OctopodsChannel channel, string messageId, string destination, string content, DateTimeOffset acceptedAt, string requestId)
+        {
+            Channel = channel;
+            MessageId = messageId;
+            DestinationPhone = destination;
+            Content = content;
+            AcceptedAt = acceptedAt;
+            RequestId = requestId;
+        }
+
+        public OctopodsChannel Channel { get; }
+        public string MessageId { get; }
+        public string DestinationPhone { get; }
+        public string Content { get; }
+        public DateTimeOffset AcceptedAt { get; }
+        public string RequestId { get; }
+    }
+
+    /// <summary>One API family (SMS, later WhatsApp and VBM) served by the emulator.</summary>
+    internal interface IEmulatorFamily
+    {
+        OctopodsChannel Channel { get; }
+        string PathPrefix { get; }
+        /// <summary>The error number this family uses for a deprecated key.</summary>
+        int DeprecatedKeyCode { get; }
+        EmulatorResponse Handle(EmulatorRequest request, string relativePath, string requestId);
+    }
+
+    /// <summary>
+    /// An in-memory Octopods: the documented endpoints, validation errors and codes, statuses that
+    /// progress with its clock, magic numbers (<see cref="SandboxNumbers"/>) and a rate-limit mode.
+    /// The same instance serves in-process (<see cref="CreateHttpHandler"/>) or over a loopback socket.
+    /// </summary>
+    public sealed class OctopodsEmulator
+    {
+        private readonly object _gate = new object();
+        private readonly List<AcceptedSend> _ledger = new List<AcceptedSend>();
+        private readonly List<IEmulatorFamily> _families;
+        private long _requestCounter;
+        private long _messageCounter;
+        private long _windowStart = long.MinValue;
+        private int _windowCount;
+        private HttpMessageHandler? _handler;
+
+        public OctopodsEmulator(IClock? clock = null, EmulatorOptions? options = null)
+        {
+            Clock = clock ?? new VirtualClock();
+            Options = options ?? new EmulatorOptions();
+            _families = new List<IEmulatorFamily> { new SmsEmulator(this) };
+        }
+
+        public IClock Clock { get; }
+        public EmulatorOptions Options { get; }
+
+        /// <summary>Every accepted send, in order of acceptance.</summary>
+        public IReadOnlyList<AcceptedSend> Ledger
+        {
+            get { lock (_gate) return _ledger.ToArray(); }
+        }
+
+        /// <summary>How many requests reached the emulator, 429s included.</summary>
+        public long RequestCount => Interlocked.Read(ref _requestCounter);
+
+        /// <summary>A handler that answers HttpClient requests from this emulator without a socket.</summary>
+        public HttpMessageHandler CreateHttpHandler()
+        {
+            lock (_gate) return _handler ??= new EmulatorHttpHandler(this);
+        }
+
+        public EmulatorResponse Handle(EmulatorRequest request)
+        {
+            var requestId = "req_sbx_" + Interlocked.Increment(ref _requestCounter).ToString("D6", CultureInfo.InvariantCulture);
+            var path = request.Path.TrimEnd('/');
+            var family = _families.FirstOrDefault(f => path.StartsWith(f.PathPrefix, StringComparison.OrdinalIgnoreCase));
+            if (family == null)
+                return EmulatorResponse.Json(404, w => { w.WriteString("request_id", requestId); w.WriteString("error", "Not found."); });
+
+            var key = request.Header(OctopodsClient.AuthHeader);
+            if (string.IsNullOrWhiteSpace(key) || key == SandboxKeys.Invalid)
+                return EmulatorResponse.Json(401, w => { w.WriteString("request_id", requestId); w.WriteString("error", "Unauthorized. Check the X-Octopods-Auth header."); });
+
+            if (IsRateLimited(out var retryAt))
+            {
+                var response = EmulatorResponse.Json(429, w => w.WriteString("message",
+                    "You have fired too many requests. Please try after " +
+                    retryAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC."));
+                if (Options.SendRetryAfterHeader)
+                    response.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling((retryAt - Clock.UtcNow).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return response;
+            }
+
+            if (key == SandboxKeys.Deprecated)
+                return EmulatorResponse.Error(400, requestId, family.DeprecatedKeyCode,
+                    "Deprecated API Key. Please go to your Octopods App, and get your new API Key.");
+
+            return family.Handle(request, path.Substring(family.PathPrefix.Length).Trim('/'), requestId);
+        }
+
+        /// <summary>Counts the request against the current one-second window of the emulator's clock.</summary>
+        private bool IsRateLimited(out DateTimeOffset retryAt)
+        {
+            retryAt = default;
+            var limit = Options.RateLimitPerSecond;
+            if (!limit.HasValue) return false;
+            var now = Clock.UtcNow;
+            var second = now.ToUnixTimeSeconds();
+            lock (_gate)
+            {
+                if (second != _windowStart)
+                {
+                    _windowStart = second;
+                    _windowCount = 0;
+                }
+                if (_windowCount + 1 > Math.Max(limit.Value, 0))
+                {
+                    // The message has whole seconds; "after" that second the window is fresh.
+                    retryAt = DateTimeOffset.FromUnixTimeSeconds(second + 1);
+                    return true;
+                }
+                _windowCount++;
+                return false;
+            }
+        }
+
+        internal string NextMessageId() =>
+            Options.NumericMessageIds
+                ? (100000 + Interlocked.Increment(ref _messageCounter)).ToString(CultureInfo.InvariantCulture)
+                : "msg_sbx_" + Interlocked.Increment(ref _messageCounter).ToString("D8", CultureInfo.InvariantCulture);
+
+        internal void Record(AcceptedSend send)
+        {
+            lock (_gate) _ledger.Add(send);
+        }
+
+        internal string Status(string canonical) =>
+            Options.UpperCaseStatuses ? canonical.ToUpperInvariant() : canonical.ToLowerInvariant();
+
+        internal string Phone(string e164) => Options.PhoneWithoutPlus ? e164.TrimStart('+') : e164;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+
+namespace Octopods.Sandbox
+{
+    /// <summary>
+    /// Destination numbers with a documented fate in the sandbox (about_Octopods_Sandbox). Every other
+    /// valid E.164 number is delivered. They sit in the +1 500 555 range Twilio keeps for tests.
+    /// </summary>
+    public static class SandboxNumbers
+    {
+        /// <summary>Accepted, then ends Failed: not a valid mobile subscriber.</summary>
+        public const string Fails = "+15005550001";
+        /// <summary>Accepted, then ends Undelivered: handset out of coverage too long.</summary>
+        public const string Undelivered = "+15005550002";
+        /// <summary>Refused at send with the provider (Twilio) error: SMS error 4.</summary>
+        public const string ProviderError = "+15005550003";
+        /// <summary>Accepted and never leaves Queued: for trying -TimeoutSeconds.</summary>
+        public const string StaysQueued = "+15005550004";
+
+        public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
+        {
+            [Fails] = "ends Failed (not a valid mobile subscriber)",
+            [Undelivered] = "ends Undelivered (handset out of coverage too long)",
+            [ProviderError] = "refused at send with a provider error",
+            [StaysQueued] = "stays Queued forever",
+        };
+    }
+
+    /// <summary>Keys with a documented meaning in the sandbox. Any other non-empty key is accepted.</summary>
+    public static class SandboxKeys
+    {
+        /// <summary>Answers the deprecated-key error (5 on SMS, 6 on WhatsApp).</summary>
+        public const string Deprecated = "sandbox-deprecated-key";
+        /// <summary>Answers 401, as a revoked or wrong-channel key does.</summary>
+        public const string Invalid = "sandbox-invalid-key";
+        /// <summary>The key Connect-Octopods -Sandbox uses.</summary>
+        public const string Default = "sandbox-key";
+    }
+}

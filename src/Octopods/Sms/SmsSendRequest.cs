@@ -1,0 +1,73 @@
+using System;
+using System.IO;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Octopods.Errors;
+using Octopods.Phones;
+
+namespace Octopods.Sms
+{
+    /// <summary>A validated SMS send: everything the API would reject is rejected here first, under the API's names.</summary>
+    public sealed class SmsSendRequest
+    {
+        public const int MaxBodyCharacters = 1600;
+
+        private SmsSendRequest(string phone, string body, string? userName, bool? openIntercom, string? teammateId)
+        {
+            DestinationPhone = phone;
+            Body = body;
+            DestinationUserName = userName;
+            OpenIntercomConversation = openIntercom;
+            IntercomTeammateId = teammateId;
+            Segments = SmsSegments.Measure(body);
+        }
+
+        public string DestinationPhone { get; }
+        public string Body { get; }
+        public string? DestinationUserName { get; }
+        public bool? OpenIntercomConversation { get; }
+        public string? IntercomTeammateId { get; }
+        public SmsSegmentInfo Segments { get; }
+
+        /// <summary>Validates and normalises one send; throws a named <see cref="OctopodsException"/> on bad input.</summary>
+        public static SmsSendRequest Create(string? destinationPhone, string? body, string? destinationUserName = null,
+            bool? openIntercomConversation = null, string? intercomTeammateId = null, string? defaultRegion = null)
+        {
+            var phone = PhoneNumberNormalizer.Normalize(destinationPhone, defaultRegion);
+            if (string.IsNullOrWhiteSpace(body))
+            {
+                throw new OctopodsException(ErrorNames.BodyEmpty, OctopodsErrorKind.InvalidArgument,
+                    $"The message body for {phone} is empty",
+                    "Give a non-blank -Body, or fill the Body, Message or Text column.");
+            }
+            var segments = SmsSegments.Measure(body);
+            if (segments.Characters > MaxBodyCharacters)
+            {
+                throw new OctopodsException(ErrorNames.BodyTooLong, OctopodsErrorKind.InvalidArgument,
+                    $"The message body for {phone} has {segments.Characters} characters; Octopods accepts at most {MaxBodyCharacters}",
+                    "Shorten the text or split it into several messages.");
+            }
+            return new SmsSendRequest(phone, body!, Blank(destinationUserName), openIntercomConversation, Blank(intercomTeammateId));
+        }
+
+        private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text!.Trim();
+
+        public byte[] ToJson()
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("destination_phone", DestinationPhone);
+                writer.WriteString("body", Body);
+                if (DestinationUserName != null) writer.WriteString("destination_user_name", DestinationUserName);
+                if (OpenIntercomConversation.HasValue) writer.WriteBoolean("open_intercom_conversation", OpenIntercomConversation.Value);
+                if (IntercomTeammateId != null) writer.WriteString("intercom_teammate_id", IntercomTeammateId);
+                writer.WriteEndObject();
+            }
+            return stream.ToArray();
+        }
+
+        public override string ToString() => $"SMS to {DestinationPhone} ({Segments})";
+    }
+}

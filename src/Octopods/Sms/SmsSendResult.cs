@@ -1,0 +1,56 @@
+using System;
+using System.Text.Json;
+using Octopods.Json;
+using Octopods.Phones;
+
+namespace Octopods.Sms
+{
+    /// <summary>An accepted SMS: what Send-OctopodsSms writes. With -Wait the status fields hold the final state.</summary>
+    public sealed class SmsSendResult
+    {
+        public string MessageId { get; set; } = "";
+        public string? PhoneNumber { get; set; }
+        public string? Status { get; set; }
+        public bool IsTerminal => SmsStatuses.IsTerminal(Status);
+        public string? FailureReason { get; set; }
+        public string Encoding { get; set; } = "";
+        public int Segments { get; set; }
+        public string? ChannelMessageId { get; set; }
+        public string? StatusUrl { get; set; }
+        public string? RequestId { get; set; }
+        public string? DestinationUserName { get; set; }
+        public DateTimeOffset? SentAt { get; set; }
+        public DateTimeOffset? DeliveredAt { get; set; }
+        public DateTimeOffset? LastUpdated { get; set; }
+        public string? StatusMessage { get; set; }
+        public string? RawResponse { get; set; }
+
+        public static SmsSendResult FromJson(JsonElement root, string body, SmsSendRequest request) => new SmsSendResult
+        {
+            MessageId = JsonFields.GetString(root, "message_id") ?? "",
+            RequestId = JsonFields.GetString(root, "request_id"),
+            PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")) ?? request.DestinationPhone,
+            StatusUrl = JsonFields.GetString(root, "message_status_url"),
+            ChannelMessageId = JsonFields.GetString(root, "channel_message_id"),
+            Status = SmsStatuses.Normalize(JsonFields.GetString(root, "status")),
+            Encoding = request.Segments.Encoding,
+            Segments = request.Segments.Segments,
+            DestinationUserName = request.DestinationUserName,
+            RawResponse = body,
+        };
+
+        /// <summary>Takes the state a status poll found.</summary>
+        public void Apply(SmsStatus status)
+        {
+            Status = status.Status;
+            StatusMessage = status.StatusMessage;
+            FailureReason = status.FailureReason;
+            SentAt = status.SentAt;
+            DeliveredAt = status.DeliveredAt;
+            LastUpdated = status.LastUpdated;
+            PhoneNumber = status.PhoneNumber ?? PhoneNumber;
+        }
+
+        public override string ToString() => $"{MessageId} -> {PhoneNumber}";
+    }
+}

@@ -1,0 +1,25 @@
+using System;
+
+namespace Octopods.Sms
+{
+    /// <summary>SMS status names. The service spells them in either case; unknown values are kept as they came.</summary>
+    public static class SmsStatuses
+    {
+        public const string Queued = "Queued", Sent = "Sent", Delivered = "Delivered", Failed = "Failed", Undelivered = "Undelivered";
+        private static readonly string[] Known = { Queued, Sent, Delivered, Failed, Undelivered };
+
+        public static string? Normalize(string? raw)
+        {
+            if (string.IsNullOrWhiteSpace(raw)) return null;
+            var text = raw!.Trim();
+            foreach (var known in Known)
+                if (string.Equals(known, text, StringComparison.OrdinalIgnoreCase)) return known;
+            return text;
+        }
+
+        public static bool IsTerminal(string? status) =>
+            string.Equals(status, Delivered, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(status, Failed, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(status, Undelivered, StringComparison.OrdinalIgnoreCase);
+    }
+}
