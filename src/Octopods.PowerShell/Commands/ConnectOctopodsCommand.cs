@@ -1,0 +1,150 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using Octopods.Errors;
+using Octopods.Http;
+using Octopods.PowerShell.Infrastructure;
+using Octopods.PowerShell.Session;
+using Octopods.Sandbox;
+
+namespace Octopods.PowerShell.Commands
+{
+    /// <summary>Records, for this session, the key (and address) each channel's commands use.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "Octopods", DefaultParameterSetName = ApiKeySet)]
+    [OutputType(typeof(OctopodsConnection))]
+    public sealed class ConnectOctopodsCommand : OctopodsCmdlet
+    {
+        private const string ApiKeySet = "ApiKey";
+        private const string SandboxSet = "Sandbox";
+
+        /// <summary>The channel(s) the key belongs to. Default: Sms with -ApiKey, all three with -Sandbox.</summary>
+        [Parameter(Position = 0)]
+        public OctopodsChannel[]? Channel { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ApiKeySet)]
+        [Parameter(ParameterSetName = SandboxSet)]
+        [ValidateNotNull]
+        public SecureString? ApiKey { get; set; }
+
+        [Parameter(ParameterSetName = ApiKeySet)]
+        [ValidateNotNullOrEmpty]
+        public string? BaseUri { get; set; }
+
+        /// <summary>Route every call of this session to the built-in emulator: no account, no network.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SandboxSet)]
+        public SwitchParameter Sandbox { get; set; }
+
+        /// <summary>Makes the sandbox answer 429 once more than this many requests arrive in one second.</summary>
+        [Parameter(ParameterSetName = SandboxSet)]
+        [ValidateRange(0.01, 100000)]
+        public double SandboxRateLimit { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var channels = Channel is { Length: > 0 }
+                ? Channel.Distinct().ToArray()
+                : Sandbox ? (OctopodsChannel[])Enum.GetValues(typeof(OctopodsChannel)) : new[] { OctopodsChannel.Sms };
+
+            Uri uri;
+            if (Sandbox)
+            {
+                uri = SandboxBaseUri;
+                var emulator = SessionConnections.Current.Sandbox;
+                emulator.Options.RateLimitPerSecond = MyInvocation.BoundParameters.ContainsKey(nameof(SandboxRateLimit)) ? SandboxRateLimit : (double?)null;
+            }
+            else
+            {
+                try
+                {
+                    uri = TransportSecurity.ValidateBaseUri(BaseUri ?? Environment.GetEnvironmentVariable(ConnectionResolver.BaseUriVariable));
+                }
+                catch (OctopodsException ex)
+                {
+                    ThrowTerminating(ex, BaseUri);
+                    return;
+                }
+            }
+
+            foreach (var channel in channels)
+            {
+                var key = ApiKey?.Copy() ?? ToSecure(SandboxKeys.Default);
+                key.MakeReadOnly();
+                var connection = new ChannelConnection(channel, uri, key, Sandbox);
+                SessionConnections.Current.Set(connection);
+                WriteVerbose(Sandbox
+                    ? $"{channel}: connected to the in-process sandbox (see Get-Help about_Octopods_Sandbox)."
+                    : $"{channel}: connected to {uri}.");
+                if (PassThru) WriteObject(connection.Describe());
+            }
+        }
+
+        /// <summary>The address the sandbox pretends to be, so status URLs look like the real ones.</summary>
+        internal static readonly Uri SandboxBaseUri = new Uri("https://sandbox.octopods.invalid/");
+
+        private static SecureString ToSecure(string text)
+        {
+            var secure = new SecureString();
+            foreach (var c in text) secure.AppendChar(c);
+            return secure;
+        }
+    }
+
+    /// <summary>Forgets the session's connections (all channels, or the ones named).</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "Octopods")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectOctopodsCommand : OctopodsCmdlet
+    {
+        [Parameter(Position = 0)]
+        public OctopodsChannel[]? Channel { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var channels = Channel is { Length: > 0 } ? Channel : (OctopodsChannel[])Enum.GetValues(typeof(OctopodsChannel));
+            foreach (var channel in channels)
+            {
+                if (SessionConnections.Current.Remove(channel)) WriteVerbose($"{channel}: disconnected; its key is erased from this session.");
+            }
+        }
+    }
+
+    /// <summary>Shows which key source and address each channel would use now. Never the key.</summary>
+    [Cmdlet(VerbsCommon.Get, "OctopodsConnection")]
+    [OutputType(typeof(OctopodsConnection))]
+    public sealed class GetOctopodsConnectionCommand : OctopodsCmdlet
+    {
+        [Parameter(Position = 0)]
+        public OctopodsChannel[]? Channel { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var channels = Channel is { Length: > 0 } ? Channel : (OctopodsChannel[])Enum.GetValues(typeof(OctopodsChannel));
+            foreach (var channel in channels)
+            {
+                var connection = SessionConnections.Current.Get(channel);
+                if (connection != null)
+                {
+                    WriteObject(connection.Describe());
+                    continue;
+                }
+                if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConnectionResolver.KeyVariable(channel))))
+                {
+                    Uri uri;
+                    try
+                    {
+                        uri = TransportSecurity.ValidateBaseUri(Environment.GetEnvironmentVariable(ConnectionResolver.BaseUriVariable));
+                    }
+                    catch (OctopodsException ex)
+                    {
+                        WriteError(ex, ConnectionResolver.BaseUriVariable);
+                        continue;
+                    }
+                    WriteObject(new OctopodsConnection { Channel = channel, BaseUri = uri, KeySource = "Environment" });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Errors;
+
+namespace Octopods.PowerShell.Infrastructure
+{
+    /// <summary>What every Octopods cmdlet shares: running core work with Ctrl+C support, and errors as records.</summary>
+    public abstract class OctopodsCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private PipelineDispatcher? _dispatcher;
+
+        internal PipelineDispatcher Dispatcher => _dispatcher ??= new PipelineDispatcher();
+
+        /// <summary>Runs core async work; Ctrl+C cancels it and stops the pipeline.</summary>
+        internal T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            try
+            {
+                return Dispatcher.Run(work, _stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        internal void WriteError(OctopodsException ex, object? target) => WriteError(ErrorRecords.From(ex, target));
+
+        internal void ThrowTerminating(OctopodsException ex, object? target) => ThrowTerminatingError(ErrorRecords.From(ex, target));
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using Xunit;
+
+namespace Octopods.PowerShell.Tests
+{
+    public class ModuleManifestTests
+    {
+        [Fact]
+        public void Exported_commands_are_exactly_the_manifest_list_and_every_cmdlet_class()
+        {
+            using var engine = new HostedEngine();
+            var manifest = engine.Run("(Test-ModuleManifest -Path $args[0]).ExportedCmdlets.Keys", ModuleFolder.Manifest)
+                .Output.Select(o => o.ToString()).OrderBy(n => n).ToList();
+            var exported = engine.Run("(Get-Command -Module Octopods).Name").Output.Select(o => o.ToString()).OrderBy(n => n).ToList();
+            var classes = engine.Run("[Octopods.PowerShell.Commands.SendOctopodsSmsCommand].Assembly.GetTypes() | " +
+                                     "ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } | " +
+                                     "ForEach-Object { '{0}-{1}' -f $_.VerbName, $_.NounName }")
+                .Output.Select(o => o.ToString()).OrderBy(n => n).ToList();
+
+            Assert.Equal(new[]
+            {
+                "Connect-Octopods", "Disconnect-Octopods", "Get-OctopodsConnection", "Get-OctopodsSmsStatus",
+                "Measure-OctopodsSms", "Send-OctopodsSms",
+            }, manifest);
+            Assert.Equal(manifest, exported);
+            Assert.Equal(manifest, classes);
+        }
+
+        [Fact]
+        public void Manifest_declares_both_editions_and_5_1()
+        {
+            using var engine = new HostedEngine(importModule: false);
+            var info = engine.Run("Test-ModuleManifest -Path $args[0]", ModuleFolder.Manifest).Single<PSModuleInfo>();
+            Assert.Equal(new[] { "Core", "Desktop" }, info.CompatiblePSEditions.OrderBy(e => e));
+            Assert.Equal(new Version(5, 1), info.PowerShellVersion);
+            Assert.Equal(ModuleFolder.Version, info.Version.ToString(3));
+            Assert.Contains("Octopods.Format.ps1xml", info.ExportedFormatFiles.Select(Path.GetFileName));
+        }
+
+        [Fact]
+        public void Format_file_views_name_real_types_and_properties()
+        {
+            // Import-Module already refuses a malformed format file; this catches views of renamed types or properties.
+            using var engine = new HostedEngine();
+            var document = System.Xml.Linq.XDocument.Load(Path.Combine(Path.GetDirectoryName(ModuleFolder.Manifest)!, "Octopods.Format.ps1xml"));
+            var views = document.Descendants("View").ToList();
+            Assert.Equal(4, views.Count);
+            foreach (var view in views)
+            {
+                var typeName = view.Element("ViewSelectedBy")!.Element("TypeName")!.Value;
+                var properties = engine.Run("([type]$args[0]).GetProperties().Name", typeName).Output.Select(o => o.ToString()).ToList();
+                Assert.NotEmpty(properties);
+                foreach (var property in view.Descendants("PropertyName").Select(e => e.Value))
+                    Assert.Contains(property, properties);
+            }
+        }
+    }
+}
