@@ -57,7 +57,8 @@ namespace Octopods.PowerShell.Session
         {
             get
             {
-                lock (_channels) return _sandbox ??= new OctopodsEmulator();
+                // Virtual time starts at the real time, so the sandbox's timestamps read naturally.
+                lock (_channels) return _sandbox ??= new OctopodsEmulator(new Time.VirtualClock(DateTimeOffset.UtcNow));
             }
         }
 
