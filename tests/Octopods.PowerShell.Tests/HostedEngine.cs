@@ -93,6 +93,15 @@ namespace Octopods.PowerShell.Tests
             }
         }
 
+        /// <summary>A PowerShell on this engine's runspace, for tests that drive the invocation themselves.</summary>
+        public System.Management.Automation.PowerShell CreatePowerShell(string script)
+        {
+            var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = _runspace;
+            ps.AddScript(script);
+            return ps;
+        }
+
         public RunResult Run(string script, params object[] args)
         {
             using var ps = System.Management.Automation.PowerShell.Create();

@@ -214,6 +214,16 @@ namespace Octopods.PowerShell.Tests
         }
 
         [Fact]
+        public void DefaultRegion_tab_completes_region_codes()
+        {
+            var run = _engine.Run("$s = 'Send-OctopodsSms -DefaultRegion I'; (TabExpansion2 -inputScript $s -cursorColumn $s.Length).CompletionMatches.CompletionText");
+            var codes = run.Output.Select(o => o.ToString()).ToList();
+            Assert.Contains("IE", codes);
+            Assert.Contains("IN", codes);
+            Assert.All(codes, c => Assert.StartsWith("I", c));
+        }
+
+        [Fact]
         public void Plain_http_to_a_remote_host_is_refused()
         {
             var run = _engine.Run("Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', 'k').SecurePassword) -BaseUri http://app.octopods.io");
@@ -292,6 +302,26 @@ namespace Octopods.PowerShell.Tests
             Assert.Contains(run.Verbose, v => v.Contains("429"));
             var leaks = run.AllText().Where(t => t.Contains(Key) || t.Contains("SENTINEL")).ToList();
             Assert.Empty(leaks);
+        }
+
+        [Fact]
+        public async Task Stopping_the_pipeline_cancels_a_send_in_flight_promptly()
+        {
+            var arrived = new TaskCompletionSource<bool>();
+            _server.Intercept = async ctx =>
+            {
+                arrived.TrySetResult(true);
+                await Task.Delay(System.Threading.Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
+                return true;
+            };
+            using var ps = _engine.CreatePowerShell("Send-OctopodsSms -To +14155552671 -Body 'slow'");
+            var invocation = ps.BeginInvoke();
+            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            ps.Stop();
+            Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(invocation));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"Stop took {watch.Elapsed}");
+            Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
         }
 
         [Fact]
