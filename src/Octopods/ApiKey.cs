@@ -14,7 +14,8 @@ namespace Octopods
         public ApiKey(string value)
         {
             if (string.IsNullOrWhiteSpace(value))
-                throw new ArgumentException("The API key is empty. Copy the key from the channel's settings screen in the Octopods app.", nameof(value));
+                throw new Errors.OctopodsException(Errors.ErrorNames.ApiKeyEmpty, Errors.OctopodsErrorKind.InvalidArgument,
+                    "The API key is empty", "Copy the key from the channel's settings screen in the Octopods app.");
             _value = value.Trim();
         }
 

@@ -58,7 +58,6 @@ namespace Octopods.PowerShell.Tests
             {
                 yield return e.ToString();
                 yield return e.ErrorDetails?.Message ?? "";
-                yield return e.ErrorDetails?.RecommendedAction ?? "";
                 yield return e.CategoryInfo.ToString();
                 yield return e.TargetObject?.ToString() ?? "";
                 for (var ex = e.Exception; ex != null; ex = ex.InnerException)

@@ -171,7 +171,8 @@ namespace Octopods.PowerShell.Tests
             Assert.StartsWith("Octopods.DeprecatedApiKey,", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
             Assert.Contains("Deprecated API Key", error.ToString());
-            Assert.Contains("settings screen", error.ErrorDetails.RecommendedAction);
+            Assert.Contains("settings screen", error.Exception.Message);
+            Assert.Contains("settings screen", ((Octopods.Errors.OctopodsException)error.Exception).Fix);
         }
 
         [Fact]
@@ -259,6 +260,32 @@ namespace Octopods.PowerShell.Tests
             var run = _engine.Run(@"1..3 | ForEach-Object { [pscustomobject]@{ To = '+14155552671'; Message = ""m $_"" } } | Send-OctopodsSms -WhatIf");
             Assert.Empty(run.Output);
             run.AssertNoErrors();
+            Assert.Empty(_server.Requests);
+        }
+
+        [Fact]
+        public void Force_never_overrides_an_inherited_WhatIf()
+        {
+            var run = _engine.Run("$WhatIfPreference = $true; Send-OctopodsSms -To +14155552671 -Body hi -Force");
+            run.AssertNoErrors();
+            Assert.Empty(run.Output);
+            Assert.Empty(_server.Requests);
+            _engine.Run("$WhatIfPreference = $false; Send-OctopodsSms -To +14155552671 -Body hi -Force").AssertNoErrors();
+            Assert.Single(_server.Requests);
+        }
+
+        [Fact]
+        public void An_empty_key_is_a_named_error()
+        {
+            var run = _engine.Run("Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', '').SecurePassword)");
+            Assert.StartsWith("Octopods.ApiKeyEmpty", Assert.Single(run.Errors).FullyQualifiedErrorId);
+        }
+
+        [Fact]
+        public void A_sandbox_session_key_is_never_sent_to_an_explicit_address()
+        {
+            var run = _engine.Run($"Connect-Octopods -Sandbox; Send-OctopodsSms -To +14155552671 -Body hi -BaseUri {_server.BaseUri}");
+            Assert.StartsWith("Octopods.NotConnected", Assert.Single(run.Errors).FullyQualifiedErrorId);
             Assert.Empty(_server.Requests);
         }
 

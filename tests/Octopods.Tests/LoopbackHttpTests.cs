@@ -141,6 +141,18 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task A_fractional_rate_spaces_requests_by_its_inverse()
+        {
+            _server.Emulator.Options.RateLimitPerSecond = 0.5;
+            var api = Api();
+            for (var i = 0; i < 3; i++) await api.SendAsync(Sms(body: "n" + i), default);
+            var times = _server.Emulator.Ledger.Select(s => s.AcceptedAt).ToList();
+            Assert.Equal(3, times.Count);
+            Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(1)));
+            Assert.True(times[2] - times[0] >= TimeSpan.FromSeconds(3), $"3 sends at 0.5/s spanned only {times[2] - times[0]}");
+        }
+
+        [Fact]
         public async Task Retry_after_header_is_honoured()
         {
             _server.Emulator.Options.RateLimitPerSecond = 1;

@@ -16,6 +16,7 @@ namespace Octopods.Tests
         [InlineData("415.555.2671", "us", "+14155552671")]
         [InlineData("087 123 4567", "IE", "+353871234567")]
         [InlineData("07400 123456", "GB", "+447400123456")]
+        [InlineData("0044 7400 123456", null, "+447400123456")]
         public void Numbers_normalise_to_e164(string input, string? region, string expected) =>
             Assert.Equal(expected, PhoneNumberNormalizer.Normalize(input, region));
 

@@ -32,13 +32,16 @@ namespace Octopods.Host
         private string? _lastProgress;
         public int ErrorsWritten { get; private set; }
         public override PSHostRawUserInterface RawUI => _raw;
-        public override void Write(string value) => Console.Write(value);
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(value);
-        public override void WriteLine(string value) => Console.WriteLine(value);
+        // Formatting decorates table headers with ANSI codes; a log file wants the plain text.
+        private static readonly System.Text.RegularExpressions.Regex Ansi = new System.Text.RegularExpressions.Regex("\u001b\\[[0-9;]*m");
+        private static string Plain(string value) => Console.IsOutputRedirected ? Ansi.Replace(value, "") : value;
+        public override void Write(string value) => Console.Write(Plain(value));
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(Plain(value));
+        public override void WriteLine(string value) => Console.WriteLine(Plain(value));
         public override void WriteErrorLine(string value)
         {
             ErrorsWritten++;
-            Console.WriteLine(value);
+            Console.WriteLine(Plain(value));
         }
         public override void WriteDebugLine(string message) => Console.WriteLine("DEBUG: " + message);
         public override void WriteVerboseLine(string message) => Console.WriteLine("VERBOSE: " + message);

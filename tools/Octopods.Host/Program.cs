@@ -9,7 +9,7 @@ namespace Octopods.Host
     /// <summary>
     /// Runs a .ps1 file in a hosted engine with out/ on PSModulePath, so `Import-Module Octopods` finds the
     /// freshly built module. Output is formatted by the module's own views through Out-Default.
-    /// Exit code: 0, or 1 when the script wrote errors or threw.
+    /// Exit code: 0, or 1 when an error reached the console or the script threw.
     /// </summary>
     internal static class Program
     {
@@ -31,12 +31,6 @@ namespace Octopods.Host
             var state = InitialSessionState.CreateDefault2();
             using var runspace = RunspaceFactory.CreateRunspace(host, state);
             runspace.Open();
-            if (Console.IsOutputRedirected)
-            {
-                using var plain = PowerShell.Create();
-                plain.Runspace = runspace;
-                plain.AddScript("$PSStyle.OutputRendering = 'PlainText'").Invoke();
-            }
             using var ps = PowerShell.Create();
             ps.Runspace = runspace;
             ps.AddCommand(Path.GetFullPath(args[0]));
@@ -52,7 +46,8 @@ namespace Octopods.Host
                 host.UI.WriteErrorLine(ex.ErrorRecord.ToString());
                 return 1;
             }
-            return ps.HadErrors || host.ErrorsWritten > 0 ? 1 : 0;
+            // Judged like pwsh -File: errors the script handled (SilentlyContinue, try/catch) do not fail it.
+            return host.ErrorsWritten > 0 ? 1 : 0;
         }
 
         private static string? FindRepoRoot(string start)

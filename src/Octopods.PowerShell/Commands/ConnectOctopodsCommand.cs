@@ -37,7 +37,7 @@ namespace Octopods.PowerShell.Commands
 
         /// <summary>Makes the sandbox answer 429 once more than this many requests arrive in one second.</summary>
         [Parameter(ParameterSetName = SandboxSet)]
-        [ValidateRange(0.01, 100000)]
+        [ValidateRange(0.001, 100000)]
         public double SandboxRateLimit { get; set; }
 
         [Parameter]
@@ -48,6 +48,12 @@ namespace Octopods.PowerShell.Commands
             var channels = Channel is { Length: > 0 }
                 ? Channel.Distinct().ToArray()
                 : Sandbox ? (OctopodsChannel[])Enum.GetValues(typeof(OctopodsChannel)) : new[] { OctopodsChannel.Sms };
+
+            if (ApiKey != null && ApiKey.Length == 0)
+            {
+                ThrowTerminating(new OctopodsException(ErrorNames.ApiKeyEmpty, OctopodsErrorKind.InvalidArgument,
+                    "The API key is empty", "Copy the key from the channel's settings screen in the Octopods app and pass it as -ApiKey (Read-Host -AsSecureString)."), null);
+            }
 
             Uri uri;
             if (Sandbox)

@@ -74,7 +74,8 @@ namespace Octopods.PowerShell.Commands
             }
 
             var action = $"Send SMS ({request.Segments.Segments} segment(s), {request.Segments.Encoding})";
-            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
+            // -Force skips the prompt, never a dry run: -WhatIf, typed or inherited through $WhatIfPreference, still wins.
+            var whatIf = LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
             if (!((Force && !whatIf) || ShouldProcess(request.DestinationPhone, action))) return;
 
             try

@@ -4,14 +4,15 @@ using Octopods.Errors;
 
 namespace Octopods.PowerShell.Infrastructure
 {
-    /// <summary>Turns a core error into the ErrorRecord the design promises: named id, fitting category, the input as target.</summary>
+    /// <summary>
+    /// Turns a core error into the ErrorRecord the design promises: named id, fitting category, the
+    /// input as target. The message already ends with the fix (also on $error[0].Exception.Fix), so
+    /// RecommendedAction is left empty rather than printing the fix twice.
+    /// </summary>
     internal static class ErrorRecords
     {
         public static ErrorRecord From(OctopodsException ex, object? target) =>
-            new ErrorRecord(ex, "Octopods." + ex.ErrorName, Category(ex.Kind), target)
-            {
-                ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.Fix ?? "" },
-            };
+            new ErrorRecord(ex, "Octopods." + ex.ErrorName, Category(ex.Kind), target);
 
         public static ErrorCategory Category(OctopodsErrorKind kind) => kind switch
         {

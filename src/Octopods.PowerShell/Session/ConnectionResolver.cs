@@ -40,12 +40,13 @@ namespace Octopods.PowerShell.Session
 
             var session = SessionConnections.Current;
             var connection = session.Get(channel);
-            if (connection != null)
+            // A sandbox session's key means nothing to a real address: -BaseUri skips it.
+            if (connection != null && !(connection.Sandbox && baseUri != null))
             {
                 var uri = baseUri != null ? TransportSecurity.ValidateBaseUri(baseUri) : connection.BaseUri;
                 var resolved = Make(channel, new ApiKey(Reveal(connection.Key)), uri, "Session");
                 resolved.Description.ConnectedAt = connection.ConnectedAt;
-                if (connection.Sandbox && baseUri == null)
+                if (connection.Sandbox)
                 {
                     var emulator = session.Sandbox;
                     resolved.Options.Handler = emulator.CreateHttpHandler();

@@ -77,5 +77,6 @@ namespace Octopods.Errors
         public const string ApiError = "ApiError";
         public const string InsecureBaseUri = "InsecureBaseUri";
         public const string NotConnected = "NotConnected";
+        public const string ApiKeyEmpty = "ApiKeyEmpty";
     }
 }

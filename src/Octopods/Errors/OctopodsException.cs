@@ -55,7 +55,6 @@ namespace Octopods.Errors
                 if (!string.IsNullOrEmpty(info.RequestId)) parts.Add($"request_id {info.RequestId}");
                 if (parts.Count > 0) message += $" ({string.Join(", ", parts)})";
             }
-            if (!message.EndsWith(".", StringComparison.Ordinal) && !message.EndsWith(")", StringComparison.Ordinal)) message += ".";
             if (!message.EndsWith(".", StringComparison.Ordinal)) message += ".";
             if (!string.IsNullOrEmpty(fix)) message += " " + fix;
             return message;

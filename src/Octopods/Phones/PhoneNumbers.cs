@@ -31,6 +31,8 @@ namespace Octopods.Phones
                     "Give the recipient with -DestinationPhone, or a To, Phone, PhoneNumber or Mobile column, in E.164 form such as +14155552671.");
             }
             if (E164.IsMatch(text)) return text;
+            // 00 is the international prefix in most of the world: 0044… means +44….
+            if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text.Substring(2);
 
             var region = string.IsNullOrWhiteSpace(defaultRegion) ? null : defaultRegion!.Trim().ToUpperInvariant();
             if (region != null && !SupportedRegions.Contains(region))
@@ -39,7 +41,7 @@ namespace Octopods.Phones
                     $"'{defaultRegion}' is not a region code",
                     "Pass a two-letter ISO 3166 region such as US, GB or IE to -DefaultRegion.");
             }
-            if (region != null || text.StartsWith("+", StringComparison.Ordinal) || text.StartsWith("00", StringComparison.Ordinal))
+            if (region != null || text.StartsWith("+", StringComparison.Ordinal))
             {
                 try
                 {

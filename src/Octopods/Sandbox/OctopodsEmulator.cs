@@ -132,25 +132,29 @@ namespace Octopods.Sandbox
             return family.Handle(request, path.Substring(family.PathPrefix.Length).Trim('/'), requestId);
         }
 
-        /// <summary>Counts the request against the current one-second window of the emulator's clock.</summary>
+        /// <summary>
+        /// Counts the request against the current window of the emulator's clock: one second holding
+        /// the limit, or for rates under 1/s a window of 1/rate seconds holding one request.
+        /// </summary>
         private bool IsRateLimited(out DateTimeOffset retryAt)
         {
             retryAt = default;
             var limit = Options.RateLimitPerSecond;
             if (!limit.HasValue) return false;
-            var now = Clock.UtcNow;
-            var second = now.ToUnixTimeSeconds();
+            var windowSeconds = limit.Value >= 1 ? 1L : (long)Math.Ceiling(1 / Math.Max(limit.Value, 0.0001));
+            var capacity = limit.Value >= 1 ? (int)Math.Floor(limit.Value) : 1;
+            var window = Clock.UtcNow.ToUnixTimeSeconds() / windowSeconds;
             lock (_gate)
             {
-                if (second != _windowStart)
+                if (window != _windowStart)
                 {
-                    _windowStart = second;
+                    _windowStart = window;
                     _windowCount = 0;
                 }
-                if (_windowCount + 1 > Math.Max(limit.Value, 0))
+                if (_windowCount >= capacity)
                 {
-                    // The message has whole seconds; "after" that second the window is fresh.
-                    retryAt = DateTimeOffset.FromUnixTimeSeconds(second + 1);
+                    // The message has whole seconds; "after" the window's end it is fresh.
+                    retryAt = DateTimeOffset.FromUnixTimeSeconds((window + 1) * windowSeconds);
                     return true;
                 }
                 _windowCount++;

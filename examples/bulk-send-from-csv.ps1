@@ -1,0 +1,164 @@
+<#
+.SYNOPSIS
+    Sends one SMS per CSV row, follows each to delivery, and logs results and rejected rows to CSV.
+
+.DESCRIPTION
+    Reads a CSV whose columns name the Send-OctopodsSms parameters: To (or Phone, PhoneNumber,
+    Mobile, destination_phone), Message (or Body, Text), and optionally Name,
+    open_intercom_conversation (true/false) and intercom_teammate_id. Every row is validated; bad
+    rows are rejected with a named error and the run goes on. Accepted messages are followed with
+    -Wait until they are Delivered, Failed or Undelivered (or -TimeoutSeconds passes).
+
+    Two logs are written to -LogPath:
+      <csv name>-<timestamp>-results.csv  one line per accepted message (id, number, final status, ...)
+      <csv name>-<timestamp>-errors.csv   one line per rejected row: the row's own columns, its Row
+                                          number, ErrorId (FullyQualifiedErrorId), ErrorCategory and
+                                          ErrorMessage (what was wrong and what to do)
+
+    The key comes from, first match wins: Connect-Octopods earlier in this session; the environment
+    variable OCTOPODS_SMS_API_KEY (scheduled tasks, CI); or -Sandbox to try the script offline.
+
+    Exit codes: 0 every row was delivered; 1 at least one row was rejected, failed, undelivered or
+    still pending at the timeout; 2 the run could not start or stopped (no key, unreadable CSV, ...).
+
+.PARAMETER CsvPath
+    The CSV file to send from.
+
+.PARAMETER DefaultRegion
+    Region (US, GB, IE, ...) used to convert numbers written in national form, such as (415) 555-2671.
+    Without it, numbers must be in E.164 form (+14155552671).
+
+.PARAMETER LogPath
+    Folder for the two log files. Default: a 'logs' folder beside the CSV.
+
+.PARAMETER TimeoutSeconds
+    How long to follow the messages before logging the ones still moving as pending.
+
+.PARAMETER Sandbox
+    Send to the module's built-in sandbox instead of Octopods: nothing leaves the machine.
+
+.EXAMPLE
+    ./examples/bulk-send-from-csv.ps1 -CsvPath ./examples/customers.csv -Sandbox
+    Tries the sample file against the sandbox; one of its numbers ends Failed on purpose, so the exit code is 1.
+
+.EXAMPLE
+    $env:OCTOPODS_SMS_API_KEY = '<key from the SMS channel settings>'   # or set it in the task's environment
+    ./bulk-send-from-csv.ps1 -CsvPath D:\campaigns\reminders.csv -DefaultRegion US -LogPath D:\campaigns\logs
+
+.EXAMPLE
+    ./bulk-send-from-csv.ps1 -CsvPath ./reminders.csv -WhatIf
+    Validates every row and shows what would be sent, without sending.
+#>
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [Parameter(Mandatory, Position = 0)]
+    [ValidateScript({ Test-Path -LiteralPath $_ -PathType Leaf })]
+    [string]$CsvPath,
+
+    [string]$DefaultRegion,
+
+    [string]$LogPath,
+
+    [ValidateRange(1, 86400)]
+    [int]$TimeoutSeconds = 300,
+
+    [switch]$Sandbox
+)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+
+try {
+    Import-Module -Name Octopods -ErrorAction Stop
+    if ($Sandbox) { Connect-Octopods -Sandbox }
+    $CsvPath = (Resolve-Path -LiteralPath $CsvPath).ProviderPath
+
+    # Number the rows (1 = first data row) so a rejected row can be found in the file again.
+    # Send-OctopodsSms binds only the columns it knows, so the extra Row column goes along unused.
+    $rowNumber = 0
+    $rows = @(Import-Csv -LiteralPath $CsvPath -Encoding UTF8 | ForEach-Object {
+            $rowNumber++
+            $_ | Add-Member -NotePropertyName Row -NotePropertyValue $rowNumber -PassThru
+        })
+    Write-Host "Sending $($rows.Count) row(s) from $CsvPath"
+
+    # -WhatIf and -Confirm given to this script reach Send-OctopodsSms through $WhatIfPreference and
+    # $ConfirmPreference: -WhatIf validates every row and sends nothing.
+    $sendParameters = @{
+        Wait           = $true
+        TimeoutSeconds = $TimeoutSeconds
+        ErrorVariable  = 'rejected'
+        ErrorAction    = 'SilentlyContinue'   # rejected rows are collected, logged and counted below
+    }
+    if ($DefaultRegion) { $sendParameters.DefaultRegion = $DefaultRegion }
+    $results = @($rows | Send-OctopodsSms @sendParameters)
+
+    $rowLabel = {
+        param($record)
+        $row = $record.TargetObject
+        if ($row -is [System.Management.Automation.PSObject] -and $row.PSObject.Properties.Match('Row').Count -gt 0) { "row $($row.Row)" } else { "input '$row'" }
+    }
+    if ($WhatIfPreference) {
+        Write-Host "WhatIf: $($rows.Count - $rejected.Count) row(s) would be sent, $($rejected.Count) rejected."
+        foreach ($record in $rejected) { Write-Warning "$(& $rowLabel $record): $($record.Exception.Message)" }
+        exit ([int]($rejected.Count -gt 0))
+    }
+
+    if (-not $LogPath) { $LogPath = Join-Path (Split-Path -Parent $CsvPath) 'logs' }
+    $null = New-Item -ItemType Directory -Path $LogPath -Force
+    $stamp = Get-Date -Format 'yyyyMMdd-HHmmss'
+    $baseName = [System.IO.Path]::GetFileNameWithoutExtension($CsvPath)
+    $resultsLog = Join-Path $LogPath "$baseName-$stamp-results.csv"
+    $errorsLog = Join-Path $LogPath "$baseName-$stamp-errors.csv"
+
+    # Results log: one line per accepted message; times in ISO 8601 UTC whatever the culture.
+    if ($results.Count -gt 0) {
+        $results |
+            Select-Object MessageId, PhoneNumber, DestinationUserName, Status, IsTerminal, FailureReason, Segments, Encoding,
+                @{ Name = 'SentAt'; Expression = { if ($_.SentAt) { $_.SentAt.ToString('o') } } },
+                @{ Name = 'DeliveredAt'; Expression = { if ($_.DeliveredAt) { $_.DeliveredAt.ToString('o') } } },
+                RequestId |
+            Export-Csv -LiteralPath $resultsLog -NoTypeInformation -Encoding UTF8
+        Write-Host "Results: $resultsLog"
+    }
+
+    # Errors log: the row as it was read (TargetObject), plus what was wrong with it.
+    if ($rejected.Count -gt 0) {
+        $rejected | ForEach-Object {
+            $line = [ordered]@{}
+            $row = $_.TargetObject
+            if ($row -is [System.Management.Automation.PSObject] -and $row.PSObject.Properties.Match('Row').Count -gt 0) {
+                foreach ($property in $row.PSObject.Properties) { $line[$property.Name] = $property.Value }
+            }
+            else {
+                $line['Input'] = "$row"
+            }
+            # Error* names, so they never collide with the row's own Message column.
+            $line['ErrorId'] = $_.FullyQualifiedErrorId
+            $line['ErrorCategory'] = "$($_.CategoryInfo.Category)"
+            $line['ErrorMessage'] = $_.Exception.Message   # what was wrong and what to do
+            [pscustomobject]$line
+        } | Export-Csv -LiteralPath $errorsLog -NoTypeInformation -Encoding UTF8
+        Write-Host "Errors:  $errorsLog"
+    }
+
+    $delivered = @($results | Where-Object { $_.Status -eq 'Delivered' })
+    $notDelivered = @($results | Where-Object { $_.IsTerminal -and $_.Status -ne 'Delivered' })
+    $pending = @($results | Where-Object { -not $_.IsTerminal })
+    Write-Host ('{0} row(s): {1} delivered, {2} failed or undelivered, {3} pending, {4} rejected.' -f
+        $rows.Count, $delivered.Count, $notDelivered.Count, $pending.Count, $rejected.Count)
+    foreach ($result in $notDelivered) {
+        Write-Warning "$($result.PhoneNumber) ($($result.MessageId)): $($result.Status) - $($result.FailureReason)"
+    }
+    foreach ($record in $rejected) {
+        Write-Warning "$(& $rowLabel $record): $($record.FullyQualifiedErrorId.Split(',')[0]) - $($record.Exception.Message)"
+    }
+
+    if ($notDelivered.Count + $pending.Count + $rejected.Count -gt 0) { exit 1 }
+    exit 0
+}
+catch {
+    # Not connected, unreadable CSV, log folder not writable, Ctrl+C...: nothing more can be done.
+    Write-Host "Bulk send stopped: $($_.Exception.Message)" -ForegroundColor Red
+    exit 2
+}

@@ -1,0 +1,296 @@
+#Requires -Version 7.4
+<#
+    Pester 5 journeys for the SMS commands against the built module and its sandbox, on real pwsh:
+    the parts the hosted-engine xunit tests cannot reach (Import-Csv / Export-Csv files, Out-String,
+    stream redirection, -Debug).
+
+    Module under test, first match wins:
+      -ModulePath (container data: New-PesterContainer -Path ... -Data @{ ModulePath = '...' })
+      $env:OCTOPODS_MODULE_PATH (build.ps1 -Task Pester sets it)
+      out/Octopods/<ModuleVersion>/Octopods.psd1 of this checkout (./build.ps1 builds it)
+    Either path may name the manifest or the folder that holds it.
+#>
+param(
+    [string]$ModulePath
+)
+
+BeforeAll {
+    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+    $sourceManifest = Join-Path $repoRoot 'Octopods.psd1'
+    $script:ManifestData = Import-PowerShellDataFile -Path $sourceManifest
+
+    $candidate = if ($ModulePath) { $ModulePath }
+    elseif ($env:OCTOPODS_MODULE_PATH) { $env:OCTOPODS_MODULE_PATH }
+    else { Join-Path $repoRoot "out/Octopods/$($script:ManifestData.ModuleVersion)/Octopods.psd1" }
+    if (Test-Path -LiteralPath $candidate -PathType Container) { $candidate = Join-Path $candidate 'Octopods.psd1' }
+    if (-not (Test-Path -LiteralPath $candidate -PathType Leaf)) {
+        throw "The built module was not found at '$candidate'. Build it first: ./build.ps1 -Task Build"
+    }
+    $script:BuiltManifest = (Resolve-Path -LiteralPath $candidate).ProviderPath
+
+    Get-Module -Name Octopods | Remove-Module -Force
+    Import-Module -Name $script:BuiltManifest -Force -ErrorAction Stop
+
+    # The sandbox's documented fates (about_Octopods_Sandbox).
+    $script:FailingNumber = '+15005550001'
+    $script:DeliveredNumber = '+14155552671'
+}
+
+AfterAll {
+    if (Get-Command -Name Disconnect-Octopods -ErrorAction SilentlyContinue) { Disconnect-Octopods }
+    Get-Module -Name Octopods | Remove-Module -Force
+}
+
+Describe 'The Octopods module' {
+    It 'exports exactly the cmdlets the manifest lists' {
+        $expected = @($script:ManifestData.CmdletsToExport | Sort-Object)
+        $exported = @((Get-Command -Module Octopods).Name | Sort-Object)
+
+        $expected | Should -Not -BeNullOrEmpty
+        ($exported -join ', ') | Should -BeExactly ($expected -join ', ')
+        (Get-Module -Name Octopods).Version | Should -Be ([version]$script:ManifestData.ModuleVersion)
+    }
+}
+
+Describe 'Send-OctopodsSms in the sandbox' {
+    BeforeEach {
+        Disconnect-Octopods
+        Connect-Octopods -Sandbox
+    }
+
+    Context 'bulk from a CSV file' {
+        BeforeAll {
+            $script:Csv = Join-Path $TestDrive 'customers.csv'
+            @(
+                [pscustomobject]@{ To = '+14155550100'; Message = 'Hi Ann, your order has shipped.'; Name = 'Ann' }
+                [pscustomobject]@{ To = '4155550101'; Message = 'Hi Bob, your order has shipped.'; Name = 'Bob' }      # not E.164
+                [pscustomobject]@{ To = '+14155550102'; Message = 'Hi Cat, your order has shipped.'; Name = 'Cat' }
+                [pscustomobject]@{ To = '+14155550103'; Message = ''; Name = 'Dan' }                                   # blank message
+                [pscustomobject]@{ To = '+14155550104'; Message = 'Hi Eve, your order has shipped.'; Name = 'Eve' }
+            ) | Export-Csv -LiteralPath $script:Csv -NoTypeInformation
+        }
+
+        It 'sends the good rows and reports each bad row as a named error targeting that row' {
+            $results = @(Import-Csv -LiteralPath $script:Csv | Send-OctopodsSms -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+            $results | Should -HaveCount 3
+            $results.PhoneNumber | Should -Be @('+14155550100', '+14155550102', '+14155550104')
+            $results.DestinationUserName | Should -Be @('Ann', 'Cat', 'Eve')
+            foreach ($result in $results) {
+                $result | Should -BeOfType ([Octopods.Sms.SmsSendResult])
+                $result.MessageId | Should -Not -BeNullOrEmpty
+                $result.Encoding | Should -Be 'GSM-7'
+                $result.Segments | Should -Be 1
+            }
+
+            $errs | Should -HaveCount 2
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'Octopods.PhoneInvalid*'
+            $errs[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+            $errs[0].TargetObject.Name | Should -Be 'Bob'
+            $errs[0].TargetObject.To | Should -Be '4155550101'
+            $errs[0].ToString() | Should -Match '-DefaultRegion'
+
+            $errs[1].FullyQualifiedErrorId | Should -BeLike 'Octopods.BodyEmpty*'
+            $errs[1].TargetObject.Name | Should -Be 'Dan'
+            $errs[1].TargetObject.To | Should -Be '+14155550103'
+        }
+
+        It 'validates every row with -WhatIf but sends nothing and writes no output' {
+            $output = @(Import-Csv -LiteralPath $script:Csv | Send-OctopodsSms -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+            $output | Should -HaveCount 0
+            $errs | Should -HaveCount 2
+        }
+    }
+
+    It 'binds snake_case columns, including open_intercom_conversation as true/false text' {
+        $csv = Join-Path $TestDrive 'snake.csv'
+        @(
+            [pscustomobject]@{ destination_phone = '+14155550110'; body = 'Snake one'; destination_user_name = 'Sam'; open_intercom_conversation = 'true' }
+            [pscustomobject]@{ destination_phone = '+14155550111'; body = 'Snake two'; destination_user_name = 'Sue'; open_intercom_conversation = 'false' }
+        ) | Export-Csv -LiteralPath $csv -NoTypeInformation
+
+        # -Debug shows each request body (key redacted): proof the flags reached the API.
+        $all = @(Import-Csv -LiteralPath $csv | Send-OctopodsSms -Debug 5>&1)
+        $results = @($all | Where-Object { $_ -is [Octopods.Sms.SmsSendResult] })
+        $exchanges = @($all | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message)
+
+        $results | Should -HaveCount 2
+        $results.PhoneNumber | Should -Be @('+14155550110', '+14155550111')
+        $results.DestinationUserName | Should -Be @('Sam', 'Sue')
+        $first = @($exchanges | Where-Object { $_ -like '*Snake one*' })
+        $second = @($exchanges | Where-Object { $_ -like '*Snake two*' })
+        $first | Should -HaveCount 1
+        $second | Should -HaveCount 1
+        $first[0] | Should -BeLike '*"open_intercom_conversation":true*'
+        $second[0] | Should -BeLike '*"open_intercom_conversation":false*'
+    }
+
+    It 'follows CSV rows to Delivered, and to Failed for the sandbox failing number, with -Wait' {
+        $csv = Join-Path $TestDrive 'wait.csv'
+        @(
+            [pscustomobject]@{ To = $script:DeliveredNumber; Message = 'This one arrives.'; Name = 'Ann' }
+            [pscustomobject]@{ To = $script:FailingNumber; Message = 'This one fails.'; Name = 'Bob' }
+        ) | Export-Csv -LiteralPath $csv -NoTypeInformation
+
+        $results = @(Import-Csv -LiteralPath $csv | Send-OctopodsSms -Wait)
+
+        $results | Should -HaveCount 2
+        $results[0].PhoneNumber | Should -Be $script:DeliveredNumber
+        $results[0].Status | Should -Be 'Delivered'
+        $results[0].IsTerminal | Should -BeTrue
+        $results[0].DeliveredAt | Should -Not -BeNullOrEmpty
+        $results[1].PhoneNumber | Should -Be $script:FailingNumber
+        $results[1].Status | Should -Be 'Failed'
+        $results[1].IsTerminal | Should -BeTrue
+        $results[1].FailureReason | Should -Match 'not a valid mobile subscriber'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $output = @(Send-OctopodsSms -To $script:DeliveredNumber -Body 'Not sent' -WhatIf)
+
+        $output | Should -HaveCount 0
+    }
+
+    It 'converts a national number with -DefaultRegion' {
+        $result = Send-OctopodsSms -To '(415) 555-2671' -Body 'Hi' -DefaultRegion US
+
+        $result.PhoneNumber | Should -Be '+14155552671'
+    }
+}
+
+Describe 'Get-OctopodsSmsStatus in the sandbox' {
+    BeforeAll {
+        Disconnect-Octopods
+        Connect-Octopods -Sandbox
+    }
+
+    It 'follows piped Send-OctopodsSms results to their final status with -Wait' {
+        $sent = @(
+            Send-OctopodsSms -To $script:DeliveredNumber -Body 'Status one'
+            Send-OctopodsSms -To $script:FailingNumber -Body 'Status two'
+        )
+        $sent | Should -HaveCount 2
+        $sent.Status | Where-Object { $_ } | Should -BeNullOrEmpty   # not followed yet
+
+        $statuses = @($sent | Get-OctopodsSmsStatus -Wait)
+
+        $statuses | Should -HaveCount 2
+        $statuses[0] | Should -BeOfType ([Octopods.Sms.SmsStatus])
+        $statuses.MessageId | Should -Be $sent.MessageId
+        $statuses[0].Status | Should -Be 'Delivered'
+        $statuses[1].Status | Should -Be 'Failed'
+        $statuses.IsTerminal | Should -Be @($true, $true)
+    }
+}
+
+Describe 'Measure-OctopodsSms' {
+    It 'bills 161 GSM-7 characters as 2 segments' {
+        $measure = Measure-OctopodsSms -Body ('a' * 161)
+
+        $measure.Encoding | Should -Be 'GSM-7'
+        $measure.Characters | Should -Be 161
+        $measure.Segments | Should -Be 2
+    }
+
+    It 'switches a text with an emoji to UCS-2 and names the emoji' {
+        $emoji = [char]::ConvertFromUtf32(0x1F69A)   # written as a code point so the file stays ASCII
+        $measure = "Your parcel is on its way $emoji" | Measure-OctopodsSms
+
+        $measure.Encoding | Should -Be 'UCS-2'
+        $measure.Segments | Should -Be 1
+        @($measure.UnicodeCharacters) | Should -HaveCount 1
+        $measure.UnicodeCharacters[0] | Should -Be $emoji
+    }
+}
+
+Describe 'Keeping the API key secret' {
+    BeforeAll {
+        # The literal stays here, away from every command line that errors below: an ErrorRecord
+        # carries its command's line, which would otherwise make the check below fail for the wrong reason.
+        $script:Sentinel = 'sk_live_SENTINEL_123'
+        $script:SentinelKey = ConvertTo-SecureString -String $script:Sentinel -AsPlainText -Force
+    }
+
+    AfterAll {
+        Disconnect-Octopods
+    }
+
+    It 'never writes the key to output, error, warning, verbose or debug streams' {
+        $key = $script:SentinelKey
+        $captured = @(& {
+                $ErrorActionPreference = 'Continue'
+                Connect-Octopods -Sandbox -ApiKey $key -PassThru -Verbose -Debug
+                $sent = Send-OctopodsSms -To '+14155552671' -Body 'hello' -Verbose -Debug
+                $sent
+                $sent | Get-OctopodsSmsStatus -Wait -Verbose -Debug
+                Send-OctopodsSms -To '+15005550001' -Body 'fails later' -Wait -Verbose -Debug
+                Send-OctopodsSms -To '+15005550003' -Body 'provider error' -Verbose -Debug
+                Send-OctopodsSms -To '+15005550004' -Body 'stays queued' -Wait -TimeoutSeconds 5 -Verbose -Debug
+                Send-OctopodsSms -To 'nonsense' -Body 'rejected' -Verbose -Debug
+                Get-OctopodsSmsStatus -MessageId 'msg_nope' -Verbose -Debug
+                Send-OctopodsSms -To '+14155552671' -Body 'x' -ApiKey $key -BaseUri 'http://example.com' -Verbose -Debug
+                Get-OctopodsConnection -Verbose -Debug
+            } *>&1)
+
+        # The capture really holds every kind of record the check is about.
+        $captured | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -Not -BeNullOrEmpty
+        $captured | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | Should -Not -BeNullOrEmpty
+        $captured | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Should -Not -BeNullOrEmpty
+        $captured | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | Should -Not -BeNullOrEmpty
+        $captured | Where-Object { $_ -is [Octopods.Sms.SmsSendResult] } | Should -Not -BeNullOrEmpty
+        $debugText = ($captured | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message) -join "`n"
+        $debugText | Should -Match ([regex]::Escape('X-Octopods-Auth: ***'))   # the header is logged, redacted
+
+        $text = foreach ($item in $captured) {
+            $item | Out-String -Width 4096
+            $item | Format-List -Property * -Force | Out-String -Width 4096
+            if ($item -is [System.Management.Automation.InformationalRecord]) {
+                $item.Message
+            }
+            elseif ($item -isnot [System.Management.Automation.ErrorRecord]) {
+                # What Export-Clixml or a remote session would carry.
+                [System.Management.Automation.PSSerializer]::Serialize($item, 3)
+            }
+            else {
+                $item.Exception.ToString()
+                "$($item.ErrorDetails)"
+                if ($item.ErrorDetails) { $item.ErrorDetails.RecommendedAction }
+                $item.TargetObject | Out-String -Width 4096
+            }
+        }
+        $text = $text -join "`n"
+
+        $text | Should -Not -BeNullOrEmpty
+        $text | Should -Not -BeLike "*$($script:Sentinel)*"
+        $text | Should -Not -BeLike '*SENTINEL*'
+    }
+
+    It 'shows the key source in Get-OctopodsConnection, never the key' {
+        Connect-Octopods -Sandbox -ApiKey $script:SentinelKey
+
+        $connection = Get-OctopodsConnection -Channel Sms
+
+        $connection | Should -HaveCount 1
+        $connection.KeySource | Should -Be 'Session'
+        $connection.Sandbox | Should -BeTrue
+        ($connection.PSObject.Properties.Name | Sort-Object) -join ', ' | Should -Be 'BaseUri, Channel, ConnectedAt, KeySource, Sandbox'
+        ($connection | Format-List -Property * -Force | Out-String) | Should -Not -BeLike '*SENTINEL*'
+        [System.Management.Automation.PSSerializer]::Serialize($connection, 3) | Should -Not -BeLike '*SENTINEL*'
+    }
+
+    It 'refuses an http:// base address to a host that is not loopback' {
+        $caught = $null
+        try {
+            Connect-Octopods -ApiKey $script:SentinelKey -BaseUri 'http://app.octopods.io' -ErrorAction Stop
+        }
+        catch {
+            $caught = $_
+        }
+
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'Octopods.InsecureBaseUri*'
+        $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+        $caught | Out-String | Should -Not -BeLike '*SENTINEL*'
+    }
+}
