@@ -208,7 +208,7 @@ namespace Octopods.PowerShell.Tests
             Assert.All(run.Output, o => Assert.Equal(true, o.Properties["Sandbox"].Value));
             Assert.All(run.Output, o => Assert.Equal("Session", o.Properties["KeySource"].Value));
             // Nothing on the object can hold a key.
-            Assert.Equal(new[] { "BaseUri", "Channel", "ConnectedAt", "KeySource", "Sandbox" },
+            Assert.Equal(new[] { "BaseUri", "Channel", "ConnectedAt", "KeySource", "Sandbox", "SecretName", "Vault" },
                 run.Output[0].Properties.Select(p => p.Name).OrderBy(n => n));
             _engine.Run("Disconnect-Octopods -Channel Sms");
             Assert.Equal(2, _engine.Run("Get-OctopodsConnection").Output.Count);
@@ -267,6 +267,9 @@ namespace Octopods.PowerShell.Tests
         public void Force_never_overrides_an_inherited_WhatIf()
         {
             var run = _engine.Run("$WhatIfPreference = $true; Send-OctopodsSms -To +14155552671 -Body hi -Force");
+            run.AssertNoErrors();
+            Assert.Empty(run.Output);
+            run = _engine.Run("$WhatIfPreference = $false; Send-OctopodsSms -To +14155552671 -Body hi -Force -WhatIf");
             run.AssertNoErrors();
             Assert.Empty(run.Output);
             Assert.Empty(_server.Requests);

@@ -16,6 +16,7 @@ namespace Octopods.PowerShell.Commands
     public sealed class ConnectOctopodsCommand : OctopodsCmdlet
     {
         private const string ApiKeySet = "ApiKey";
+        private const string SecretSet = "Secret";
         private const string SandboxSet = "Sandbox";
 
         /// <summary>The channel(s) the key belongs to. Default: Sms with -ApiKey, all three with -Sandbox.</summary>
@@ -27,7 +28,18 @@ namespace Octopods.PowerShell.Commands
         [ValidateNotNull]
         public SecureString? ApiKey { get; set; }
 
+        /// <summary>The SecretManagement secret holding the key; read again by every command, so rotation needs no reconnect.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
+        [ValidateNotNullOrEmpty]
+        public string? SecretName { get; set; }
+
+        /// <summary>The vault of -SecretName; the default vault when omitted.</summary>
+        [Parameter(ParameterSetName = SecretSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Vault { get; set; }
+
         [Parameter(ParameterSetName = ApiKeySet)]
+        [Parameter(ParameterSetName = SecretSet)]
         [ValidateNotNullOrEmpty]
         public string? BaseUri { get; set; }
 
@@ -75,15 +87,34 @@ namespace Octopods.PowerShell.Commands
                 }
             }
 
+            if (SecretName != null)
+            {
+                // Read once now so a missing secret or locked vault fails here, not in the first send.
+                try
+                {
+                    _ = new SecretVault(this).Read(SecretName, Vault);
+                }
+                catch (OctopodsException ex)
+                {
+                    ThrowTerminating(ex, SecretName);
+                }
+            }
+
             foreach (var channel in channels)
             {
-                var key = ApiKey?.Copy() ?? ToSecure(SandboxKeys.Default);
-                key.MakeReadOnly();
-                var connection = new ChannelConnection(channel, uri, key, Sandbox);
+                SecureString? key = null;
+                if (SecretName == null)
+                {
+                    key = ApiKey?.Copy() ?? ToSecure(SandboxKeys.Default);
+                    key.MakeReadOnly();
+                }
+                var connection = new ChannelConnection(channel, uri, key, Sandbox, SecretName, Vault);
                 SessionConnections.Current.Set(connection);
                 WriteVerbose(Sandbox
                     ? $"{channel}: connected to the in-process sandbox (see Get-Help about_Octopods_Sandbox)."
-                    : $"{channel}: connected to {uri}.");
+                    : SecretName != null
+                        ? $"{channel}: connected to {uri}; each command reads the key from secret '{SecretName}'."
+                        : $"{channel}: connected to {uri}.");
                 if (PassThru) WriteObject(connection.Describe());
             }
         }

@@ -8,7 +8,7 @@ using Octopods.Sms;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>The status of SMS messages by id; pipe Send-OctopodsSms into it. -Wait follows them to a final status.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsSmsStatus")]
+    [Cmdlet(VerbsCommon.Get, "OctopodsSmsStatus", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsStatus))]
     public sealed class GetOctopodsSmsStatusCommand : SmsWaitingCmdlet
     {

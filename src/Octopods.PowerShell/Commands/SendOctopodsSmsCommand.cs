@@ -13,7 +13,7 @@ namespace Octopods.PowerShell.Commands
     /// columns such as To/Phone and Message/Body pipe straight in. Bad rows become named errors and
     /// the run goes on; results come out in input order.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Send, "OctopodsSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommunications.Send, "OctopodsSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsSendResult))]
     public sealed class SendOctopodsSmsCommand : SmsWaitingCmdlet
     {
@@ -75,8 +75,7 @@ namespace Octopods.PowerShell.Commands
 
             var action = $"Send SMS ({request.Segments.Segments} segment(s), {request.Segments.Encoding})";
             // -Force skips the prompt, never a dry run: -WhatIf, typed or inherited through $WhatIfPreference, still wins.
-            var whatIf = LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-            if (!((Force && !whatIf) || ShouldProcess(request.DestinationPhone, action))) return;
+            if (!((Force && !WhatIfInEffect) || ShouldProcess(request.DestinationPhone, action))) return;
 
             try
             {

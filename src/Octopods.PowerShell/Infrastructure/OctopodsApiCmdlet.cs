@@ -9,13 +9,27 @@ namespace Octopods.PowerShell.Infrastructure
 {
     /// <summary>
     /// A cmdlet that calls the API: the shared connection parameters, the key resolved once per
-    /// invocation, and each HTTP exchange logged to -Verbose (and, with bodies, to -Debug).
+    /// invocation in BeginProcessing (vault reads must run on the pipeline thread), and each HTTP
+    /// exchange logged to -Verbose (and, with bodies, to -Debug).
     /// </summary>
     public abstract class OctopodsApiCmdlet : OctopodsCmdlet
     {
+        internal const string ApiKeySet = "ApiKey";
+        internal const string SecretSet = "Secret";
+
         /// <summary>The channel key for this command only. Overrides Connect-Octopods and the environment.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = false)]
+        [Parameter(ParameterSetName = ApiKeySet)]
         public SecureString? ApiKey { get; set; }
+
+        /// <summary>The SecretManagement secret holding the channel key, for this command only.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
+        [ValidateNotNullOrEmpty]
+        public string? SecretName { get; set; }
+
+        /// <summary>The vault of -SecretName; the default vault when omitted.</summary>
+        [Parameter(ParameterSetName = SecretSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Vault { get; set; }
 
         /// <summary>The service root, e.g. https://api.octopods.io. HTTPS, or http to a loopback address.</summary>
         [Parameter]
@@ -26,21 +40,37 @@ namespace Octopods.PowerShell.Infrastructure
 
         private ResolvedConnection? _connection;
         private OctopodsClient? _client;
+        private OctopodsException? _unresolved;
 
-        /// <summary>The client for this invocation, resolved on first use so -WhatIf works without a key.</summary>
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                _connection = ConnectionResolver.Resolve(Channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);
+            }
+            catch (OctopodsException ex)
+            {
+                // A dry run needs no key: -WhatIf still validates every input and reports it.
+                if (!WhatIfInEffect) ThrowTerminating(ex, Channel);
+                _unresolved = ex;
+                return;
+            }
+            WriteVerbose($"Using the {Channel} key from {Describe(_connection.Description)}" +
+                         (_connection.Description.Sandbox ? " against the sandbox." : $" against {_connection.Options.BaseUri}."));
+        }
+
+        private static string Describe(OctopodsConnection connection) =>
+            connection.SecretName == null
+                ? connection.KeySource
+                : $"{connection.KeySource} (secret '{connection.SecretName}' in {(connection.Vault == null ? "the default vault" : $"vault '{connection.Vault}'")})";
+
+        /// <summary>The client for this invocation. Touch it on the pipeline thread before any Run.</summary>
         internal OctopodsClient Client
         {
             get
             {
                 if (_client != null) return _client;
-                try
-                {
-                    _connection = ConnectionResolver.Resolve(Channel, ApiKey, BaseUri);
-                }
-                catch (OctopodsException ex)
-                {
-                    ThrowTerminating(ex, Channel);
-                }
+                if (_connection == null) ThrowTerminating(_unresolved!, Channel);
                 var options = _connection!.Options;
                 var key = options.ApiKey;
                 var debug = IsDebugOn();
@@ -51,18 +81,7 @@ namespace Octopods.PowerShell.Infrastructure
                 });
                 options.RateLimitWait = wait => Dispatcher.Post(() =>
                     WriteVerbose($"Octopods asked to slow down (HTTP 429): waiting {wait.TotalSeconds:0.#} s before retrying; nothing was sent."));
-                WriteVerbose($"Using the {Channel} key from {_connection.Description.KeySource}" +
-                             (_connection.Description.Sandbox ? " against the sandbox." : $" against {options.BaseUri}."));
                 return _client = new OctopodsClient(options);
-            }
-        }
-
-        internal ResolvedConnection Connection
-        {
-            get
-            {
-                _ = Client;
-                return _connection!;
             }
         }
 

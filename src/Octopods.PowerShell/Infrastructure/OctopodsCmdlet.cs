@@ -29,6 +29,11 @@ namespace Octopods.PowerShell.Infrastructure
 
         protected override void StopProcessing() => _stop.Cancel();
 
+        /// <summary>A dry run, whether -WhatIf was typed here or inherited through $WhatIfPreference.</summary>
+        internal bool WhatIfInEffect =>
+            (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter typed && typed.IsPresent) ||
+            LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
         internal void WriteError(OctopodsException ex, object? target) => WriteError(ErrorRecords.From(ex, target));
 
         internal void ThrowTerminating(OctopodsException ex, object? target) => ThrowTerminatingError(ErrorRecords.From(ex, target));

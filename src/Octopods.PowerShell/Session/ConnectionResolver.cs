@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Security;
 using Octopods.Errors;
@@ -20,9 +21,11 @@ namespace Octopods.PowerShell.Session
     }
 
     /// <summary>
-    /// Picks the key for a command, first match wins: -ApiKey on the command, the session's
-    /// Connect-Octopods for the channel, then the environment (OCTOPODS_&lt;CHANNEL&gt;_API_KEY) for
-    /// unattended jobs. The address follows the same order, then the public default.
+    /// Picks the key for a command, first match wins (about_Octopods_Authentication):
+    /// -ApiKey or -SecretName on the command; the session's Connect-Octopods for the channel; a
+    /// secret named Octopods.&lt;Channel&gt; in the default vault when SecretManagement is present;
+    /// the environment (OCTOPODS_&lt;CHANNEL&gt;_API_KEY) for unattended jobs. The address follows
+    /// the same order, then OCTOPODS_BASE_URI, then the public default.
     /// </summary>
     internal static class ConnectionResolver
     {
@@ -30,12 +33,20 @@ namespace Octopods.PowerShell.Session
 
         public static string KeyVariable(OctopodsChannel channel) => $"OCTOPODS_{channel.ToString().ToUpperInvariant()}_API_KEY";
 
-        public static ResolvedConnection Resolve(OctopodsChannel channel, SecureString? apiKey, string? baseUri)
+        public static string DefaultSecretName(OctopodsChannel channel) => $"Octopods.{channel}";
+
+        public static ResolvedConnection Resolve(OctopodsChannel channel, SecureString? apiKey, string? secretName, string? vault, string? baseUri,
+            SecretVault secrets, Action<string>? note = null)
         {
             if (apiKey != null)
+                return Make(channel, new ApiKey(Reveal(apiKey)), ExplicitOrEnvironmentUri(baseUri), "Parameter");
+
+            if (!string.IsNullOrWhiteSpace(secretName))
             {
-                var uri = TransportSecurity.ValidateBaseUri(baseUri ?? Environment.GetEnvironmentVariable(BaseUriVariable));
-                return Make(channel, new ApiKey(Reveal(apiKey)), uri, "Parameter");
+                var resolved = Make(channel, new ApiKey(secrets.Read(secretName!, Blank(vault))), ExplicitOrEnvironmentUri(baseUri), "Secret");
+                resolved.Description.SecretName = secretName;
+                resolved.Description.Vault = Blank(vault);
+                return resolved;
             }
 
             var session = SessionConnections.Current;
@@ -43,9 +54,12 @@ namespace Octopods.PowerShell.Session
             // A sandbox session's key means nothing to a real address: -BaseUri skips it.
             if (connection != null && !(connection.Sandbox && baseUri != null))
             {
+                var key = connection.Key != null ? Reveal(connection.Key) : secrets.Read(connection.SecretName!, connection.Vault);
                 var uri = baseUri != null ? TransportSecurity.ValidateBaseUri(baseUri) : connection.BaseUri;
-                var resolved = Make(channel, new ApiKey(Reveal(connection.Key)), uri, "Session");
+                var resolved = Make(channel, new ApiKey(key), uri, "Session");
                 resolved.Description.ConnectedAt = connection.ConnectedAt;
+                resolved.Description.SecretName = connection.SecretName;
+                resolved.Description.Vault = connection.Vault;
                 if (connection.Sandbox)
                 {
                     var emulator = session.Sandbox;
@@ -56,18 +70,46 @@ namespace Octopods.PowerShell.Session
                 return resolved;
             }
 
+            var notes = new List<string>();
+            var defaultSecret = DefaultSecretName(channel);
+            if (secrets.IsAvailable)
+            {
+                try
+                {
+                    var resolved = Make(channel, new ApiKey(secrets.Read(defaultSecret, null)), ExplicitOrEnvironmentUri(baseUri), "DefaultSecret");
+                    resolved.Description.SecretName = defaultSecret;
+                    return resolved;
+                }
+                catch (OctopodsException ex)
+                {
+                    // A missing default secret is normal; anything else is worth saying if nothing else works.
+                    if (ex.ErrorName != ErrorNames.SecretNotFound) notes.Add(ex.Message);
+                    note?.Invoke($"No {channel} key from the default secret: {ex.Detail}.");
+                }
+            }
+            else
+            {
+                notes.Add($"SecretManagement is not installed, so no default secret could be read ({SecretVault.InstallCommand}).");
+            }
+
             var fromEnvironment = Environment.GetEnvironmentVariable(KeyVariable(channel));
             if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            {
-                var uri = TransportSecurity.ValidateBaseUri(baseUri ?? Environment.GetEnvironmentVariable(BaseUriVariable));
-                return Make(channel, new ApiKey(fromEnvironment!), uri, "Environment");
-            }
+                return Make(channel, new ApiKey(fromEnvironment!), ExplicitOrEnvironmentUri(baseUri), "Environment");
 
             throw new OctopodsException(ErrorNames.NotConnected, OctopodsErrorKind.Authentication,
                 $"No {channel} API key was found",
-                $"Give one in any of these ways: -ApiKey (a SecureString) on the command; Connect-Octopods -Channel {channel} -ApiKey (Read-Host -AsSecureString) once per session; " +
-                $"the environment variable {KeyVariable(channel)} for unattended jobs; or Connect-Octopods -Sandbox to try the module without an account.");
+                $"Give one in any of these ways: (1) -ApiKey (a SecureString) or -SecretName/-Vault on the command; " +
+                $"(2) Connect-Octopods -Channel {channel} -ApiKey (Read-Host -AsSecureString), or -SecretName, once per session; " +
+                $"(3) a secret named {defaultSecret} in the default SecretManagement vault (Set-Secret -Name {defaultSecret} -Secret (Read-Host -AsSecureString)); " +
+                $"(4) the environment variable {KeyVariable(channel)} for unattended jobs. " +
+                (notes.Count > 0 ? string.Join(" ", notes) + " " : "") +
+                "To try the module without an account: Connect-Octopods -Sandbox.");
         }
+
+        private static Uri ExplicitOrEnvironmentUri(string? baseUri) =>
+            TransportSecurity.ValidateBaseUri(baseUri ?? Environment.GetEnvironmentVariable(BaseUriVariable));
+
+        private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
         private static ResolvedConnection Make(OctopodsChannel channel, ApiKey key, Uri uri, string source) =>
             new ResolvedConnection(new OctopodsClientOptions(channel, key, uri),

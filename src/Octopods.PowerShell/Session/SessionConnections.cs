@@ -7,27 +7,35 @@ using Octopods.Sandbox;
 
 namespace Octopods.PowerShell.Session
 {
-    /// <summary>A channel's connection as Connect-Octopods recorded it.</summary>
+    /// <summary>
+    /// A channel's connection as Connect-Octopods recorded it: a key, or the name of the secret
+    /// that holds it (read again by each command, so a rotated key is picked up).
+    /// </summary>
     internal sealed class ChannelConnection
     {
-        public ChannelConnection(OctopodsChannel channel, Uri baseUri, SecureString key, bool sandbox)
+        public ChannelConnection(OctopodsChannel channel, Uri baseUri, SecureString? key, bool sandbox, string? secretName = null, string? vault = null)
         {
             Channel = channel;
             BaseUri = baseUri;
             Key = key;
             Sandbox = sandbox;
+            SecretName = secretName;
+            Vault = vault;
             ConnectedAt = DateTimeOffset.UtcNow;
         }
 
         public OctopodsChannel Channel { get; }
         public Uri BaseUri { get; }
-        public SecureString Key { get; }
+        public SecureString? Key { get; }
+        public string? SecretName { get; }
+        public string? Vault { get; }
         public bool Sandbox { get; }
         public DateTimeOffset ConnectedAt { get; }
 
         public OctopodsConnection Describe() => new OctopodsConnection
         {
             Channel = Channel, BaseUri = BaseUri, Sandbox = Sandbox, KeySource = "Session", ConnectedAt = ConnectedAt,
+            SecretName = SecretName, Vault = Vault,
         };
     }
 
@@ -71,7 +79,7 @@ namespace Octopods.PowerShell.Session
         {
             lock (_channels)
             {
-                if (_channels.TryGetValue(connection.Channel, out var previous)) previous.Key.Dispose();
+                if (_channels.TryGetValue(connection.Channel, out var previous)) previous.Key?.Dispose();
                 _channels[connection.Channel] = connection;
             }
         }
@@ -81,7 +89,7 @@ namespace Octopods.PowerShell.Session
             lock (_channels)
             {
                 if (!_channels.TryGetValue(channel, out var previous)) return false;
-                previous.Key.Dispose();
+                previous.Key?.Dispose();
                 return _channels.Remove(channel);
             }
         }

@@ -78,5 +78,10 @@ namespace Octopods.Errors
         public const string InsecureBaseUri = "InsecureBaseUri";
         public const string NotConnected = "NotConnected";
         public const string ApiKeyEmpty = "ApiKeyEmpty";
+        public const string SecretManagementMissing = "SecretManagementMissing";
+        public const string SecretNotFound = "SecretNotFound";
+        public const string VaultLocked = "VaultLocked";
+        public const string SecretWrongType = "SecretWrongType";
+        public const string SecretVaultError = "SecretVaultError";
     }
 }
