@@ -185,6 +185,25 @@ namespace Octopods.PowerShell.Tests
         }
 
         [Fact]
+        public void Get_OctopodsConnection_shows_the_source_a_command_would_use_never_the_key()
+        {
+            WithVaults(storeSecrets: "'Octopods.Sms' = 'sk_default_secret'; 'Octopods.WhatsApp' = 'sk_wa_secret'", workSecrets: "'viber' = 'sk_viber_secret'");
+            Environment.SetEnvironmentVariable("OCTOPODS_SMS_API_KEY", "sk_environment");
+            _engine.Run("Connect-Octopods -Channel Viber -SecretName viber -Vault Work").AssertNoErrors();
+
+            var run = _engine.Run("Get-OctopodsConnection | ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.Channel, $_.KeySource, $_.SecretName, $_.Vault }");
+            run.AssertNoErrors();
+            Assert.Equal(new[] { "Sms|DefaultSecret|Octopods.Sms|", "WhatsApp|DefaultSecret|Octopods.WhatsApp|", "Viber|Session|viber|Work" },
+                run.Output.Select(o => o.ToString()));
+
+            _engine.Run("$global:OctopodsTestVault.Vaults.Store.Clear()").AssertNoErrors();
+            var afterRemoval = _engine.Run("Get-OctopodsConnection | ForEach-Object { '{0}|{1}' -f $_.Channel, $_.KeySource }");
+            afterRemoval.AssertNoErrors();
+            Assert.Equal(new[] { "Sms|Environment", "Viber|Session" }, afterRemoval.Output.Select(o => o.ToString()));
+            Assert.DoesNotContain(run.AllText().Concat(afterRemoval.AllText()), t => t.Contains("sk_"));
+        }
+
+        [Fact]
         public void WhatIf_needs_no_key_and_reads_no_vault_error()
         {
             var run = _engine.Run("[pscustomobject]@{ To = '+14155552671'; Message = 'a' }, [pscustomobject]@{ To = 'bad'; Message = 'b' } | Send-OctopodsSms -WhatIf");

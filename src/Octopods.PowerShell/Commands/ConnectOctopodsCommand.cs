@@ -159,6 +159,7 @@ namespace Octopods.PowerShell.Commands
         protected override void EndProcessing()
         {
             var channels = Channel is { Length: > 0 } ? Channel : (OctopodsChannel[])Enum.GetValues(typeof(OctopodsChannel));
+            var secrets = new SecretVault(this);
             foreach (var channel in channels)
             {
                 var connection = SessionConnections.Current.Get(channel);
@@ -167,19 +168,18 @@ namespace Octopods.PowerShell.Commands
                     WriteObject(connection.Describe());
                     continue;
                 }
-                if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConnectionResolver.KeyVariable(channel))))
+                // Not connected: the same order a command follows (default secret, then environment).
+                try
                 {
-                    Uri uri;
-                    try
-                    {
-                        uri = TransportSecurity.ValidateBaseUri(Environment.GetEnvironmentVariable(ConnectionResolver.BaseUriVariable));
-                    }
-                    catch (OctopodsException ex)
-                    {
-                        WriteError(ex, ConnectionResolver.BaseUriVariable);
-                        continue;
-                    }
-                    WriteObject(new OctopodsConnection { Channel = channel, BaseUri = uri, KeySource = "Environment" });
+                    WriteObject(ConnectionResolver.Resolve(channel, null, null, null, null, secrets, WriteVerbose).Description);
+                }
+                catch (OctopodsException ex) when (ex.ErrorName == ErrorNames.NotConnected)
+                {
+                    WriteVerbose($"{channel}: no key from a session, default secret or environment variable.");
+                }
+                catch (OctopodsException ex)
+                {
+                    WriteError(ex, ex.ErrorName == ErrorNames.InsecureBaseUri ? ConnectionResolver.BaseUriVariable : (object)channel);
                 }
             }
         }
