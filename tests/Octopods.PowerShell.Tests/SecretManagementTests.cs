@@ -109,6 +109,11 @@ namespace Octopods.PowerShell.Tests
             Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
             Assert.Contains("Unlock-SecretStore -Password", error.ToString());
             Assert.Contains("-Interaction None", error.ToString());
+
+            // The same reason wrapped in a generic "Unable to get secret" error is still recognised.
+            _engine.Run("$global:OctopodsTestVault.WrapErrors = $true").AssertNoErrors();
+            var wrapped = Assert.Single(_engine.Run($"Send-OctopodsSms -To +14155552671 -Body hi -SecretName k -BaseUri {Uri}").Errors);
+            Assert.StartsWith("Octopods.VaultLocked", wrapped.FullyQualifiedErrorId);
         }
 
         [Fact]

@@ -68,8 +68,9 @@ namespace Octopods.PowerShell.Session
 
         private static OctopodsException Describe(RuntimeException ex, string name, string? vault, string where)
         {
-            // Only the vault's own words are kept (never a value): they say what went wrong.
-            var text = ex.ErrorRecord?.Exception?.Message ?? ex.Message;
+            // Only the vault's own words are kept (never a value): they say what went wrong. Inner
+            // exceptions count too: SecretManagement may wrap the extension vault's reason.
+            var text = Messages(ex.ErrorRecord?.Exception ?? ex);
             if (text.IndexOf("password is required", StringComparison.OrdinalIgnoreCase) >= 0 ||
                 text.IndexOf("Unlock-SecretStore", StringComparison.OrdinalIgnoreCase) >= 0 ||
                 text.IndexOf("locked", StringComparison.OrdinalIgnoreCase) >= 0)
@@ -85,6 +86,16 @@ namespace Octopods.PowerShell.Session
             return new OctopodsException(ErrorNames.SecretVaultError, OctopodsErrorKind.InvalidArgument,
                 $"Could not read secret '{name}' from {where}: {FirstLine(text)}",
                 "Check the vault with Test-SecretVault and Get-SecretVault, or pass the key with -ApiKey.", ex);
+        }
+
+        private static string Messages(Exception exception)
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            for (var e = exception; e != null && parts.Count < 5; e = e.InnerException)
+            {
+                if (!parts.Contains(e.Message)) parts.Add(e.Message);
+            }
+            return string.Join("\n", parts);
         }
 
         private static OctopodsException NotFound(string name, string? vault, string where, string detail) =>

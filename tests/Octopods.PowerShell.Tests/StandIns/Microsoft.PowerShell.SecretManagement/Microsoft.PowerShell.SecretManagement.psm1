@@ -25,9 +25,13 @@ function Get-Secret {
     $vaultName = if ($Vault) { $Vault } else { $state.DefaultVault }
     if ($state.Locked -contains $vaultName) {
         # What SecretStore says in a session that has not unlocked it (and cannot prompt).
+        $reason = [System.InvalidOperationException]::new("A valid password is required to access the Microsoft.PowerShell.SecretStore vault.`nUse the Unlock-SecretStore cmdlet to provide the required password to access the store.")
+        # WrapErrors: the reason arrives as the inner exception of a generic one, as a vault extension may report it.
+        if ($state.ContainsKey('WrapErrors') -and $state.WrapErrors) {
+            $reason = [System.Management.Automation.PSInvalidOperationException]::new("Unable to get secret $Name from vault $vaultName", $reason)
+        }
         $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
-                [System.InvalidOperationException]::new("A valid password is required to access the Microsoft.PowerShell.SecretStore vault.`nUse the Unlock-SecretStore cmdlet to provide the required password to access the store."),
-                'GetSecretException', [System.Management.Automation.ErrorCategory]::InvalidOperation, $Name))
+                $reason, 'GetSecretException', [System.Management.Automation.ErrorCategory]::InvalidOperation, $Name))
     }
     if ($Vault -and -not $state.Vaults.ContainsKey($Vault)) {
         $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new(
