@@ -57,5 +57,24 @@ namespace Octopods.PowerShell.Tests
                     Assert.Contains(property, properties);
             }
         }
+
+        [Fact]
+        public void Every_about_topic_ships_in_the_module_and_Get_Help_finds_it()
+        {
+            var topics = Directory.GetFiles(Path.Combine(ModuleFolder.RepoRoot, "docs", "en-US"), "about_*.md")
+                .Select(Path.GetFileNameWithoutExtension).OrderBy(n => n).ToList();
+            Assert.Contains("about_Octopods_Authentication", topics);
+            Assert.Contains("about_Octopods_Sandbox", topics);
+
+            using var engine = new HostedEngine();
+            foreach (var topic in topics)
+            {
+                var shipped = Path.Combine(Path.GetDirectoryName(ModuleFolder.Manifest)!, "en-US", topic + ".help.txt");
+                Assert.True(File.Exists(shipped), $"{topic} is not in the built module");
+                var help = engine.Run("(Get-Help -Name $args[0]).ToString()", topic);
+                help.AssertNoErrors();
+                Assert.Contains("SHORT DESCRIPTION", string.Join("", help.Output));
+            }
+        }
     }
 }
