@@ -15,8 +15,11 @@
                                           number, ErrorId (FullyQualifiedErrorId), ErrorCategory and
                                           ErrorMessage (what was wrong and what to do)
 
-    The key comes from, first match wins: Connect-Octopods earlier in this session; the environment
-    variable OCTOPODS_SMS_API_KEY (scheduled tasks, CI); or -Sandbox to try the script offline.
+    The key comes from, first match wins: -SecretName/-Vault (a SecretManagement vault); Connect-Octopods
+    earlier in this session; a secret named Octopods.Sms in the default vault; the environment
+    variable OCTOPODS_SMS_API_KEY; or -Sandbox to try the script offline. For unattended jobs,
+    -SecretStorePasswordPath unlocks a SecretStore vault configured with -Interaction None first
+    (see Get-Help about_Octopods_Authentication, and the scheduled-task, systemd and cron examples).
 
     Exit codes: 0 every row was delivered; 1 at least one row was rejected, failed, undelivered or
     still pending at the timeout; 2 the run could not start or stopped (no key, unreadable CSV, ...).
@@ -37,6 +40,20 @@
 .PARAMETER Sandbox
     Send to the module's built-in sandbox instead of Octopods: nothing leaves the machine.
 
+.PARAMETER SecretName
+    The SecretManagement secret that holds the SMS channel key. Without it, a secret named
+    Octopods.Sms in the default vault is used when there is one, then OCTOPODS_SMS_API_KEY.
+
+.PARAMETER Vault
+    The vault of -SecretName. Default: the default vault.
+
+.PARAMETER SecretStorePasswordPath
+    A file holding the SecretStore password, read to run Unlock-SecretStore before sending, for jobs
+    that cannot answer a prompt. A .clixml file is read with Import-Clixml (a SecureString that
+    Export-Clixml protected with DPAPI on Windows); any other file is read as text, such as a
+    systemd credential ($env:CREDENTIALS_DIRECTORY/store-password) or a file only the job's account
+    can read (chmod 600).
+
 .EXAMPLE
     ./examples/bulk-send-from-csv.ps1 -CsvPath ./examples/customers.csv -Sandbox
     Tries the sample file against the sandbox; one of its numbers ends Failed on purpose, so the exit code is 1.
@@ -44,6 +61,10 @@
 .EXAMPLE
     $env:OCTOPODS_SMS_API_KEY = '<key from the SMS channel settings>'   # or set it in the task's environment
     ./bulk-send-from-csv.ps1 -CsvPath D:\campaigns\reminders.csv -DefaultRegion US -LogPath D:\campaigns\logs
+
+.EXAMPLE
+    ./bulk-send-from-csv.ps1 -CsvPath D:\campaigns\reminders.csv -SecretName Octopods.Sms -SecretStorePasswordPath D:\octopods\store-password.clixml
+    What the scheduled task in examples/scheduled-task runs: unlock SecretStore without a prompt, then send.
 
 .EXAMPLE
     ./bulk-send-from-csv.ps1 -CsvPath ./reminders.csv -WhatIf
@@ -62,7 +83,14 @@ param(
     [ValidateRange(1, 86400)]
     [int]$TimeoutSeconds = 300,
 
-    [switch]$Sandbox
+    [switch]$Sandbox,
+
+    [string]$SecretName,
+
+    [string]$Vault,
+
+    [ValidateScript({ Test-Path -LiteralPath $_ -PathType Leaf })]
+    [string]$SecretStorePasswordPath
 )
 
 Set-StrictMode -Version 3.0
@@ -71,6 +99,23 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module -Name Octopods -ErrorAction Stop
     if ($Sandbox) { Connect-Octopods -Sandbox }
+    if ($SecretStorePasswordPath) {
+        # A job has no one to type the store's password: read it from a file only this account can read.
+        $password = if ($SecretStorePasswordPath -like '*.clixml') {
+            Import-Clixml -LiteralPath $SecretStorePasswordPath
+        }
+        else {
+            ConvertTo-SecureString -String (Get-Content -LiteralPath $SecretStorePasswordPath -Raw).TrimEnd("`r", "`n") -AsPlainText -Force
+        }
+        Microsoft.PowerShell.SecretStore\Unlock-SecretStore -Password $password
+        Remove-Variable -Name password
+    }
+    if ($SecretName) {
+        # Read once here so a missing secret stops the run before any row is read.
+        $connectParameters = @{ Channel = 'Sms'; SecretName = $SecretName }
+        if ($Vault) { $connectParameters.Vault = $Vault }
+        Connect-Octopods @connectParameters
+    }
     $CsvPath = (Resolve-Path -LiteralPath $CsvPath).ProviderPath
 
     # Number the rows (1 = first data row) so a rejected row can be found in the file again.

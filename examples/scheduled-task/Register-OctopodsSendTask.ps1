@@ -1,0 +1,125 @@
+<#
+.SYNOPSIS
+    Registers a Windows scheduled task that sends SMS from a CSV file every day, as a service
+    account, with the key read from a SecretStore vault that never prompts.
+
+.DESCRIPTION
+    The task runs PowerShell 7 (pwsh.exe) without a profile or a console and calls
+    examples/bulk-send-from-csv.ps1, which unlocks SecretStore from a password file, sends one SMS
+    per row, follows them to delivery, and writes a results log and an errors log beside the CSV
+    (or in -LogPath). The task's own output goes to a transcript in the same folder.
+
+    Prepare the service account ONCE, in a PowerShell 7 window started as that account
+    (runas /user:CONTOSO\svc-octopods pwsh.exe):
+
+        Install-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore, Octopods -Scope CurrentUser
+        $password = Read-Host -AsSecureString 'New SecretStore password'
+        New-Item -ItemType Directory -Path D:\octopods -Force
+        $password | Export-Clixml -Path D:\octopods\store-password.clixml   # DPAPI: only this account on this machine can read it
+        Register-SecretVault -Name Octopods -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
+        Set-SecretStoreConfiguration -Scope CurrentUser -Authentication Password -Interaction None -Password $password -Confirm:$false
+        Set-Secret -Name Octopods.Sms -Secret (Read-Host -AsSecureString 'SMS channel key')
+
+    -Interaction None makes a locked store fail at once (Octopods.VaultLocked) instead of waiting
+    for a prompt no one will answer; the job unlocks it with the password file first. Then run this
+    script, as an administrator, to register the task.
+
+.PARAMETER TaskName
+    The task's name in Task Scheduler (under the \Octopods\ folder).
+
+.PARAMETER CsvPath
+    The CSV file the task sends from (columns To, Message, and optionally Name).
+
+.PARAMETER LogPath
+    Folder for the results log, the errors log and the transcript. Default: a 'logs' folder beside the CSV.
+
+.PARAMETER Credential
+    The service account and its password. Task Scheduler stores the password to run the task
+    whether or not the account is logged on.
+
+.PARAMETER GroupManagedServiceAccount
+    A group managed service account (CONTOSO\svc-octopods$) instead of -Credential: no password to store.
+
+.PARAMETER At
+    The time of day the task runs. Default: 08:00.
+
+.PARAMETER SecretName
+    The secret that holds the SMS key. Default: Octopods.Sms.
+
+.PARAMETER SecretStorePasswordPath
+    The file written with Export-Clixml during the preparation above.
+
+.PARAMETER DefaultRegion
+    Region for numbers written in national form, such as US for (415) 555-2671.
+
+.EXAMPLE
+    ./Register-OctopodsSendTask.ps1 -CsvPath D:\campaigns\reminders.csv -Credential (Get-Credential CONTOSO\svc-octopods) -SecretStorePasswordPath D:\octopods\store-password.clixml
+
+.EXAMPLE
+    ./Register-OctopodsSendTask.ps1 -CsvPath D:\campaigns\reminders.csv -GroupManagedServiceAccount 'CONTOSO\svc-octopods$' -SecretStorePasswordPath D:\octopods\store-password.clixml -At 07:30 -WhatIf
+    Shows the task that would be registered.
+#>
+#Requires -Version 5.1
+[CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Credential')]
+param(
+    [string]$TaskName = 'Octopods SMS from CSV',
+
+    [Parameter(Mandatory)]
+    [string]$CsvPath,
+
+    [string]$LogPath,
+
+    [Parameter(Mandatory, ParameterSetName = 'Credential')]
+    [pscredential]$Credential,
+
+    [Parameter(Mandatory, ParameterSetName = 'Gmsa')]
+    [ValidatePattern('\$$')]
+    [string]$GroupManagedServiceAccount,
+
+    [datetime]$At = '08:00',
+
+    [string]$SecretName = 'Octopods.Sms',
+
+    [Parameter(Mandatory)]
+    [string]$SecretStorePasswordPath,
+
+    [string]$DefaultRegion
+)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+
+$pwsh = (Get-Command -Name pwsh.exe -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+if (-not $pwsh) { throw 'pwsh.exe (PowerShell 7) was not found on PATH. Install it: winget install Microsoft.PowerShell' }
+$sendScript = Join-Path (Split-Path -Parent $PSScriptRoot) 'bulk-send-from-csv.ps1'
+if (-not $LogPath) { $LogPath = Join-Path (Split-Path -Parent $CsvPath) 'logs' }
+
+# The job: a transcript around the send script, so the task's own messages are kept too.
+# Exit codes of bulk-send-from-csv.ps1: 0 all delivered, 1 some rows not delivered, 2 the run could not start.
+$arguments = @(
+    '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command',
+    ('& {{ Start-Transcript -Path (Join-Path ''{0}'' (''task-{{0:yyyyMMdd-HHmmss}}.log'' -f (Get-Date))) | Out-Null; ' +
+        '& ''{1}'' -CsvPath ''{2}'' -LogPath ''{0}'' -SecretName ''{3}'' -SecretStorePasswordPath ''{4}''{5}; ' +
+        '$code = $LASTEXITCODE; Stop-Transcript | Out-Null; exit $code }}') -f
+    $LogPath, $sendScript, $CsvPath, $SecretName, $SecretStorePasswordPath,
+    $(if ($DefaultRegion) { " -DefaultRegion '$DefaultRegion'" } else { '' })
+) -join ' '
+
+$action = New-ScheduledTaskAction -Execute $pwsh -Argument $arguments -WorkingDirectory (Split-Path -Parent $CsvPath)
+$trigger = New-ScheduledTaskTrigger -Daily -At $At
+# One run at a time; stop a run that hangs; no battery conditions on a server.
+$settings = New-ScheduledTaskSettingsSet -MultipleInstances IgnoreNew -ExecutionTimeLimit (New-TimeSpan -Hours 4) `
+    -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries -StartWhenAvailable
+
+if ($PSCmdlet.ShouldProcess("\Octopods\$TaskName", "Register a daily task at $($At.ToString('HH:mm')) running: $pwsh $arguments")) {
+    if ($PSCmdlet.ParameterSetName -eq 'Gmsa') {
+        $principal = New-ScheduledTaskPrincipal -UserId $GroupManagedServiceAccount -LogonType Password -RunLevel Limited
+        Register-ScheduledTask -TaskPath '\Octopods\' -TaskName $TaskName -Action $action -Trigger $trigger -Settings $settings -Principal $principal -Force
+    }
+    else {
+        # Register-ScheduledTask takes the password as text; it goes to Task Scheduler's protected store only.
+        Register-ScheduledTask -TaskPath '\Octopods\' -TaskName $TaskName -Action $action -Trigger $trigger -Settings $settings `
+            -User $Credential.UserName -Password $Credential.GetNetworkCredential().Password -RunLevel Limited -Force
+    }
+    Write-Host "Registered \Octopods\$TaskName. Try it now: Start-ScheduledTask -TaskPath '\Octopods\' -TaskName '$TaskName'; logs go to $LogPath"
+}
