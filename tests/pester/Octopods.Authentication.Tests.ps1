@@ -1,0 +1,216 @@
+#Requires -Version 7.4
+<#
+    Pester 5 journeys for where keys come from (about_Octopods_Authentication), against the built
+    module and the REAL Microsoft.PowerShell.SecretManagement and SecretStore modules, with the
+    store configured as an unattended job needs it: -Interaction None, unlocked by password.
+
+    These tests RESET the current user's SecretStore (Reset-SecretStore erases every secret in it).
+    They therefore run only where that is harmless, a CI runner or a throwaway account, and only
+    when $env:OCTOPODS_TEST_SECRETSTORE is '1'. Elsewhere they are reported as skipped.
+    CI setup:
+        Install-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -Scope CurrentUser -Force
+        $env:OCTOPODS_TEST_SECRETSTORE = '1'; ./build.ps1 -Task Pester
+
+    Sends go to a small HTTP listener on loopback started by this file, which records the
+    X-Octopods-Auth header of each request and answers like the SMS send endpoint: the tests see
+    which key each source produced without any account.
+
+    Module under test: as in Octopods.Sms.Tests.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or
+    out/Octopods/<ModuleVersion>/Octopods.psd1 of this checkout).
+#>
+param(
+    [string]$ModulePath
+)
+
+BeforeDiscovery {
+    $script:StoreTestsEnabled = $env:OCTOPODS_TEST_SECRETSTORE -eq '1' -and
+        [bool](Get-Module -ListAvailable -Name Microsoft.PowerShell.SecretManagement) -and
+        [bool](Get-Module -ListAvailable -Name Microsoft.PowerShell.SecretStore)
+}
+
+BeforeAll {
+    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+    $manifestData = Import-PowerShellDataFile -Path (Join-Path $repoRoot 'Octopods.psd1')
+    $candidate = if ($ModulePath) { $ModulePath }
+    elseif ($env:OCTOPODS_MODULE_PATH) { $env:OCTOPODS_MODULE_PATH }
+    else { Join-Path $repoRoot "out/Octopods/$($manifestData.ModuleVersion)/Octopods.psd1" }
+    if (Test-Path -LiteralPath $candidate -PathType Container) { $candidate = Join-Path $candidate 'Octopods.psd1' }
+    if (-not (Test-Path -LiteralPath $candidate -PathType Leaf)) {
+        throw "The built module was not found at '$candidate'. Build it first: ./build.ps1 -Task Build"
+    }
+    Get-Module -Name Octopods | Remove-Module -Force
+    Import-Module -Name (Resolve-Path -LiteralPath $candidate).ProviderPath -Force -ErrorAction Stop
+
+    # A loopback stand-in for the SMS send endpoint that records the key of every request.
+    function Start-KeyRecorder {
+        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+        $listener = [System.Net.HttpListener]::new()
+        $listener.Prefixes.Add("http://127.0.0.1:$port/")
+        $listener.Start()
+        $keys = [System.Collections.Concurrent.ConcurrentQueue[string]]::new()
+        $worker = [powershell]::Create()
+        $null = $worker.AddScript({
+                param($listener, $keys)
+                $count = 0
+                while ($listener.IsListening) {
+                    try { $context = $listener.GetContext() } catch { break }
+                    $count++
+                    $keys.Enqueue([string]$context.Request.Headers['X-Octopods-Auth'])
+                    $json = '{{"request_id":"req_pester_{0}","message_id":"msg_pester_{0}","phone_number":"+14155552671","message_status_url":"{1}api/v1/sms/messages/msg_pester_{0}"}}' -f $count, $listener.Prefixes[0]
+                    $bytes = [System.Text.Encoding]::UTF8.GetBytes($json)
+                    $context.Response.StatusCode = 201
+                    $context.Response.ContentType = 'application/json'
+                    $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                    $context.Response.Close()
+                }
+            }).AddArgument($listener).AddArgument($keys)
+        $null = $worker.BeginInvoke()
+        [pscustomobject]@{ Uri = "http://127.0.0.1:$port/"; Keys = $keys; Listener = $listener; Worker = $worker }
+    }
+
+    function ConvertTo-TestSecureString([string]$Text) { ConvertTo-SecureString -String $Text -AsPlainText -Force }
+
+    # The error a command stops with. Key problems stop the whole command (they would fail every
+    # row), so they are caught here rather than collected with -ErrorVariable.
+    function Get-CommandFailure([scriptblock]$Command) {
+        try { & $Command | Out-Null } catch { return $_ }
+        throw 'The command was expected to fail, and it did not.'
+    }
+}
+
+AfterAll {
+    if (Get-Command -Name Disconnect-Octopods -ErrorAction SilentlyContinue) { Disconnect-Octopods }
+    Get-Module -Name Octopods | Remove-Module -Force
+}
+
+Describe 'Keys from a real SecretStore vault in a job that cannot prompt' -Skip:(-not $script:StoreTestsEnabled) {
+    BeforeAll {
+        Import-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -ErrorAction Stop
+        $script:StorePassword = ConvertTo-TestSecureString "pester-store-$([guid]::NewGuid())"
+        Reset-SecretStore -Password $script:StorePassword -Authentication Password -Interaction None -Force
+        Get-SecretVault | Where-Object Name -In 'OctopodsPester', 'OctopodsPesterOther' | Unregister-SecretVault
+        Register-SecretVault -Name OctopodsPester -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
+        Unlock-SecretStore -Password $script:StorePassword
+
+        $script:Recorder = Start-KeyRecorder
+        $env:OCTOPODS_SMS_API_KEY = $null
+        $env:OCTOPODS_BASE_URI = $script:Recorder.Uri
+    }
+
+    AfterAll {
+        $env:OCTOPODS_BASE_URI = $null
+        $env:OCTOPODS_SMS_API_KEY = $null
+        if ($script:Recorder) { $script:Recorder.Listener.Stop(); $script:Recorder.Worker.Dispose() }
+        Get-SecretVault | Where-Object Name -Like 'OctopodsPester*' | Unregister-SecretVault
+    }
+
+    BeforeEach {
+        Disconnect-Octopods
+        Unlock-SecretStore -Password $script:StorePassword
+        Get-SecretInfo -Vault OctopodsPester | ForEach-Object { Remove-Secret -Name $_.Name -Vault OctopodsPester }
+        $script:Recorder.Keys.Clear()
+    }
+
+    It 'finds the default secret Octopods.Sms without Connect-Octopods' {
+        Set-Secret -Name Octopods.Sms -Secret (ConvertTo-TestSecureString 'sk_pester_default') -Vault OctopodsPester
+
+        $result = Send-OctopodsSms -To '+14155552671' -Body 'hello' -ErrorAction Stop
+
+        $result.MessageId | Should -Be 'msg_pester_1'
+        @($script:Recorder.Keys) | Should -Be @('sk_pester_default')
+        (Get-OctopodsConnection -Channel Sms).KeySource | Should -Be 'DefaultSecret'
+    }
+
+    It 'reads -SecretName/-Vault, a string secret and a PSCredential secret' {
+        Set-Secret -Name plain -Secret 'sk_pester_string' -Vault OctopodsPester
+        Set-Secret -Name credential -Vault OctopodsPester -Secret ([pscredential]::new('octopods', (ConvertTo-TestSecureString 'sk_pester_credential')))
+
+        Send-OctopodsSms -To '+14155552671' -Body 'a' -SecretName plain -Vault OctopodsPester -ErrorAction Stop | Out-Null
+        Send-OctopodsSms -To '+14155552671' -Body 'b' -SecretName credential -ErrorAction Stop | Out-Null
+
+        @($script:Recorder.Keys) | Should -Be @('sk_pester_string', 'sk_pester_credential')
+    }
+
+    It 'reads a secret recorded by Connect-Octopods again on every command, so a rotated key needs no reconnect' {
+        Set-Secret -Name Octopods.Sms -Secret 'sk_pester_first' -Vault OctopodsPester
+        Connect-Octopods -Channel Sms -SecretName Octopods.Sms -Vault OctopodsPester -BaseUri $script:Recorder.Uri
+
+        Send-OctopodsSms -To '+14155552671' -Body 'a' -ErrorAction Stop | Out-Null
+        Set-Secret -Name Octopods.Sms -Secret 'sk_pester_rotated' -Vault OctopodsPester
+        Send-OctopodsSms -To '+14155552671' -Body 'b' -ErrorAction Stop | Out-Null
+
+        @($script:Recorder.Keys) | Should -Be @('sk_pester_first', 'sk_pester_rotated')
+        $connection = Get-OctopodsConnection -Channel Sms
+        $connection.KeySource | Should -Be 'Session'
+        $connection.SecretName | Should -Be 'Octopods.Sms'
+        $connection.Vault | Should -Be 'OctopodsPester'
+    }
+
+    It 'reads the vault once for a whole piped CSV, and the key appears in no stream or file' {
+        Set-Secret -Name Octopods.Sms -Secret 'sk_pester_leak_probe' -Vault OctopodsPester
+        $csv = Join-Path $TestDrive 'rows.csv'
+        1..5 | ForEach-Object { [pscustomobject]@{ To = "+1415555200$_"; Message = "Row $_" } } | Export-Csv -LiteralPath $csv -NoTypeInformation
+
+        $everything = Import-Csv -LiteralPath $csv | Send-OctopodsSms -Verbose -Debug *>&1 | Out-String -Width 500
+        $log = Join-Path $TestDrive 'results.csv'
+        Import-Csv -LiteralPath $csv | Send-OctopodsSms | Export-Csv -LiteralPath $log -NoTypeInformation
+
+        $script:Recorder.Keys.Count | Should -Be 10
+        $everything | Should -Match 'POST /api/v1/sms/messages'
+        $everything | Should -Not -Match 'sk_pester_leak_probe'
+        Get-Content -LiteralPath $log -Raw | Should -Not -Match 'sk_pester_leak_probe'
+        (Get-OctopodsConnection | Format-List * | Out-String) | Should -Not -Match 'sk_pester_leak_probe'
+    }
+
+    It 'fails at once with Octopods.VaultLocked when the store is locked, and says how to unlock it' {
+        Set-Secret -Name Octopods.Sms -Secret 'sk_pester_locked' -Vault OctopodsPester
+        # A password timeout of one second locks the store again without a prompt.
+        Set-SecretStoreConfiguration -PasswordTimeout 1 -Password $script:StorePassword -Confirm:$false
+        try {
+            Start-Sleep -Seconds 2
+XX
+            $script:Recorder.Keys.Count | Should -Be 0
+        }
+        finally {
+            Unlock-SecretStore -Password $script:StorePassword
+            Set-SecretStoreConfiguration -PasswordTimeout 900 -Password $script:StorePassword -Confirm:$false
+        }
+    }
+
+    It 'names a missing secret and gives the Set-Secret command' {
+        $failure = Get-CommandFailure { Send-OctopodsSms -To '+14155552671' -Body 'x' -SecretName absent -Vault OctopodsPester -ErrorAction Stop }
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'Octopods.SecretNotFound,*'
+        $failure.Exception.Message | Should -Match 'Set-Secret -Name absent'
+        (Get-CommandFailure { Connect-Octopods -SecretName absent -Vault OctopodsPester -ErrorAction Stop }).FullyQualifiedErrorId |
+            Should -BeLike 'Octopods.SecretNotFound,*'
+        $script:Recorder.Keys.Count | Should -Be 0
+    }
+
+    It 'falls back to OCTOPODS_SMS_API_KEY when no vault has the key, and lists the four ways when nothing does' {
+        $env:OCTOPODS_SMS_API_KEY = 'sk_pester_environment'
+        try {
+            Send-OctopodsSms -To '+14155552671' -Body 'x' -ErrorAction Stop | Out-Null
+            @($script:Recorder.Keys) | Should -Be @('sk_pester_environment')
+        }
+        finally { $env:OCTOPODS_SMS_API_KEY = $null }
+
+        $failure = Get-CommandFailure { Send-OctopodsSms -To '+14155552671' -Body 'y' -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'Octopods.NotConnected,*'
+        foreach ($way in '-ApiKey', '-SecretName', 'Connect-Octopods', 'Octopods.Sms', 'OCTOPODS_SMS_API_KEY') {
+            $failure.Exception.Message | Should -BeLike "*$way*"
+        }
+    }
+}
+
+Describe 'Transport safety' {
+    It 'refuses a plain-HTTP -BaseUri that is not loopback, before reading any key' {
+        $key = ConvertTo-TestSecureString 'sk_pester_transport'
+        $failure = Get-CommandFailure { Send-OctopodsSms -To '+14155552671' -Body 'x' -ApiKey $key -BaseUri 'http://octopods.example.com' -ErrorAction Stop }
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'Octopods.InsecureBaseUri,*'
+        $failure.Exception.Message | Should -Match 'https'
+        ($failure | Out-String) | Should -Not -Match 'sk_pester_transport'
+    }
+}
