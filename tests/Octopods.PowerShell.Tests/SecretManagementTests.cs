@@ -209,6 +209,24 @@ namespace Octopods.PowerShell.Tests
         }
 
         [Fact]
+        public void Vault_and_SecretName_tab_complete_without_reading_any_secret()
+        {
+            WithVaults(storeSecrets: "'Octopods.Sms' = 'sk_x'");
+            _engine.Run("$global:OctopodsTestVault.Vaults['Work Vault'] = @{}").AssertNoErrors();
+            string[] Complete(string line) => _engine.Run("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches.CompletionText", line)
+                .Output.Where(o => o != null).Select(o => o.ToString()).ToArray();
+
+            Assert.Equal(new[] { "Store", "Work", "'Work Vault'" }, Complete("Send-OctopodsSms -Vault "));
+            Assert.Equal(new[] { "Work", "'Work Vault'" }, Complete("Connect-Octopods -SecretName x -Vault W"));
+            Assert.Equal(new[] { "Octopods.Sms" }, Complete("Get-OctopodsSmsStatus -SecretName Oct"));
+            Assert.Equal(new[] { "Octopods.WhatsApp", "Octopods.Viber" }, Complete("Connect-Octopods -Channel WhatsApp, Viber -SecretName "));
+            Assert.Equal(0, GetSecretCalls());
+
+            _engine.Run("Remove-Module Microsoft.PowerShell.SecretManagement").AssertNoErrors();
+            Assert.Empty(Complete("Send-OctopodsSms -Vault "));
+        }
+
+        [Fact]
         public void WhatIf_needs_no_key_and_reads_no_vault_error()
         {
             var run = _engine.Run("[pscustomobject]@{ To = '+14155552671'; Message = 'a' }, [pscustomobject]@{ To = 'bad'; Message = 'b' } | Send-OctopodsSms -WhatIf");

@@ -31,11 +31,13 @@ namespace Octopods.PowerShell.Commands
         /// <summary>The SecretManagement secret holding the key; read again by every command, so rotation needs no reconnect.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SecretNameCompleter))]
         public string? SecretName { get; set; }
 
         /// <summary>The vault of -SecretName; the default vault when omitted.</summary>
         [Parameter(ParameterSetName = SecretSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VaultCompleter))]
         public string? Vault { get; set; }
 
         [Parameter(ParameterSetName = ApiKeySet)]

@@ -24,11 +24,13 @@ namespace Octopods.PowerShell.Infrastructure
         /// <summary>The SecretManagement secret holding the channel key, for this command only.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SecretNameCompleter))]
         public string? SecretName { get; set; }
 
         /// <summary>The vault of -SecretName; the default vault when omitted.</summary>
         [Parameter(ParameterSetName = SecretSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VaultCompleter))]
         public string? Vault { get; set; }
 
         /// <summary>The service root, e.g. https://api.octopods.io. HTTPS, or http to a loopback address.</summary>

@@ -53,3 +53,12 @@ function Get-Secret {
     }
     $value
 }
+
+function Get-SecretVault {
+    [CmdletBinding()]
+    param([string[]] $Name)
+    $state = $global:OctopodsTestVault
+    foreach ($vault in $state.Vaults.Keys) {
+        [pscustomobject]@{ Name = $vault; ModuleName = 'Microsoft.PowerShell.SecretStore'; IsDefaultVault = $vault -eq $state.DefaultVault }
+    }
+}
