@@ -17,6 +17,12 @@
         'Send-OctopodsSms'
         'Get-OctopodsSmsStatus'
         'Measure-OctopodsSms'
+        'Send-OctopodsWhatsAppTemplate'
+        'Get-OctopodsWhatsAppStatus'
+        'Get-OctopodsWhatsAppMessage'
+        'Get-OctopodsWhatsAppTemplate'
+        'Send-OctopodsViberTemplate'
+        'Get-OctopodsViberTemplate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

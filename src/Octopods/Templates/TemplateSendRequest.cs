@@ -90,7 +90,7 @@ namespace Octopods.Templates
             if (template.HasMediaHeader && HeaderUrl == null)
             {
                 throw new OctopodsException(ErrorNames.ArgumentMissing, OctopodsErrorKind.InvalidArgument,
-                    $"The {what} has a {template.HeaderFormat} header but no {HeaderField} was given",
+                    $"The {what} has {Article(template.HeaderFormat!)} {template.HeaderFormat!.ToLowerInvariant()} header but no {HeaderField} was given",
                     $"Give {HeaderParameter} with a publicly reachable URL of the {template.HeaderFormat!.ToLowerInvariant()}.");
             }
 
@@ -136,6 +136,8 @@ namespace Octopods.Templates
             }
             return stream.ToArray();
         }
+
+        private static string Article(string word) => "AEIOUaeiou".IndexOf(word[0]) >= 0 ? "an" : "a";
 
         private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text!.Trim();
 
