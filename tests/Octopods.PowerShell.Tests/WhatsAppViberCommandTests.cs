@@ -302,3 +302,53 @@ namespace Octopods.PowerShell.Tests
         }
     }
 }
+
+namespace Octopods.PowerShell.Tests
+{
+    /// <summary>Each template channel takes its own key from its own environment variable.</summary>
+    [Collection(ProcessEnvironmentCollection.Name)]
+    public class WhatsAppViberEnvironmentKeyTests : IAsyncLifetime
+    {
+        private static readonly string[] Variables = { "OCTOPODS_WHATSAPP_API_KEY", "OCTOPODS_VIBER_API_KEY", "OCTOPODS_BASE_URI" };
+        private EmulatorServer _server = null!;
+
+        public async Task InitializeAsync() => _server = await EmulatorServer.StartAsync(new OctopodsEmulator(Octopods.Time.SystemClock.Instance));
+
+        public async Task DisposeAsync()
+        {
+            foreach (var name in Variables) Environment.SetEnvironmentVariable(name, null);
+            await _server.DisposeAsync();
+        }
+
+        [Fact]
+        public void Unattended_jobs_take_each_channel_key_from_its_variable()
+        {
+            Environment.SetEnvironmentVariable("OCTOPODS_WHATSAPP_API_KEY", "wa_env_key");
+            Environment.SetEnvironmentVariable("OCTOPODS_VIBER_API_KEY", "vbm_env_key");
+            Environment.SetEnvironmentVariable("OCTOPODS_BASE_URI", _server.BaseUri.ToString());
+            using var engine = new HostedEngine();
+            var run = engine.Run(@"
+                Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -BodyVariable a, b
+                Send-OctopodsViberTemplate -TemplateId 2001 -To +14155552671 -BodyVariable a, b
+                (Get-OctopodsConnection -Channel WhatsApp, Viber).KeySource");
+            run.AssertNoErrors();
+            Assert.Equal(new[] { "wa_env_key", "wa_env_key", "vbm_env_key", "vbm_env_key" }, _server.Keys);
+            Assert.Equal(new object[] { "Environment", "Environment" }, run.Output.Skip(2).Select(o => o.BaseObject));
+            Assert.DoesNotContain(run.AllText(), t => t.Contains("env_key"));
+        }
+
+        [Fact]
+        public void Without_a_whatsapp_key_the_error_names_the_whatsapp_ways_and_nothing_is_sent()
+        {
+            foreach (var name in Variables) Environment.SetEnvironmentVariable(name, null);
+            using var engine = new HostedEngine();
+            engine.Run($"Connect-Octopods -Channel Sms -ApiKey ([System.Net.NetworkCredential]::new('', 'sms_only').SecurePassword) -BaseUri {_server.BaseUri}").AssertNoErrors();
+            var run = engine.Run("Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -BodyVariable a, b");
+            var error = Assert.Single(run.Errors);
+            Assert.StartsWith("Octopods.NotConnected", error.FullyQualifiedErrorId);
+            foreach (var way in new[] { "Connect-Octopods -Channel WhatsApp", "OCTOPODS_WHATSAPP_API_KEY", "Octopods.WhatsApp" })
+                Assert.Contains(way, error.ToString());
+            Assert.Empty(_server.Requests);
+        }
+    }
+}
