@@ -262,6 +262,27 @@ namespace Octopods.PowerShell.Tests
         }
 
         [Fact]
+        public void A_template_that_cannot_be_read_is_sent_unchecked_and_verbose_says_so()
+        {
+            _server.Intercept = async ctx =>
+            {
+                if (ctx.Request.Method != "GET") return false;
+                ctx.Response.StatusCode = 503;
+                await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(ctx.Response, "busy");
+                return true;
+            };
+            // One variable for a two-placeholder template: unchecked, the service itself refuses it (code 4).
+            var run = _engine.Run("Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -BodyVariable a, b -Verbose; " +
+                                  "Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -BodyVariable a");
+            Assert.IsType<WhatsAppSendResult>(run.Output.Single().BaseObject);
+            Assert.Contains(run.Verbose, v => v.Contains("sending without checking its variables"));
+            var error = Assert.Single(run.Errors);
+            Assert.Equal("Octopods.VariablesSize", error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains("Octopods WhatsApp error 4", error.ToString());
+            Assert.Equal(2, _server.Requests.Count(r => r.StartsWith("POST ")));
+        }
+
+        [Fact]
         public void WhatIf_and_an_inherited_WhatIf_with_Force_post_nothing()
         {
             var run = _engine.Run(@"
