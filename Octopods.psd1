@@ -17,6 +17,12 @@
         'Send-OctopodsSms'
         'Get-OctopodsSmsStatus'
         'Measure-OctopodsSms'
+        'Send-OctopodsWhatsAppTemplate'
+        'Get-OctopodsWhatsAppStatus'
+        'Get-OctopodsWhatsAppMessage'
+        'Get-OctopodsWhatsAppTemplate'
+        'Send-OctopodsViberTemplate'
+        'Get-OctopodsViberTemplate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -25,7 +31,7 @@
         PSData = @{
             Tags       = @('Octopods', 'SMS', 'WhatsApp', 'Viber', 'Messaging', 'Intercom', 'HubSpot', 'Twilio', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri = 'https://github.com/octopods-powershell/Octopods'
-            ReleaseNotes = 'First release: SMS send, status, segment measurement, sandbox emulator.'
+            ReleaseNotes = 'First release: SMS send, status, segment measurement; WhatsApp template send, status, message history and templates; Viber template send and templates; sandbox emulator of all three.'
         }
     }
 }

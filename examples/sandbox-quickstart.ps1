@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    First run of the Octopods module: measure, send and follow SMS in the built-in sandbox.
+    First run of the Octopods module: measure, send and follow SMS, and send WhatsApp templates, in the
+    built-in sandbox.
 
 .DESCRIPTION
     Nothing leaves this machine and no account is needed: Connect-Octopods -Sandbox routes every
@@ -85,6 +86,15 @@ $rejected | ForEach-Object {
         ErrorId = $_.FullyQualifiedErrorId.Split(',')[0]
     }
 } | Out-Host
+
+# 6. WhatsApp: templates carry their placeholder counts; each row's named columns fill them in order.
+$host.UI.WriteLine('--- Get-OctopodsWhatsAppTemplate -Status accepted: the sandbox templates ---')
+Get-OctopodsWhatsAppTemplate -Status accepted | Out-Host
+$host.UI.WriteLine('--- Send-OctopodsWhatsAppTemplate -BodyVariableProperty FirstName, OrderId -Wait ---')
+@(
+    [pscustomobject]@{ Phone = '+14155550100'; FirstName = 'Ann'; OrderId = 'ORD-1001' }
+    [pscustomobject]@{ Phone = '+15005550002'; FirstName = 'Dan'; OrderId = 'ORD-1004' }
+) | Send-OctopodsWhatsAppTemplate -TemplateId 1001 -BodyVariableProperty FirstName, OrderId -Wait | Out-Host
 
 $delivered = @($results | Where-Object { $_.Status -eq 'Delivered' }).Count
 "Summary: $($rows.Count) rows; $delivered delivered, $($results.Count - $delivered) sent but not delivered, $($rejected.Count) rejected before sending."

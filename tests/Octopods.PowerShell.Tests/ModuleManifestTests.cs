@@ -23,7 +23,8 @@ namespace Octopods.PowerShell.Tests
             Assert.Equal(new[]
             {
                 "Connect-Octopods", "Disconnect-Octopods", "Get-OctopodsConnection", "Get-OctopodsSmsStatus",
-                "Measure-OctopodsSms", "Send-OctopodsSms",
+                "Get-OctopodsViberTemplate", "Get-OctopodsWhatsAppMessage", "Get-OctopodsWhatsAppStatus", "Get-OctopodsWhatsAppTemplate",
+                "Measure-OctopodsSms", "Send-OctopodsSms", "Send-OctopodsViberTemplate", "Send-OctopodsWhatsAppTemplate",
             }, manifest);
             Assert.Equal(manifest, exported);
             Assert.Equal(manifest, classes);
@@ -47,7 +48,7 @@ namespace Octopods.PowerShell.Tests
             using var engine = new HostedEngine();
             var document = System.Xml.Linq.XDocument.Load(Path.Combine(Path.GetDirectoryName(ModuleFolder.Manifest)!, "Octopods.Format.ps1xml"));
             var views = document.Descendants("View").ToList();
-            Assert.Equal(4, views.Count);
+            Assert.Equal(9, views.Count);
             foreach (var view in views)
             {
                 var typeName = view.Element("ViewSelectedBy")!.Element("TypeName")!.Value;

@@ -319,16 +319,21 @@ namespace Octopods.PowerShell.Tests
                 Get-OctopodsSmsStatus -MessageId nope -Verbose
                 Send-OctopodsSms -To +14155552671 -Body 'x' -ApiKey ([System.Net.NetworkCredential]::new('', '{SandboxKeys.Deprecated}').SecurePassword) -BaseUri {_server.BaseUri}
                 Send-OctopodsSms -To +14155552671 -Body 'x' -ApiKey $key -BaseUri http://example.com
+                Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -BodyVariable a, b -ApiKey $key -BaseUri {_server.BaseUri} -Verbose -Debug
+                Send-OctopodsViberTemplate -TemplateId 2001 -To +14155552671 -BodyVariable a -ApiKey $key -BaseUri {_server.BaseUri} -Verbose -Debug
                 Connect-Octopods -Sandbox -ApiKey $key -SandboxRateLimit 1 -PassThru
                 1..2 | ForEach-Object {{ Send-OctopodsSms -To +1415555267$_ -Body 'again' -Wait -Verbose -Debug }}
+                Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -BodyVariable a, b -Wait -Verbose -Debug
                 Get-OctopodsConnection
                 $sent");
             Assert.All(_server.Keys.Take(3), k => Assert.Equal(Key, k));
             Assert.NotEmpty(run.Verbose);
             Assert.NotEmpty(run.Debug);
             Assert.Contains(run.Debug, d => d.Contains("X-Octopods-Auth: ***"));
-            Assert.Equal(5, run.Errors.Count);
-            Assert.Equal(10, run.Output.Count);
+            // The WhatsApp and Viber template commands take the same key: one WhatsApp send over the socket and one
+            // in the sandbox with -Wait (two more outputs), one Viber row refused for its variable count (one more error).
+            Assert.Equal(6, run.Errors.Count);
+            Assert.Equal(12, run.Output.Count);
             Assert.Contains(run.Verbose, v => v.Contains("429"));
             var leaks = run.AllText().Where(t => t.Contains(Key) || t.Contains("SENTINEL")).ToList();
             Assert.Empty(leaks);

@@ -66,6 +66,9 @@ namespace Octopods.PowerShell.Infrastructure
                 ? connection.KeySource
                 : $"{connection.KeySource} (secret '{connection.SecretName}' in {(connection.Vault == null ? "the default vault" : $"vault '{connection.Vault}'")})";
 
+        /// <summary>False only in a dry run (-WhatIf) that found no key: then nothing may be asked of the service.</summary>
+        internal bool HasConnection => _connection != null;
+
         /// <summary>The client for this invocation. Touch it on the pipeline thread before any Run.</summary>
         internal OctopodsClient Client
         {

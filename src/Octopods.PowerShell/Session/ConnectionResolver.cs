@@ -106,6 +106,38 @@ namespace Octopods.PowerShell.Session
                 "To try the module without an account: Connect-Octopods -Sandbox.");
         }
 
+        /// <summary>
+        /// The connection tab completion may use without a cmdlet: the session's key (sandbox included)
+        /// or the environment. Vault secrets are skipped: reading one may prompt, which completion must not.
+        /// </summary>
+        internal static OctopodsClientOptions? ForCompletion(OctopodsChannel channel)
+        {
+            try
+            {
+                var session = SessionConnections.Current;
+                var connection = session.Get(channel);
+                if (connection?.Key != null)
+                {
+                    var options = new OctopodsClientOptions(channel, new ApiKey(Reveal(connection.Key)), connection.BaseUri);
+                    if (connection.Sandbox)
+                    {
+                        options.Handler = session.Sandbox.CreateHttpHandler();
+                        options.Clock = session.Sandbox.Clock;
+                    }
+                    return options;
+                }
+                if (connection != null) return null;
+                var fromEnvironment = Environment.GetEnvironmentVariable(KeyVariable(channel));
+                return string.IsNullOrWhiteSpace(fromEnvironment)
+                    ? null
+                    : new OctopodsClientOptions(channel, new ApiKey(fromEnvironment!), ExplicitOrEnvironmentUri(null));
+            }
+            catch (OctopodsException)
+            {
+                return null;
+            }
+        }
+
         private static Uri ExplicitOrEnvironmentUri(string? baseUri) =>
             TransportSecurity.ValidateBaseUri(baseUri ?? Environment.GetEnvironmentVariable(BaseUriVariable));
 

@@ -7,6 +7,10 @@ namespace Octopods.Errors
     {
         Send,
         Status,
+        /// <summary>GET …/messages?limit=N: the recent-messages listing.</summary>
+        Messages,
+        /// <summary>GET …/templates[/{id}]: the template listing.</summary>
+        Templates,
     }
 
     /// <summary>
@@ -52,6 +56,42 @@ namespace Octopods.Errors
                 [(OctopodsChannel.Sms, ApiOperation.Status, 6)] = new Entry(ErrorNames.DeprecatedApiKey, OctopodsErrorKind.Authentication, DeprecatedKeyFix),
             };
 
+        // WhatsApp and VBM share one numbering (octopods-api.md). VBM publishes no table of its own; its
+        // documented code 5 (phone) matches WhatsApp's, so the WhatsApp table, deprecated key 6 included, is used for both.
+        static ErrorCatalog()
+        {
+            foreach (var channel in new[] { OctopodsChannel.WhatsApp, OctopodsChannel.Viber })
+            {
+                var flag = channel == OctopodsChannel.WhatsApp ? "-HeaderAttachmentUrl" : "-HeaderImageUrl";
+                var send = new Dictionary<int, Entry>
+                {
+                    [1] = new Entry(ErrorNames.ArgumentMissing, OctopodsErrorKind.InvalidArgument,
+                        $"Give every required value: -DestinationPhone, and {flag} for a template with a media header."),
+                    [2] = new Entry(ErrorNames.TypeMismatch, OctopodsErrorKind.InvalidArgument,
+                        "A value has the wrong JSON type: variables must be text, given as a list or as sections (-BodyVariable, -HeaderVariable, ...)."),
+                    [3] = new Entry(ErrorNames.TemplateNotExist, OctopodsErrorKind.NotFound,
+                        $"Check -TemplateId: list the accepted templates of this channel with Get-Octopods{channel}Template -Status accepted."),
+                    [4] = new Entry(ErrorNames.VariablesSize, OctopodsErrorKind.InvalidArgument,
+                        $"Give exactly as many variables per section as the template has placeholders (Get-Octopods{channel}Template shows the counts)."),
+                    [5] = new Entry(ErrorNames.PhoneInvalid, OctopodsErrorKind.InvalidArgument,
+                        "Write the number in E.164 form, e.g. +14155552671, or pass -DefaultRegion to convert national numbers."),
+                    [6] = new Entry(ErrorNames.DeprecatedApiKey, OctopodsErrorKind.Authentication, DeprecatedKeyFix),
+                    [8] = new Entry(ErrorNames.InvalidHeader, OctopodsErrorKind.InvalidArgument,
+                        $"Give {flag} as a publicly reachable http(s) URL of a file of the header's type."),
+                    [9] = new Entry(ErrorNames.VariablesShape, OctopodsErrorKind.InvalidArgument,
+                        "The template has header, footer or button placeholders, so the variables must be sections: use -HeaderVariable, -BodyVariable, -FooterVariable and -ButtonVariable (or their -…Property forms)."),
+                };
+                foreach (var pair in send) Entries[(channel, ApiOperation.Send, pair.Key)] = pair.Value;
+                Entries[(channel, ApiOperation.Status, 1)] = new Entry(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
+                    $"Give the message_id that Send-Octopods{channel}Template returned.");
+                Entries[(channel, ApiOperation.Templates, 3)] = send[3];
+                Entries[(channel, ApiOperation.Templates, 10)] = new Entry(ErrorNames.InvalidStatus, OctopodsErrorKind.InvalidArgument,
+                    "Use one of the statuses pending, under_review, needs_modification, rejected, accepted or deleted.");
+                foreach (var operation in new[] { ApiOperation.Status, ApiOperation.Messages, ApiOperation.Templates })
+                    Entries[(channel, operation, 6)] = send[6];
+            }
+        }
+
         public static Entry? Find(OctopodsChannel channel, ApiOperation operation, int code) =>
             Entries.TryGetValue((channel, operation, code), out var entry) ? entry : null;
     }
@@ -83,5 +123,18 @@ namespace Octopods.Errors
         public const string VaultLocked = "VaultLocked";
         public const string SecretWrongType = "SecretWrongType";
         public const string SecretVaultError = "SecretVaultError";
+        // WhatsApp and VBM template sends (the API's ARGUMENT_MISSING, TYPE_MISMATCH, … in PascalCase).
+        public const string ArgumentMissing = "ArgumentMissing";
+        public const string TypeMismatch = "TypeMismatch";
+        public const string TemplateNotExist = "TemplateNotExist";
+        public const string VariablesSize = "VariablesSize";
+        public const string InvalidHeader = "InvalidHeader";
+        /// <summary>Code 9: variables given as a plain array to a template with non-body placeholders.</summary>
+        public const string VariablesShape = "VariablesShape";
+        public const string InvalidStatus = "InvalidStatus";
+        /// <summary>Client-side: the template exists but is not Accepted, so it cannot be sent.</summary>
+        public const string TemplateNotAccepted = "TemplateNotAccepted";
+        /// <summary>Client-side: variables given both raw (-Variables) and by section.</summary>
+        public const string VariablesConflict = "VariablesConflict";
     }
 }

@@ -87,7 +87,10 @@ namespace Octopods.Http
 
                 if (status >= 200 && status < 300)
                 {
-                    if (!root.HasValue || root.Value.ValueKind != JsonValueKind.Object)
+                    // Reads may answer a bare array (the WhatsApp message listing); a send answer is always an object.
+                    var readable = root.HasValue && (root.Value.ValueKind == JsonValueKind.Object ||
+                                                     (method == HttpMethod.Get && root.Value.ValueKind == JsonValueKind.Array));
+                    if (!readable)
                     {
                         throw Error(new ApiErrorInfo
                         {
@@ -100,7 +103,7 @@ namespace Octopods.Http
                             HttpStatus = status,
                         });
                     }
-                    return new ApiResponse(status, root.Value, text, requestId);
+                    return new ApiResponse(status, root!.Value, text, requestId);
                 }
 
                 throw Error(DescribeFailure(status, root, text, requestId, operation, method));

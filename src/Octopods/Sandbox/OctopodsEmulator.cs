@@ -29,6 +29,10 @@ namespace Octopods.Sandbox
         public TimeSpan SentAfter { get; set; } = TimeSpan.FromSeconds(1);
         /// <summary>How long after acceptance a message reaches its final state.</summary>
         public TimeSpan FinalAfter { get; set; } = TimeSpan.FromSeconds(3);
+        /// <summary>How long after acceptance a delivered WhatsApp message becomes Read.</summary>
+        public TimeSpan ReadAfter { get; set; } = TimeSpan.FromSeconds(10);
+        /// <summary>The WhatsApp message listing as a bare array (the other documented shape) instead of {"request_id","messages":[…]}.</summary>
+        public bool BareMessageListing { get; set; }
     }
 
     /// <summary>One send the emulator accepted: the ledger tests use to prove nothing was sent twice.</summary>
@@ -52,7 +56,7 @@ namespace Octopods.Sandbox
         public string RequestId { get; }
     }
 
-    /// <summary>One API family (SMS, later WhatsApp and VBM) served by the emulator.</summary>
+    /// <summary>One API family (SMS, WhatsApp, VBM) served by the emulator.</summary>
     internal interface IEmulatorFamily
     {
         OctopodsChannel Channel { get; }
@@ -82,7 +86,7 @@ namespace Octopods.Sandbox
         {
             Clock = clock ?? new VirtualClock();
             Options = options ?? new EmulatorOptions();
-            _families = new List<IEmulatorFamily> { new SmsEmulator(this) };
+            _families = new List<IEmulatorFamily> { new SmsEmulator(this), new WhatsAppEmulator(this), new ViberEmulator(this) };
         }
 
         public IClock Clock { get; }

@@ -24,12 +24,21 @@ namespace Octopods.Sandbox
             [ProviderError] = "refused at send with a provider error",
             [StaysQueued] = "stays Queued forever",
         };
+
+        /// <summary>The same numbers on WhatsApp, which has no queue and no provider error but has Read, Deleted and Unknown.</summary>
+        public static readonly IReadOnlyDictionary<string, string> WhatsAppDescriptions = new Dictionary<string, string>
+        {
+            [Fails] = "ends Failed (not a WhatsApp user, code 131026)",
+            [Undelivered] = "ends Read at once (delivered and read together)",
+            [ProviderError] = "ends Deleted (the recipient deleted it)",
+            [StaysQueued] = "stays Unknown forever",
+        };
     }
 
     /// <summary>Keys with a documented meaning in the sandbox. Any other non-empty key is accepted.</summary>
     public static class SandboxKeys
     {
-        /// <summary>Answers the deprecated-key error (5 on SMS, 6 on WhatsApp).</summary>
+        /// <summary>Answers the deprecated-key error (5 on SMS, 6 on WhatsApp and Viber).</summary>
         public const string Deprecated = "sandbox-deprecated-key";
         /// <summary>Answers 401, as a revoked or wrong-channel key does.</summary>
         public const string Invalid = "sandbox-invalid-key";

@@ -1,0 +1,207 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using Octopods.Errors;
+using Octopods.PowerShell.Infrastructure;
+using Octopods.Templates;
+using Octopods.WhatsApp;
+
+namespace Octopods.PowerShell.Commands
+{
+    /// <summary>The status of WhatsApp messages by id; pipe Send-OctopodsWhatsAppTemplate into it. -Wait follows them to a final status.</summary>
+    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppStatus", DefaultParameterSetName = ApiKeySet)]
+    [OutputType(typeof(WhatsAppStatus))]
+    public sealed class GetOctopodsWhatsAppStatusCommand : OctopodsApiCmdlet
+    {
+        protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("message_id", "Id")]
+        [AllowEmptyString]
+        public string[] MessageId { get; set; } = new string[0];
+
+        /// <summary>Poll until each message is Delivered, Read, Failed or Deleted (Unknown is asked again).</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSeconds { get; set; } = 300;
+
+        [Parameter]
+        [ValidateRange(0.1, 3600)]
+        public double PollIntervalSeconds { get; set; } = 2;
+
+        private WhatsAppApi? _api;
+        private WhatsAppApi Api => _api ??= new WhatsAppApi(Client);
+        private readonly List<string> _waiting = new List<string>();
+
+        protected override void ProcessRecord()
+        {
+            foreach (var id in MessageId)
+            {
+                if (string.IsNullOrWhiteSpace(id))
+                {
+                    WriteError(new OctopodsException(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
+                        "The message id is empty", "Pass the MessageId that Send-OctopodsWhatsAppTemplate returned."), id);
+                    continue;
+                }
+                if (Wait)
+                {
+                    _waiting.Add(id.Trim());
+                    continue;
+                }
+                try
+                {
+                    var api = Api;
+                    WriteObject(Run(ct => api.GetStatusAsync(id, ct)));
+                }
+                catch (OctopodsException ex)
+                {
+                    WriteError(ex, id);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_waiting.Count == 0) return;
+            var waiting = new WhatsAppWaiting(this, TimeoutSeconds, PollIntervalSeconds);
+            var outcomes = waiting.Wait(Api, _waiting, pollFirst: true);
+            var timedOut = new List<string>();
+            foreach (var id in _waiting)
+            {
+                var outcome = outcomes[id];
+                if (outcome.Error != null) WriteError(outcome.Error, id);
+                else if (outcome.Last != null)
+                {
+                    if (outcome.TimedOut) timedOut.Add(id);
+                    WriteObject(outcome.Last);
+                }
+                else
+                {
+                    WriteError(new OctopodsException(ErrorNames.Timeout, OctopodsErrorKind.Timeout,
+                        $"No status could be read for message {id} within {TimeoutSeconds} s", "Check the network and try again."), id);
+                }
+            }
+            waiting.WarnTimedOut(timedOut);
+        }
+    }
+
+    /// <summary>The most recent messages this WhatsApp key sent through the API. A key that never sent gives nothing, not an error.</summary>
+    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppMessage", DefaultParameterSetName = ApiKeySet)]
+    [OutputType(typeof(WhatsAppMessage))]
+    public sealed class GetOctopodsWhatsAppMessageCommand : OctopodsApiCmdlet
+    {
+        protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
+
+        /// <summary>How many of the most recent messages, 1 to 100 (the service's maximum; there is no paging).</summary>
+        [Parameter(Position = 0)]
+        [ValidateRange(1, WhatsAppApi.MaxListLimit)]
+        public int Limit { get; set; } = WhatsAppApi.MaxListLimit;
+
+        protected override void EndProcessing()
+        {
+            var api = new WhatsAppApi(Client);
+            try
+            {
+                var messages = Run(ct => api.GetMessagesAsync(Limit, ct));
+                if (messages.Count == 0) WriteVerbose("No messages: this WhatsApp key has not sent any through the API.");
+                foreach (var message in messages) WriteObject(message);
+            }
+            catch (OctopodsException ex)
+            {
+                WriteError(ex, Limit);
+            }
+        }
+    }
+
+    /// <summary>The templates of the WhatsApp Business Account, with the number of placeholders per section.</summary>
+    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppTemplate", DefaultParameterSetName = ApiKeySet)]
+    [OutputType(typeof(MessageTemplate))]
+    public sealed class GetOctopodsWhatsAppTemplateCommand : TemplateListCmdlet
+    {
+        protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
+
+        /// <summary>Only templates in this status.</summary>
+        [Parameter]
+        [ValidateSet(TemplateStatuses.Pending, TemplateStatuses.UnderReview, TemplateStatuses.NeedsModification,
+            TemplateStatuses.Rejected, TemplateStatuses.Accepted, TemplateStatuses.Deleted, IgnoreCase = true)]
+        public string? Status { get; set; }
+
+        private WhatsAppApi? _api;
+        private WhatsAppApi Api => _api ??= new WhatsAppApi(Client);
+
+        protected override IReadOnlyList<MessageTemplate> List(TemplateQuery query)
+        {
+            query.Status = Status;
+            var api = Api;
+            return Run(ct => api.GetTemplatesAsync(query, ct));
+        }
+
+        protected override MessageTemplate One(string templateId)
+        {
+            var api = Api;
+            return Run(ct => api.GetTemplateAsync(templateId, ct));
+        }
+    }
+
+    /// <summary>What the template listings share: -TemplateId for single templates, else the filters.</summary>
+    public abstract class TemplateListCmdlet : OctopodsApiCmdlet
+    {
+        /// <summary>One or more template ids; without it, every template that matches the filters.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("template_id")]
+        [ArgumentCompleter(typeof(TemplateIdCompleter))]
+        public string[]? TemplateId { get; set; }
+
+        /// <summary>Only active (-Active) or inactive (-Active:$false) templates.</summary>
+        [Parameter]
+        public SwitchParameter Active { get; set; }
+
+        /// <summary>Only templates in this language; en matches en_GB and en_US.</summary>
+        [Parameter]
+        [Alias("lang")]
+        [ValidateNotNullOrEmpty]
+        public string? Language { get; set; }
+
+        protected abstract IReadOnlyList<MessageTemplate> List(TemplateQuery query);
+        protected abstract MessageTemplate One(string templateId);
+
+        private bool _listed;
+
+        protected override void ProcessRecord()
+        {
+            if (TemplateId == null || TemplateId.Length == 0) return;
+            _listed = true;
+            foreach (var id in TemplateId)
+            {
+                try
+                {
+                    WriteObject(One(id));
+                }
+                catch (OctopodsException ex)
+                {
+                    WriteError(ex, id);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_listed) return;
+            var query = new TemplateQuery
+            {
+                Active = MyInvocation.BoundParameters.ContainsKey(nameof(Active)) ? Active.IsPresent : (bool?)null,
+                Language = Language,
+            };
+            try
+            {
+                foreach (var template in List(query)) WriteObject(template);
+            }
+            catch (OctopodsException ex)
+            {
+                WriteError(ex, null);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Errors;
+using Octopods.PowerShell.Infrastructure;
+using Octopods.Templates;
+using Octopods.Viber;
+
+namespace Octopods.PowerShell.Commands
+{
+    /// <summary>
+    /// Sends one Viber Business Message template per input, like Send-OctopodsWhatsAppTemplate but
+    /// with an image header URL and no button variables. VBM has no status endpoint, so there is no -Wait.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "OctopodsViberTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
+    [OutputType(typeof(ViberSendResult))]
+    public sealed class SendOctopodsViberTemplateCommand : TemplateSendCmdlet
+    {
+        protected override OctopodsChannel Channel => OctopodsChannel.Viber;
+
+        /// <summary>The image of an image header: a publicly reachable URL.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("header_image_url")]
+        public string? HeaderImageUrl { get; set; }
+
+        protected override string? HeaderUrl => HeaderImageUrl;
+
+        private ViberApi? _api;
+        internal ViberApi Api => _api ??= new ViberApi(Client);
+
+        internal override Task<MessageTemplate> FetchTemplateAsync(string templateId, CancellationToken cancellationToken) =>
+            Api.GetTemplateAsync(templateId, cancellationToken);
+
+        internal override void SendRequest(TemplateSendRequest request, object target)
+        {
+            try
+            {
+                var api = Api;
+                Emit(Run(ct => api.SendAsync(request, ct)));
+            }
+            catch (OctopodsException ex)
+            {
+                Emit(ErrorRecords.From(ex, target));
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Errors;
+using Octopods.PowerShell.Infrastructure;
+using Octopods.Templates;
+
+namespace Octopods.PowerShell.Commands
+{
+    /// <summary>
+    /// What the WhatsApp and Viber template sends share: the parameters, and the two steps kept
+    /// apart so a bulk engine can use them separately: <see cref="BuildRequest"/> (bind the row,
+    /// validate, check against the template fetched once per invocation) and <see cref="SendRequest"/>
+    /// (one POST through the core).
+    /// </summary>
+    public abstract class TemplateSendCmdlet : OctopodsApiCmdlet
+    {
+        /// <summary>The template to send (its id is in the request path). Only accepted templates can be sent.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("template_id")]
+        [ArgumentCompleter(typeof(TemplateIdCompleter))]
+        [AllowEmptyString, AllowNull]
+        public string? TemplateId { get; set; }
+
+        /// <summary>The recipient in E.164 (+14155552671); national formats need -DefaultRegion.</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("To", "Phone", "PhoneNumber", "Mobile", "destination_phone")]
+        [AllowEmptyString, AllowNull]
+        public string? DestinationPhone { get; set; }
+
+        /// <summary>The body's variables, in placeholder order. Alone, they are sent as the plain list body-only templates take.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyCollection, AllowEmptyString]
+        public string[]? BodyVariable { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyCollection, AllowEmptyString]
+        public string[]? HeaderVariable { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyCollection, AllowEmptyString]
+        public string[]? FooterVariable { get; set; }
+
+        /// <summary>Names of the piped object's properties (CSV columns) whose values, in order, are the body variables.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? BodyVariableProperty { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? HeaderVariableProperty { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? FooterVariableProperty { get; set; }
+
+        /// <summary>message_variables passed through unchanged: an array, a hashtable (sections or a {"1": …} map) or JSON text.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("message_variables")]
+        public object? Variables { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Name", "destination_user_name")]
+        public string? DestinationUserName { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("open_intercom_conversation")]
+        [BooleanText]
+        public SwitchParameter OpenIntercomConversation { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("intercom_teammate_id")]
+        public string? IntercomTeammateId { get; set; }
+
+        /// <summary>Region (US, GB, IE, …) for numbers written in national form, such as (415) 555-2671.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        public string? DefaultRegion { get; set; }
+
+        /// <summary>Send without asking, even when $ConfirmPreference or -Confirm would ask.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>The pipeline object itself: errors name the row, and -…VariableProperty reads from it.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>The header URL of this family (-HeaderAttachmentUrl or -HeaderImageUrl).</summary>
+        protected abstract string? HeaderUrl { get; }
+        /// <summary>Button variables given directly or by property (WhatsApp only); null when not given.</summary>
+        protected virtual string[]? ButtonValues(PSObject? row) => null;
+
+        /// <summary>Fetches one template by id, for the checks before sending.</summary>
+        internal abstract Task<MessageTemplate> FetchTemplateAsync(string templateId, CancellationToken cancellationToken);
+
+        private TemplateCache? _templates;
+
+        /// <summary>
+        /// Step one: the row's request, validated and checked against its template; null when the row
+        /// became an error (already emitted). Makes at most one GET per template per invocation.
+        /// </summary>
+        internal TemplateSendRequest? BuildRequest(object target)
+        {
+            TemplateSendRequest request;
+            try
+            {
+                var variables = BuildVariables();
+                request = TemplateSendRequest.Create(Channel, TemplateId, DestinationPhone, variables, HeaderUrl, DestinationUserName,
+                    MyInvocation.BoundParameters.ContainsKey(nameof(OpenIntercomConversation)) ? OpenIntercomConversation.IsPresent : (bool?)null,
+                    IntercomTeammateId, DefaultRegion);
+            }
+            catch (OctopodsException ex)
+            {
+                Emit(ErrorRecords.From(ex, target));
+                return null;
+            }
+
+            // A dry run without a key cannot read the template; it still validated everything else.
+            if (!HasConnection) return request;
+            try
+            {
+                var cache = _templates ??= new TemplateCache(FetchTemplateAsync);
+                _ = Client;
+                var lookup = Run(ct => cache.LookupAsync(request.TemplateId, ct));
+                if (!TemplateCache.Check(request, lookup) && lookup.Error != null)
+                    WriteVerbose($"Template {request.TemplateId} could not be read ({lookup.Error.Detail}); sending without checking its variables.");
+            }
+            catch (OctopodsException ex)
+            {
+                Emit(ErrorRecords.From(ex, target));
+                return null;
+            }
+            return request;
+        }
+
+        /// <summary>Step two: one POST for a built request; writes the result or the error.</summary>
+        internal abstract void SendRequest(TemplateSendRequest request, object target);
+
+        protected override void ProcessRecord()
+        {
+            object target = InputObject ?? (object?)DestinationPhone ?? "";
+            var request = BuildRequest(target);
+            if (request == null) return;
+            var action = $"Send {Channel} template {request.TemplateId} ({request.Variables})";
+            // -Force skips the prompt, never a dry run: -WhatIf, typed or inherited through $WhatIfPreference, still wins.
+            if (!((Force && !WhatIfInEffect) || ShouldProcess(request.DestinationPhone, action))) return;
+            SendRequest(request, target);
+        }
+
+        /// <summary>Writes a result or an error now, or holds it when the command writes everything at the end (-Wait).</summary>
+        internal virtual void Emit(object item)
+        {
+            if (item is ErrorRecord error) WriteError(error);
+            else WriteObject(item);
+        }
+
+        private TemplateVariables BuildVariables()
+        {
+            var row = InputObject;
+            var header = Section(HeaderVariable, HeaderVariableProperty, nameof(HeaderVariable), row);
+            var body = Section(BodyVariable, BodyVariableProperty, nameof(BodyVariable), row);
+            var footer = Section(FooterVariable, FooterVariableProperty, nameof(FooterVariable), row);
+            var buttons = ButtonValues(row);
+            var sectioned = header != null || body != null || footer != null || buttons != null;
+            if (Variables != null)
+            {
+                if (sectioned)
+                {
+                    throw new OctopodsException(ErrorNames.VariablesConflict, OctopodsErrorKind.InvalidArgument,
+                        "The variables are given twice: raw with -Variables and by section",
+                        "Use either -Variables, or the section parameters (-BodyVariable, -HeaderVariable, … and their -…Property forms).");
+                }
+                return TemplateVariables.FromRaw(PowerShellValues.Unwrap(Variables));
+            }
+            return TemplateVariables.FromSections(header, body, footer, buttons);
+        }
+
+        /// <summary>A section's values: given directly, or read from the named properties of the piped row.</summary>
+        internal string[]? Section(string[]? values, string[]? properties, string parameter, PSObject? row)
+        {
+            if (properties == null) return values;
+            if (values != null && MyInvocation.BoundParameters.ContainsKey(parameter))
+            {
+                throw new OctopodsException(ErrorNames.VariablesConflict, OctopodsErrorKind.InvalidArgument,
+                    $"-{parameter} and -{parameter}Property are both given",
+                    $"Use -{parameter} for fixed values, or -{parameter}Property to take them from the piped rows' columns.");
+            }
+            if (row == null)
+            {
+                throw new OctopodsException(ErrorNames.ArgumentMissing, OctopodsErrorKind.InvalidArgument,
+                    $"-{parameter}Property reads the variables from piped objects, but nothing was piped",
+                    $"Pipe the rows in (Import-Csv orders.csv | Send-Octopods{Channel}Template …), or give the values with -{parameter}.");
+            }
+            return properties.Select(name => PowerShellValues.Property(row, name) is { } value
+                ? value
+                : throw new OctopodsException(ErrorNames.ArgumentMissing, OctopodsErrorKind.InvalidArgument,
+                    $"The input has no property '{name}' for -{parameter}Property (it has: {string.Join(", ", PowerShellValues.PropertyNames(row))})",
+                    "Check the column names of the CSV file; names are matched without regard to case.")).ToArray();
+        }
+    }
+
+    /// <summary>Turns PowerShell's wrappers into the plain values the core takes.</summary>
+    internal static class PowerShellValues
+    {
+        /// <summary>PSObject, PSCustomObject and hashtables become plain dictionaries, lists and values, recursively.</summary>
+        public static object? Unwrap(object? value)
+        {
+            if (value is PSObject ps)
+            {
+                if (ps.BaseObject is PSCustomObject)
+                {
+                    var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (var property in ps.Properties) map[property.Name] = Unwrap(property.Value);
+                    return map;
+                }
+                value = ps.BaseObject;
+            }
+            switch (value)
+            {
+                case null: return null;
+                case string text: return text;
+                case IDictionary dictionary:
+                    var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (DictionaryEntry entry in dictionary) result[Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? ""] = Unwrap(entry.Value);
+                    return result;
+                case IEnumerable items:
+                    return items.Cast<object?>().Select(Unwrap).ToList();
+                default:
+                    return value;
+            }
+        }
+
+        /// <summary>A property (or hashtable key) of a row as text; null when the row has no such name. Case-insensitive, as CSV headers are.</summary>
+        public static string? Property(PSObject row, string name)
+        {
+            if (row.BaseObject is IDictionary dictionary)
+            {
+                foreach (DictionaryEntry entry in dictionary)
+                    if (string.Equals(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture), name, StringComparison.OrdinalIgnoreCase))
+                        return LanguagePrimitives.ConvertTo<string>(entry.Value) ?? "";
+                return null;
+            }
+            var property = row.Properties[name];
+            return property == null ? null : LanguagePrimitives.ConvertTo<string>(property.Value) ?? "";
+        }
+
+        public static IEnumerable<string> PropertyNames(PSObject row) =>
+            row.BaseObject is IDictionary dictionary
+                ? dictionary.Keys.Cast<object>().Select(k => Convert.ToString(k, System.Globalization.CultureInfo.InvariantCulture) ?? "")
+                : row.Properties.Select(p => p.Name);
+    }
+}

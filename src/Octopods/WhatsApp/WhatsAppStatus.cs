@@ -1,0 +1,50 @@
+using System;
+using System.Text.Json;
+using Octopods.Json;
+using Octopods.Phones;
+using Octopods.Sms;
+
+namespace Octopods.WhatsApp
+{
+    /// <summary>Where a WhatsApp message is now: what Get-OctopodsWhatsAppStatus writes.</summary>
+    public sealed class WhatsAppStatus
+    {
+        public string MessageId { get; set; } = "";
+        public string? Status { get; set; }
+        public bool IsTerminal => WhatsAppStatuses.IsTerminal(Status);
+        public string? StatusMessage { get; set; }
+        public string? FailureReason { get; set; }
+        public string? PhoneNumber { get; set; }
+        /// <summary>WhatsApp's own id (wamid.…).</summary>
+        public string? ChannelMessageId { get; set; }
+        public string? IntercomConversationId { get; set; }
+        public string? IntercomConversationPartId { get; set; }
+        public DateTimeOffset? SentAt { get; set; }
+        public DateTimeOffset? DeliveredAt { get; set; }
+        public DateTimeOffset? ReadAt { get; set; }
+        public DateTimeOffset? LastUpdated { get; set; }
+        public string? RequestId { get; set; }
+        /// <summary>The service's answer as it came, for fields this type does not map.</summary>
+        public string? RawResponse { get; set; }
+
+        public static WhatsAppStatus FromJson(JsonElement root, string body, string requestedId) => new WhatsAppStatus
+        {
+            MessageId = JsonFields.GetString(root, "message_id") ?? requestedId,
+            Status = WhatsAppStatuses.Normalize(JsonFields.GetString(root, "status") ?? JsonFields.GetString(root, "message_status")),
+            StatusMessage = JsonFields.GetString(root, "status_message"),
+            FailureReason = SmsStatus.ReadFailureReason(root),
+            PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")),
+            ChannelMessageId = JsonFields.GetString(root, "channel_message_id"),
+            IntercomConversationId = JsonFields.GetString(root, "intercom_conversation_id"),
+            IntercomConversationPartId = JsonFields.GetString(root, "intercom_conversation_part_id"),
+            SentAt = JsonFields.GetTime(root, "sent_at"),
+            DeliveredAt = JsonFields.GetTime(root, "delivered_at"),
+            ReadAt = JsonFields.GetTime(root, "read_at"),
+            LastUpdated = JsonFields.GetTime(root, "last_updated"),
+            RequestId = JsonFields.GetString(root, "request_id"),
+            RawResponse = body,
+        };
+
+        public override string ToString() => $"{MessageId}: {Status}";
+    }
+}

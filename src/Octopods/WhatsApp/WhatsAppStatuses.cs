@@ -1,0 +1,27 @@
+using System;
+
+namespace Octopods.WhatsApp
+{
+    /// <summary>WhatsApp status names. The service spells them in either case; unknown values are kept as they came.</summary>
+    public static class WhatsAppStatuses
+    {
+        public const string Sent = "Sent", Delivered = "Delivered", Read = "Read", Failed = "Failed", Deleted = "Deleted", Unknown = "Unknown";
+        private static readonly string[] Known = { Sent, Delivered, Read, Failed, Deleted, Unknown };
+
+        public static string? Normalize(string? raw)
+        {
+            if (string.IsNullOrWhiteSpace(raw)) return null;
+            var text = raw!.Trim();
+            foreach (var known in Known)
+                if (string.Equals(known, text, StringComparison.OrdinalIgnoreCase)) return known;
+            return text;
+        }
+
+        /// <summary>Delivered, Read, Failed and Deleted are final; Unknown means "ask again shortly".</summary>
+        public static bool IsTerminal(string? status) =>
+            string.Equals(status, Delivered, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(status, Read, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(status, Failed, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(status, Deleted, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,293 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+using Octopods.Errors;
+using Octopods.Templates;
+using Octopods.WhatsApp;
+using Xunit;
+
+namespace Octopods.Tests
+{
+    /// <summary>Template variables, template parsing and the checks made before a request is spent.</summary>
+    public class TemplateTests
+    {
+        private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
+        private static string Json(TemplateSendRequest request) => Encoding.UTF8.GetString(request.ToJson());
+
+        private static TemplateSendRequest WhatsApp(TemplateVariables variables, string? header = null) =>
+            TemplateSendRequest.Create(OctopodsChannel.WhatsApp, "1001", "+14155552671", variables, header);
+
+        private static MessageTemplate Template(int header = 0, int body = 0, int footer = 0, int buttons = 0, string? headerFormat = null, string status = "accepted") =>
+            new MessageTemplate
+            {
+                TemplateId = "1001", Name = "t", Status = status, HeaderFormat = headerFormat ?? (header > 0 ? "TEXT" : null),
+                HeaderVariables = header, BodyVariables = body, FooterVariables = footer, ButtonVariables = buttons,
+            };
+
+        [Fact]
+        public void Body_only_variables_are_sent_as_a_plain_list()
+        {
+            var json = Json(WhatsApp(TemplateVariables.FromSections(null, new[] { "Alex", "1234" }, null, null)));
+            Assert.Equal("{\"destination_phone\":\"+14155552671\",\"message_variables\":[\"Alex\",\"1234\"]}", json);
+        }
+
+        [Fact]
+        public void Any_other_section_sends_the_object_with_every_section_present()
+        {
+            var variables = TemplateVariables.FromSections(new[] { "Ann" }, new[] { "a", "b" }, null, null);
+            Assert.Contains("\"message_variables\":{\"header\":[\"Ann\"],\"body\":[\"a\",\"b\"],\"footer\":[],\"buttons\":[]}", Json(WhatsApp(variables)));
+            // VBM has no buttons section.
+            var viber = TemplateSendRequest.Create(OctopodsChannel.Viber, "2003", "+14155552671", variables);
+            Assert.Contains("\"message_variables\":{\"header\":[\"Ann\"],\"body\":[\"a\",\"b\"],\"footer\":[]}", Json(viber));
+            Assert.Equal("api/v1/vbm/templates/2003/messages", viber.Path);
+        }
+
+        [Fact]
+        public void No_variables_leave_the_field_out()
+        {
+            Assert.DoesNotContain("message_variables", Json(WhatsApp(TemplateVariables.FromSections(null, null, null, null))));
+            Assert.DoesNotContain("message_variables", Json(WhatsApp(TemplateVariables.FromRaw(null))));
+        }
+
+        [Fact]
+        public void Raw_variables_pass_through_unchanged_in_every_documented_shape()
+        {
+            var map = new Dictionary<string, object?> { ["1"] = "Alex", ["2"] = 1234 };
+            Assert.Contains("\"message_variables\":{\"1\":\"Alex\",\"2\":1234}", Json(WhatsApp(TemplateVariables.FromRaw(map))));
+            Assert.Contains("\"message_variables\":[\"Alex\",7]", Json(WhatsApp(TemplateVariables.FromRaw(new List<object?> { "Alex", 7 }))));
+            // JSON text keeps its keys, values and order; only insignificant whitespace goes.
+            Assert.Contains("\"message_variables\":{\"1\":\"Alex\",\"2\":3}", Json(WhatsApp(TemplateVariables.FromRaw("{\"1\": \"Alex\", \"2\": 3}"))));
+            var sections = new Hashtable { ["header"] = new object[0], ["body"] = new object[] { "x" } };
+            var raw = TemplateVariables.FromRaw(sections);
+            Assert.True(raw.RawIsSections);
+            Assert.Equal(new[] { "x" }, raw.Body);
+        }
+
+        [Fact]
+        public void Raw_text_that_is_not_json_is_a_type_mismatch()
+        {
+            var ex = Assert.Throws<OctopodsException>(() => TemplateVariables.FromRaw("[\"unclosed"));
+            Assert.Equal(ErrorNames.TypeMismatch, ex.ErrorName);
+        }
+
+        [Fact]
+        public void Header_url_and_intercom_fields_are_written_under_the_family_names()
+        {
+            var wa = TemplateSendRequest.Create(OctopodsChannel.WhatsApp, " 1003 ", "+14155552671", null, "https://cdn.example.com/a.jpg", "Ann", true, "42");
+            Assert.Equal("1003", wa.TemplateId);
+            var json = Json(wa);
+            Assert.Contains("\"header_attachment_url\":\"https://cdn.example.com/a.jpg\"", json);
+            Assert.Contains("\"destination_user_name\":\"Ann\"", json);
+            Assert.Contains("\"open_intercom_conversation\":true", json);
+            Assert.Contains("\"intercom_teammate_id\":\"42\"", json);
+            Assert.Contains("\"header_image_url\":", Json(TemplateSendRequest.Create(OctopodsChannel.Viber, "2002", "+14155552671", null, "https://x.example/i.png")));
+        }
+
+        [Theory]
+        [InlineData(null, "+14155552671", null, ErrorNames.ArgumentMissing)]
+        [InlineData("1001", "", null, ErrorNames.PhoneMissing)]
+        [InlineData("1001", "4155552671", null, ErrorNames.PhoneInvalid)]
+        [InlineData("1001", "+14155552671", "not a url", ErrorNames.InvalidHeader)]
+        [InlineData("1001", "+14155552671", "ftp://x.example/a.jpg", ErrorNames.InvalidHeader)]
+        public void Create_rejects_bad_input_under_the_api_names(string? templateId, string phone, string? header, string name)
+        {
+            var ex = Assert.Throws<OctopodsException>(() => TemplateSendRequest.Create(OctopodsChannel.WhatsApp, templateId, phone, null, header));
+            Assert.Equal(name, ex.ErrorName);
+            Assert.False(string.IsNullOrEmpty(ex.Fix));
+        }
+
+        [Fact]
+        public void Viber_takes_no_button_variables()
+        {
+            var ex = Assert.Throws<OctopodsException>(() => TemplateSendRequest.Create(OctopodsChannel.Viber, "2001", "+14155552671",
+                TemplateVariables.FromSections(null, new[] { "a" }, null, new[] { "b" })));
+            Assert.Equal(ErrorNames.TypeMismatch, ex.ErrorName);
+        }
+
+        [Fact]
+        public void A_wrong_count_in_any_section_is_variables_size_naming_both_counts()
+        {
+            var request = WhatsApp(TemplateVariables.FromSections(new[] { "h" }, new[] { "a" }, null, null));
+            var ex = Assert.Throws<OctopodsException>(() => request.CheckAgainst(Template(header: 1, body: 2)));
+            Assert.Equal(ErrorNames.VariablesSize, ex.ErrorName);
+            Assert.Contains("expects header 1, body 2, footer 0, buttons 0", ex.Message);
+            Assert.Contains("got header 1, body 1, footer 0, buttons 0", ex.Message);
+
+            Assert.Equal(ErrorNames.VariablesSize, Assert.Throws<OctopodsException>(() =>
+                WhatsApp(TemplateVariables.None).CheckAgainst(Template(body: 1))).ErrorName);
+            // Right counts pass.
+            WhatsApp(TemplateVariables.FromSections(new[] { "h" }, new[] { "a", "b" }, null, null)).CheckAgainst(Template(header: 1, body: 2));
+            WhatsApp(TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null)).CheckAgainst(Template(body: 2));
+        }
+
+        [Fact]
+        public void An_array_for_a_template_with_non_body_placeholders_is_code_9_variables_shape()
+        {
+            var list = WhatsApp(TemplateVariables.FromSections(null, new[] { "a" }, null, null));
+            Assert.Equal(ErrorNames.VariablesShape, Assert.Throws<OctopodsException>(() => list.CheckAgainst(Template(body: 1, buttons: 1))).ErrorName);
+            var raw = WhatsApp(TemplateVariables.FromRaw(new[] { "a" }));
+            Assert.Equal(ErrorNames.VariablesShape, Assert.Throws<OctopodsException>(() => raw.CheckAgainst(Template(header: 1, body: 1))).ErrorName);
+        }
+
+        [Fact]
+        public void A_raw_number_map_is_not_second_guessed_but_raw_sections_are_counted()
+        {
+            WhatsApp(TemplateVariables.FromRaw(new Dictionary<string, object?> { ["1"] = "x" })).CheckAgainst(Template(header: 1, body: 3));
+            var sections = WhatsApp(TemplateVariables.FromRaw("{\"header\":[],\"body\":[\"a\"],\"footer\":[],\"buttons\":[]}"));
+            Assert.Equal(ErrorNames.VariablesSize, Assert.Throws<OctopodsException>(() => sections.CheckAgainst(Template(header: 1, body: 1))).ErrorName);
+        }
+
+        [Fact]
+        public void A_media_header_without_url_is_argument_missing_and_unaccepted_templates_are_refused()
+        {
+            var ex = Assert.Throws<OctopodsException>(() => WhatsApp(TemplateVariables.FromSections(null, new[] { "a" }, null, null)).CheckAgainst(Template(body: 1, headerFormat: "IMAGE")));
+            Assert.Equal(ErrorNames.ArgumentMissing, ex.ErrorName);
+            Assert.Contains("an image header", ex.Message);
+            Assert.Contains("-HeaderAttachmentUrl", ex.Message);
+            WhatsApp(TemplateVariables.FromSections(null, new[] { "a" }, null, null), "https://x.example/a.jpg").CheckAgainst(Template(body: 1, headerFormat: "IMAGE"));
+
+            var pending = Assert.Throws<OctopodsException>(() => WhatsApp(TemplateVariables.None).CheckAgainst(Template(status: "pending")));
+            Assert.Equal(ErrorNames.TemplateNotAccepted, pending.ErrorName);
+        }
+
+        [Fact]
+        public void Templates_count_placeholders_per_section_from_their_components()
+        {
+            const string json = @"{""template_id"": 77, ""template_name"": ""track"", ""template_status"": ""APPROVED"", ""template_language"": ""en_GB"",
+                ""template_body"": ""Hi {{1}}, order {{2}} ({{1}}) ships {{3}}"", ""active"": ""true"", ""account_phone_number"": ""15550100001"",
+                ""created_at"": ""2026-01-05T09:00:00Z"", ""extra"": {""x"": 1},
+                ""template_components"": [
+                    {""type"": ""HEADER"", ""format"": ""TEXT"", ""text"": ""Order {{1}}""},
+                    {""type"": ""FOOTER"", ""text"": ""Ref {{1}} / {{2}}""},
+                    {""type"": ""BUTTONS"", ""buttons"": [{""type"": ""URL"", ""url"": ""https://x.example/{{1}}""}, {""type"": ""QUICK_REPLY"", ""text"": ""Stop""}]}
+                ]}";
+            var t = MessageTemplate.FromJson(Parse(json), OctopodsChannel.WhatsApp);
+            Assert.Equal("77", t.TemplateId);
+            Assert.Equal("accepted", t.Status);
+            Assert.True(t.IsAccepted);
+            Assert.True(t.Active);
+            Assert.Equal("en_GB", t.Language);
+            Assert.Equal("+15550100001", t.AccountPhoneNumber);
+            Assert.Equal((1, 3, 2, 1), (t.HeaderVariables, t.BodyVariables, t.FooterVariables, t.ButtonVariables));
+            Assert.Equal("TEXT", t.HeaderFormat);
+            Assert.False(t.HasMediaHeader);
+            Assert.True(t.HasNonBodyVariables);
+            Assert.Equal(json, t.RawResponse);
+        }
+
+        [Fact]
+        public void Components_given_as_json_text_and_media_headers_are_read()
+        {
+            const string json = "{\"template_id\":\"5\",\"template_body\":\"Hi {{1}}\",\"template_components\":\"[{\\\"type\\\":\\\"HEADER\\\",\\\"format\\\":\\\"image\\\"}]\"}";
+            var t = MessageTemplate.FromJson(Parse(json), OctopodsChannel.Viber);
+            Assert.Equal("IMAGE", t.HeaderFormat);
+            Assert.True(t.HasMediaHeader);
+            Assert.Equal(0, t.HeaderVariables);
+            Assert.Equal(1, t.BodyVariables);
+        }
+
+        [Theory]
+        [InlineData("[{\"template_id\":\"1\"},{\"template_id\":\"2\"}]", 2)]
+        [InlineData("{\"request_id\":\"r\",\"templates\":[{\"template_id\":\"1\"}]}", 1)]
+        [InlineData("{\"request_id\":\"r\",\"data\":[{\"template_id\":\"1\"},{\"template_id\":\"2\"},{\"template_id\":3}]}", 3)]
+        [InlineData("{\"request_id\":\"r\",\"template\":{\"template_id\":\"1\"}}", 1)]
+        [InlineData("{\"request_id\":\"r\",\"template_id\":\"1\",\"template_name\":\"x\"}", 1)]
+        [InlineData("{\"request_id\":\"r\"}", 0)]
+        public void Template_listings_are_read_in_every_shape(string json, int count) =>
+            Assert.Equal(count, MessageTemplate.ListFromJson(Parse(json), OctopodsChannel.WhatsApp).Count);
+
+        [Fact]
+        public void Error_numbers_are_scoped_per_family()
+        {
+            Assert.Equal(ErrorNames.ProviderError, ErrorCatalog.Find(OctopodsChannel.Sms, ApiOperation.Send, 4)!.Name);
+            Assert.Equal(ErrorNames.VariablesSize, ErrorCatalog.Find(OctopodsChannel.WhatsApp, ApiOperation.Send, 4)!.Name);
+            Assert.Equal(ErrorNames.DeprecatedApiKey, ErrorCatalog.Find(OctopodsChannel.Sms, ApiOperation.Send, 5)!.Name);
+            Assert.Equal(ErrorNames.PhoneInvalid, ErrorCatalog.Find(OctopodsChannel.WhatsApp, ApiOperation.Send, 5)!.Name);
+            Assert.Equal(ErrorNames.PhoneInvalid, ErrorCatalog.Find(OctopodsChannel.Viber, ApiOperation.Send, 5)!.Name);
+            foreach (var channel in new[] { OctopodsChannel.WhatsApp, OctopodsChannel.Viber })
+            {
+                Assert.Equal(ErrorNames.DeprecatedApiKey, ErrorCatalog.Find(channel, ApiOperation.Send, 6)!.Name);
+                Assert.Equal(ErrorNames.TemplateNotExist, ErrorCatalog.Find(channel, ApiOperation.Send, 3)!.Name);
+                Assert.Equal(ErrorNames.InvalidHeader, ErrorCatalog.Find(channel, ApiOperation.Send, 8)!.Name);
+                Assert.Equal(ErrorNames.VariablesShape, ErrorCatalog.Find(channel, ApiOperation.Send, 9)!.Name);
+                Assert.Equal(ErrorNames.InvalidStatus, ErrorCatalog.Find(channel, ApiOperation.Templates, 10)!.Name);
+            }
+            Assert.Null(ErrorCatalog.Find(OctopodsChannel.WhatsApp, ApiOperation.Send, 7));
+        }
+    }
+
+    /// <summary>The Tolerate list for WhatsApp answers.</summary>
+    public class WhatsAppToleranceTests
+    {
+        private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
+        [Theory]
+        [InlineData("READ", "Read", true)]
+        [InlineData("delivered", "Delivered", true)]
+        [InlineData("Deleted", "Deleted", true)]
+        [InlineData("FAILED", "Failed", true)]
+        [InlineData("sent", "Sent", false)]
+        [InlineData("UNKNOWN", "Unknown", false)]
+        [InlineData("warming_up", "warming_up", false)]
+        public void Statuses_compare_without_case_unknown_is_polled_again_and_new_values_are_kept(string raw, string expected, bool terminal)
+        {
+            var status = WhatsAppStatus.FromJson(Parse($"{{\"message_id\":98765,\"status\":\"{raw}\"}}"), "", "x");
+            Assert.Equal(expected, status.Status);
+            Assert.Equal(terminal, status.IsTerminal);
+            Assert.Equal("98765", status.MessageId);
+        }
+
+        [Fact]
+        public void Status_reads_every_documented_field()
+        {
+            const string json = @"{""request_id"":""r"",""message_id"":""m1"",""status"":""read"",""status_message"":""Read."",""channel_message_id"":""wamid.X"",
+                ""intercom_conversation_id"":123,""intercom_conversation_part_id"":""p9"",""last_updated"":""2026-04-24T10:23:49Z"",""phone_number"":""14155552671"",
+                ""sent_at"":""2026-04-24T10:23:45Z"",""delivered_at"":""2026-04-24T10:23:47Z"",""read_at"":""2026-04-24T10:23:49Z"",""failure_reason"":null,""new"":1}";
+            var s = WhatsAppStatus.FromJson(Parse(json), json, "m1");
+            Assert.Equal("wamid.X", s.ChannelMessageId);
+            Assert.Equal("123", s.IntercomConversationId);
+            Assert.Equal("p9", s.IntercomConversationPartId);
+            Assert.Equal("+14155552671", s.PhoneNumber);
+            Assert.Equal(new System.DateTimeOffset(2026, 4, 24, 10, 23, 49, System.TimeSpan.Zero), s.ReadAt);
+            Assert.Null(s.FailureReason);
+            Assert.Equal(json, s.RawResponse);
+        }
+
+        [Fact]
+        public void The_bare_array_listing_shape_with_nested_status_and_failure_object()
+        {
+            const string json = @"[{""user_phone_number"":""14155550101"",""created_at"":""2026-04-24T10:00:00Z"",""message_content"":""Hi Ann"",
+                ""message_status"":{""channel_message_id"":""wamid.1"",""message_status"":""FAILED"",""failure_reason"":{""code"":470,""title"":""24-hour window closed""}}},
+                {""user_phone_number"":""+14155550102"",""created_at"":""2026-04-24T10:01:00Z"",""message_content"":""Hi Bob"",
+                ""message_status"":{""channel_message_id"":""wamid.2"",""message_status"":""read"",""failure_reason"":null}}]";
+            var list = WhatsAppMessage.ListFromJson(Parse(json));
+            Assert.Equal(2, list.Count);
+            Assert.Null(list[0].MessageId);
+            Assert.Equal("+14155550101", list[0].PhoneNumber);
+            Assert.Equal("Failed", list[0].Status);
+            Assert.Equal("24-hour window closed (470)", list[0].FailureReason);
+            Assert.Equal("wamid.1", list[0].ChannelMessageId);
+            Assert.Equal("Hi Ann", list[0].Content);
+            Assert.Equal(new System.DateTimeOffset(2026, 4, 24, 10, 0, 0, System.TimeSpan.Zero), list[0].SentAt);
+            Assert.Equal("Read", list[1].Status);
+            Assert.True(list[1].IsTerminal);
+        }
+
+        [Fact]
+        public void The_object_listing_shape_with_flat_fields_and_numeric_ids()
+        {
+            const string json = @"{""request_id"":""req_1"",""messages"":[{""message_id"":98765,""status"":""DELIVERED"",""phone_number"":""+14155550101"",
+                ""sent_at"":""2026-04-24T10:00:00Z"",""failure_reason"":null},{""message_id"":""msg_2"",""status"":""failed"",""phone_number"":""14155550102"",
+                ""sent_at"":1777024800,""failure_reason"":""Not a WhatsApp user""}]}";
+            var list = WhatsAppMessage.ListFromJson(Parse(json));
+            Assert.Equal(new[] { "98765", "msg_2" }, new[] { list[0].MessageId, list[1].MessageId });
+            Assert.Equal("Delivered", list[0].Status);
+            Assert.Equal("+14155550102", list[1].PhoneNumber);
+            Assert.Equal("Not a WhatsApp user", list[1].FailureReason);
+            Assert.Equal("req_1", list[1].RequestId);
+            Assert.NotNull(list[1].SentAt);
+        }
+    }
+}
