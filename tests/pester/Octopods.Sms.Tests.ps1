@@ -274,7 +274,7 @@ Describe 'Keeping the API key secret' {
         $connection | Should -HaveCount 1
         $connection.KeySource | Should -Be 'Session'
         $connection.Sandbox | Should -BeTrue
-        ($connection.PSObject.Properties.Name | Sort-Object) -join ', ' | Should -Be 'BaseUri, Channel, ConnectedAt, KeySource, Sandbox'
+        ($connection.PSObject.Properties.Name | Sort-Object) -join ', ' | Should -Be 'BaseUri, Channel, ConnectedAt, KeySource, Sandbox, SecretName, Vault'
         ($connection | Format-List -Property * -Force | Out-String) | Should -Not -BeLike '*SENTINEL*'
         [System.Management.Automation.PSSerializer]::Serialize($connection, 3) | Should -Not -BeLike '*SENTINEL*'
     }
