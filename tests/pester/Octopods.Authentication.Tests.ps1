@@ -15,8 +15,7 @@
     X-Octopods-Auth header of each request and answers like the SMS send endpoint: the tests see
     which key each source produced without any account.
 
-    Module under test: as in Octopods.Sms.Tests.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or
-    out/Octopods/<ModuleVersion>/Octopods.psd1 of this checkout).
+    Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
 param(
     [string]$ModulePath
@@ -29,17 +28,8 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $manifestData = Import-PowerShellDataFile -Path (Join-Path $repoRoot 'Octopods.psd1')
-    $candidate = if ($ModulePath) { $ModulePath }
-    elseif ($env:OCTOPODS_MODULE_PATH) { $env:OCTOPODS_MODULE_PATH }
-    else { Join-Path $repoRoot "out/Octopods/$($manifestData.ModuleVersion)/Octopods.psd1" }
-    if (Test-Path -LiteralPath $candidate -PathType Container) { $candidate = Join-Path $candidate 'Octopods.psd1' }
-    if (-not (Test-Path -LiteralPath $candidate -PathType Leaf)) {
-        throw "The built module was not found at '$candidate'. Build it first: ./build.ps1 -Task Build"
-    }
-    Get-Module -Name Octopods | Remove-Module -Force
-    Import-Module -Name (Resolve-Path -LiteralPath $candidate).ProviderPath -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
+    $null = Import-OctopodsModuleUnderTest -ModulePath $ModulePath
 
     # A loopback stand-in for the SMS send endpoint that records the key of every request.
     function Start-KeyRecorder {

@@ -4,32 +4,15 @@
     the parts the hosted-engine xunit tests cannot reach (Import-Csv / Export-Csv files, Out-String,
     stream redirection, -Debug).
 
-    Module under test, first match wins:
-      -ModulePath (container data: New-PesterContainer -Path ... -Data @{ ModulePath = '...' })
-      $env:OCTOPODS_MODULE_PATH (build.ps1 -Task Pester sets it)
-      out/Octopods/<ModuleVersion>/Octopods.psd1 of this checkout (./build.ps1 builds it)
-    Either path may name the manifest or the folder that holds it.
+    Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
 param(
     [string]$ModulePath
 )
 
 BeforeAll {
-    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $sourceManifest = Join-Path $repoRoot 'Octopods.psd1'
-    $script:ManifestData = Import-PowerShellDataFile -Path $sourceManifest
-
-    $candidate = if ($ModulePath) { $ModulePath }
-    elseif ($env:OCTOPODS_MODULE_PATH) { $env:OCTOPODS_MODULE_PATH }
-    else { Join-Path $repoRoot "out/Octopods/$($script:ManifestData.ModuleVersion)/Octopods.psd1" }
-    if (Test-Path -LiteralPath $candidate -PathType Container) { $candidate = Join-Path $candidate 'Octopods.psd1' }
-    if (-not (Test-Path -LiteralPath $candidate -PathType Leaf)) {
-        throw "The built module was not found at '$candidate'. Build it first: ./build.ps1 -Task Build"
-    }
-    $script:BuiltManifest = (Resolve-Path -LiteralPath $candidate).ProviderPath
-
-    Get-Module -Name Octopods | Remove-Module -Force
-    Import-Module -Name $script:BuiltManifest -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
+    $script:ManifestData = (Import-OctopodsModuleUnderTest -ModulePath $ModulePath).SourceManifestData
 
     # The sandbox's documented fates (about_Octopods_Sandbox).
     $script:FailingNumber = '+15005550001'

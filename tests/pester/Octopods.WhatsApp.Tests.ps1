@@ -5,30 +5,15 @@
     with -BodyVariableProperty and -Wait, results written back with Export-Csv, and a Viber send.
     The seeded templates and magic numbers are those of about_Octopods_Sandbox.
 
-    Module under test, first match wins:
-      -ModulePath (container data: New-PesterContainer -Path ... -Data @{ ModulePath = '...' })
-      $env:OCTOPODS_MODULE_PATH (build.ps1 -Task Pester sets it)
-      out/Octopods/<ModuleVersion>/Octopods.psd1 of this checkout (./build.ps1 builds it)
-    Either path may name the manifest or the folder that holds it.
+    Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
 param(
     [string]$ModulePath
 )
 
 BeforeAll {
-    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $manifestData = Import-PowerShellDataFile -Path (Join-Path $repoRoot 'Octopods.psd1')
-
-    $candidate = if ($ModulePath) { $ModulePath }
-    elseif ($env:OCTOPODS_MODULE_PATH) { $env:OCTOPODS_MODULE_PATH }
-    else { Join-Path $repoRoot "out/Octopods/$($manifestData.ModuleVersion)/Octopods.psd1" }
-    if (Test-Path -LiteralPath $candidate -PathType Container) { $candidate = Join-Path $candidate 'Octopods.psd1' }
-    if (-not (Test-Path -LiteralPath $candidate -PathType Leaf)) {
-        throw "The built module was not found at '$candidate'. Build it first: ./build.ps1 -Task Build"
-    }
-
-    Get-Module -Name Octopods | Remove-Module -Force
-    Import-Module -Name (Resolve-Path -LiteralPath $candidate).ProviderPath -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
+    $null = Import-OctopodsModuleUnderTest -ModulePath $ModulePath
 
     # The sandbox's documented WhatsApp fates and templates (about_Octopods_Sandbox).
     $script:FailingNumber = '+15005550001'    # ends Failed: not a WhatsApp user
