@@ -83,5 +83,8 @@ namespace Octopods.Errors
         public const string VaultLocked = "VaultLocked";
         public const string SecretWrongType = "SecretWrongType";
         public const string SecretVaultError = "SecretVaultError";
+        // Bulk sends and their journal.
+        public const string JournalUnavailable = "JournalUnavailable";
+        public const string DuplicateIdempotencyKey = "DuplicateIdempotencyKey";
     }
 }
