@@ -228,9 +228,11 @@ namespace Octopods.PowerShell.Infrastructure
             WriteProgress(record);
         }
 
-        private BulkSummary Summary(bool stopped)
+        private BulkSummary Summary(bool stopped) => Summary(_engine, stopped);
+
+        private BulkSummary Summary(BulkSender<TRequest, TResult>? engine, bool stopped)
         {
-            var c = _engine?.Counters;
+            var c = engine?.Counters;
             var rows = (c?.Submitted ?? 0) + _failedEarly;
             return new BulkSummary
             {
@@ -242,10 +244,10 @@ namespace Octopods.PowerShell.Infrastructure
                 Unknown = c?.Unknown ?? 0,
                 NotAttempted = c?.NotAttempted ?? 0,
                 NotRead = stopped && TotalCount > 0 ? Math.Max(0, TotalCount - rows) : (long?)null,
-                RateLimitPauses = _engine?.Gate.Pauses ?? 0,
+                RateLimitPauses = engine?.Gate.Pauses ?? 0,
                 Elapsed = _clock.Elapsed,
                 Stopped = stopped,
-                JournalPath = _engine?.Journal?.Path,
+                JournalPath = engine?.Journal?.Path,
             };
         }
 
@@ -279,14 +281,7 @@ namespace Octopods.PowerShell.Infrastructure
             _engine.Stop();
             // Sends already on the wire get the engine's grace to finish, so their outcome is journaled.
             try { _engine.WaitAllDoneAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
-            try
-            {
-                WriteSummary(stopped: true);
-            }
-            catch (PipelineStoppedException)
-            {
-                _summaryWritten = false; // Dispose tells the host instead.
-            }
+            // The streams are closed once the pipeline stops: Dispose reports through the host.
         }
 
         internal override void OnStopping() => _engine?.Stop();
@@ -307,9 +302,8 @@ namespace Octopods.PowerShell.Infrastructure
                 _summaryWritten = true;
                 try
                 {
-                    var c = engine.Counters;
-                    Host?.UI?.WriteWarningLine($"{MyInvocation.MyCommand?.Name}: stopped: {c}" +
-                                               (engine.Journal != null ? $". Resume with -JournalPath '{engine.Journal.Path}'." : "."));
+                    // After Ctrl+C only the host can still be written to; it shows this as a warning.
+                    Host?.UI?.WriteWarningLine(Summary(engine, stopped: true).ToString());
                 }
                 catch (Exception) { }
             }
