@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
@@ -131,6 +132,7 @@ namespace Octopods.Bulk
         private readonly HashSet<string> _explicitKeys = new HashSet<string>(StringComparer.Ordinal);
         private readonly CancellationTokenSource _start = new CancellationTokenSource();
         private readonly CancellationTokenSource _send = new CancellationTokenSource();
+        private readonly SemaphoreSlim _slots;
         private TaskCompletionSource<bool>? _signal;
         private long _sequence;
         private int _inFlight;
@@ -143,6 +145,7 @@ namespace Octopods.Bulk
             if (_options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
             _gate = gate ?? throw new ArgumentNullException(nameof(gate));
             _journal = journal;
+            _slots = new SemaphoreSlim(_options.ThrottleLimit, _options.ThrottleLimit);
         }
 
         public BulkCounters Counters { get; } = new BulkCounters();
@@ -154,9 +157,12 @@ namespace Octopods.Bulk
         public int InFlight => Volatile.Read(ref _inFlight);
         public bool Stopping => _start.IsCancellationRequested;
 
-        /// <summary>True when another row may be submitted now.</summary>
+        /// <summary>
+        /// True when another row may be submitted now: fewer than <see cref="BulkOptions.MaxPending"/> rows
+        /// are queued, in flight or waiting to be taken (at most ThrottleLimit of them are in flight).
+        /// </summary>
         public bool HasRoom { get { lock (_lock) return HasRoomLocked; } }
-        private bool HasRoomLocked => _inFlight < _options.ThrottleLimit && _order.Count < _options.EffectiveMaxPending;
+        private bool HasRoomLocked => _order.Count < _options.EffectiveMaxPending;
 
         /// <summary>True when nothing is in flight or waiting to be taken.</summary>
         public bool IsEmpty { get { lock (_lock) return _order.Count == 0; } }
@@ -218,13 +224,39 @@ namespace Octopods.Bulk
                 Complete(row, BulkRowKind.NotAttempted, null, null);
                 return;
             }
-            lock (_lock)
+            _ = QueueAsync(row);
+        }
+
+        /// <summary>
+        /// Waits for one of the ThrottleLimit slots (FIFO, so rows start in input order), then sends.
+        /// A finished send hands its slot straight to the next queued row on the thread pool, so the
+        /// window stays full without waiting for the pipeline thread.
+        /// </summary>
+        private async Task QueueAsync(BulkRowOutcome<TRequest, TResult> row)
+        {
+            try
             {
-                row.CountedInFlight = true;
-                _inFlight++;
-                if (_inFlight > _peakInFlight) _peakInFlight = _inFlight;
+                await _slots.WaitAsync(_start.Token).ConfigureAwait(false);
             }
-            _ = RunAsync(row);
+            catch (OperationCanceledException)
+            {
+                Complete(row, BulkRowKind.NotAttempted, null, null);
+                return;
+            }
+            try
+            {
+                lock (_lock)
+                {
+                    row.CountedInFlight = true;
+                    _inFlight++;
+                    if (_inFlight > _peakInFlight) _peakInFlight = _inFlight;
+                }
+                await RunAsync(row).ConfigureAwait(false);
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
 
         private BulkRowOutcome<TRequest, TResult> Enqueue(TRequest request, object? state)
@@ -336,10 +368,35 @@ namespace Octopods.Bulk
             {
                 row.Done = true;
                 if (row.CountedInFlight) _inFlight--;
-                signal = _signal;
-                _signal = null;
+                // Only the first row in order can unblock the pipeline thread; wake it for nothing else
+                // (except while stopping, when WaitAllDoneAsync counts every completion).
+                if (_start.IsCancellationRequested || HeadBatchReadyLocked(row))
+                {
+                    signal = _signal;
+                    _signal = null;
+                }
+                else signal = null;
             }
             signal?.TrySetResult(true);
+        }
+
+        /// <summary>
+        /// Whether finishing <paramref name="row"/> is worth waking the pipeline thread: the first rows
+        /// in order are done, a batch of them (a quarter of the window) or every queued row, so they can
+        /// be taken. One wake per batch instead of per row keeps the pipeline thread's CPU low; the
+        /// queued rows keep the window full meanwhile.
+        /// </summary>
+        private bool HeadBatchReadyLocked(BulkRowOutcome<TRequest, TResult> row)
+        {
+            if (_signal == null || _order.Count == 0) return false;
+            var batch = Math.Max(1, _options.ThrottleLimit / 4);
+            var ready = 0;
+            foreach (var queued in _order)
+            {
+                if (!queued.Done) return false;
+                if (++ready >= batch) return true;
+            }
+            return true;
         }
 
         /// <summary>The next row in input order, once it is done.</summary>
@@ -392,7 +449,7 @@ namespace Octopods.Bulk
                 Task signal;
                 lock (_lock)
                 {
-                    if (_inFlight == 0) return;
+                    if (_order.All(r => r.Done)) return;
                     _signal ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                     signal = _signal.Task;
                 }

@@ -56,7 +56,7 @@ namespace Octopods.Http
                     Method = method.Method,
                     Path = uri.PathAndQuery,
                     Attempt = attempt,
-                    RequestBody = body == null ? null : Encoding.UTF8.GetString(body),
+                    RequestBody = body == null || _options.Log == null ? null : Encoding.UTF8.GetString(body),
                 };
                 var (status, text, headers) = await ExchangeAsync(method, uri, body, exchange, cancellationToken).ConfigureAwait(false);
 
