@@ -326,9 +326,16 @@ namespace Octopods.Bench
                         while (j < times.Length && times[j] - times[i] < TimeSpan.TicksPerSecond) j++;
                         maxWindow = Math.Max(maxWindow, j - i);
                     }
+                    // How close R+1 consecutive arrivals came: under 1000 ms means one window held R+1.
+                    var r1 = (int)Math.Floor(options.Rate);
+                    var tightest = Enumerable.Range(0, Math.Max(0, times.Length - r1)).Select(k => (times[k + r1] - times[k]) / (double)TimeSpan.TicksPerMillisecond).DefaultIfEmpty(0).Min();
+                    var crowded = Enumerable.Range(0, Math.Max(0, times.Length - r1)).Count(k => times[k + r1] - times[k] < TimeSpan.TicksPerSecond);
+                    var gaps = Enumerable.Range(1, times.Length - 1).Select(k => (times[k] - times[k - 1]) / (double)TimeSpan.TicksPerMillisecond).OrderBy(g => g).ToList();
                     var wholeSeconds = times.GroupBy(t => t / TimeSpan.TicksPerSecond).Select(g => g.Count()).ToList();
                     Console.WriteLine($"  {times.Length} arrivals over {span:0.00} s: {achieved:0.000}/s ({100 * (achieved - options.Rate) / options.Rate:+0.00;-0.00}% vs {options.Rate}/s)");
                     Console.WriteLine($"  max in any sliding one-second window: {maxWindow}; max in a calendar second: {wholeSeconds.Max()} (limit {Math.Floor(options.Rate)})");
+                    Console.WriteLine($"  tightest {r1 + 1} consecutive arrivals span {tightest:0.0} ms ({crowded} of {times.Length - r1} such runs under 1000 ms); " +
+                                      $"gap between arrivals: min {gaps[0]:0.0} ms, median {gaps[gaps.Count / 2]:0.0} ms, max {gaps[gaps.Count - 1]:0.0} ms");
                     Console.WriteLine();
                 }
 

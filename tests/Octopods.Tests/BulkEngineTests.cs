@@ -82,6 +82,17 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public void Admission_counts_actual_send_moments_so_a_late_timer_cannot_crowd_a_window()
+        {
+            var pacer = new RatePacer(2, new VirtualClock(T0));
+            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(300)));   // planned at 0, woke 300 ms late
+            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(505)));
+            // Planned at 1.01 s, but two sends already went out in the second since 0.3 s.
+            Assert.Equal(TimeSpan.FromMilliseconds(300), pacer.Admit(T0 + TimeSpan.FromMilliseconds(1010)));
+            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(1310)));
+        }
+
+        [Fact]
         public void A_stall_earns_no_burst_afterwards()
         {
             var pacer = new RatePacer(10, new VirtualClock(T0));

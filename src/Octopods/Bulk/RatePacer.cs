@@ -9,19 +9,22 @@ namespace Octopods.Bulk
     /// <summary>
     /// Spaces sends so that no one-second window holds more than the rate allows: each start is at
     /// least 1/R after the previous one (fractional rates such as 0.5/s mean one send every 2 s), and
-    /// for R of 1 or more no window of one second holds more than ⌊R⌋ starts. A small margin
-    /// (<see cref="Margin"/>, 5 ms per second) absorbs jitter between the client's start and the
-    /// server's arrival, so a window measured at the server stays within R too. Slots are handed out
-    /// in call order; a caller that stalls never earns a burst later (no catching up).
+    /// for R of 1 or more no window of one second holds more than ⌊R⌋ starts. Two steps:
+    /// <see cref="Reserve"/> books planned slots 1/R apart in call order (a caller that stalls never
+    /// earns a burst later), then <see cref="Admit"/> checks the send's actual moment against the
+    /// actual moments of the last ⌊R⌋ sends, so a timer that woke late for an earlier send cannot
+    /// squeeze R+1 sends into one second. A margin (<see cref="Margin"/>, 10 ms per second) absorbs the
+    /// jitter between the client's send and the server's arrival.
     /// </summary>
     public sealed class RatePacer
     {
-        public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(5);
+        public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(10);
         private static readonly TimeSpan Window = TimeSpan.FromSeconds(1) + Margin;
 
         private readonly object _gate = new object();
         private readonly IClock _clock;
         private readonly Queue<DateTimeOffset> _recent = new Queue<DateTimeOffset>();
+        private readonly Queue<DateTimeOffset> _sent = new Queue<DateTimeOffset>();
         private readonly int _perWindow;
         private DateTimeOffset? _last;
 
@@ -59,12 +62,37 @@ namespace Octopods.Bulk
             }
         }
 
+        /// <summary>
+        /// At the moment of sending: zero when a send now keeps every one-second window of actual
+        /// sends within the rate (the send is recorded), else how much longer to wait before asking again.
+        /// </summary>
+        public TimeSpan Admit(DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                if (_sent.Count >= _perWindow)
+                {
+                    var free = _sent.Peek() + Window;
+                    if (now < free) return free - now;
+                }
+                while (_sent.Count >= _perWindow) _sent.Dequeue();
+                _sent.Enqueue(now);
+                return TimeSpan.Zero;
+            }
+        }
+
         /// <summary>Waits for this caller's turn.</summary>
-        public Task WaitTurnAsync(CancellationToken cancellationToken)
+        public async Task WaitTurnAsync(CancellationToken cancellationToken)
         {
             var now = _clock.UtcNow;
             var at = Reserve(now);
-            return at > now ? _clock.Delay(at - now, cancellationToken) : Task.CompletedTask;
+            if (at > now) await _clock.Delay(at - now, cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                var wait = Admit(_clock.UtcNow);
+                if (wait <= TimeSpan.Zero) return;
+                await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }
