@@ -37,6 +37,13 @@
 .PARAMETER TimeoutSeconds
     How long to follow the messages before logging the ones still moving as pending.
 
+.PARAMETER RatePerSecond
+    Pace the sends to at most this many per second (about 1 for a US long code). Default: no pacing.
+
+.PARAMETER JournalPath
+    A journal file (JSON lines) that makes the run resumable: run the script again with the same
+    journal after a reboot and rows already accepted are not sent again. See about_Octopods_BulkSend.
+
 .PARAMETER Sandbox
     Send to the module's built-in sandbox instead of Octopods: nothing leaves the machine.
 
@@ -82,6 +89,10 @@ param(
 
     [ValidateRange(1, 86400)]
     [int]$TimeoutSeconds = 300,
+
+    [double]$RatePerSecond,
+
+    [string]$JournalPath,
 
     [switch]$Sandbox,
 
@@ -136,6 +147,9 @@ try {
         ErrorAction    = 'SilentlyContinue'   # rejected rows are collected, logged and counted below
     }
     if ($DefaultRegion) { $sendParameters.DefaultRegion = $DefaultRegion }
+    if ($RatePerSecond) { $sendParameters.RatePerSecond = $RatePerSecond }
+    if ($JournalPath) { $sendParameters.JournalPath = $JournalPath }
+    $sendParameters.TotalCount = [Math]::Max(1, $rows.Count)   # percentage and time left on the progress bar
     $results = @($rows | Send-OctopodsSms @sendParameters)
 
     $rowLabel = {

@@ -299,9 +299,12 @@ namespace Octopods.PowerShell.Tests
                 [pscustomobject]@{ To = '+14155552671'; Message = 'a'; open_intercom_conversation = 'true'; intercom_teammate_id = '42' },
                 [pscustomobject]@{ To = '+14155552672'; Message = 'b'; open_intercom_conversation = 'False' } | Send-OctopodsSms");
             run.AssertNoErrors();
-            Assert.Contains("\"open_intercom_conversation\":true", _server.Bodies[0]);
-            Assert.Contains("\"intercom_teammate_id\":\"42\"", _server.Bodies[0]);
-            Assert.Contains("\"open_intercom_conversation\":false", _server.Bodies[1]);
+            // Sends overlap (ThrottleLimit 4 by default), so find each row's body by its number.
+            var first = Assert.Single(_server.Bodies, b => b.Contains("+14155552671"));
+            var second = Assert.Single(_server.Bodies, b => b.Contains("+14155552672"));
+            Assert.Contains("\"open_intercom_conversation\":true", first);
+            Assert.Contains("\"intercom_teammate_id\":\"42\"", first);
+            Assert.Contains("\"open_intercom_conversation\":false", second);
             Assert.Equal(2, _server.Emulator.Ledger.Count);
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.PowerShell.Infrastructure;
 using Octopods.Sms;
@@ -11,11 +12,12 @@ namespace Octopods.PowerShell.Commands
     /// <summary>
     /// Sends one SMS per input. Every parameter binds by property name, so Import-Csv rows with
     /// columns such as To/Phone and Message/Body pipe straight in. Bad rows become named errors and
-    /// the run goes on; results come out in input order.
+    /// the run goes on; results come out in input order. Sends run through the core's bulk engine:
+    /// -ThrottleLimit in flight, -RatePerSecond pacing, 429 pauses shared by all, -JournalPath resume.
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "OctopodsSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsSendResult))]
-    public sealed class SendOctopodsSmsCommand : SmsWaitingCmdlet
+    public sealed class SendOctopodsSmsCommand : BulkSendCmdlet<SmsSendRequest, SmsSendResult>
     {
         /// <summary>The recipient in E.164 (+14155552671); national formats need -DefaultRegion.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -50,12 +52,61 @@ namespace Octopods.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Follow each message until it is Delivered, Failed or Undelivered (after every row is sent).</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>How long -Wait follows the messages before giving up on those still moving.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSeconds { get; set; } = 300;
+
+        /// <summary>The first pause before polling; later pauses grow by half each time, up to 30 s.</summary>
+        [Parameter]
+        [ValidateRange(0.1, 3600)]
+        public double PollIntervalSeconds { get; set; } = 2;
+
         /// <summary>The pipeline object itself, so errors can name the row they came from.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
         // With -Wait, results and errors are held until the end so they still come out in input order.
         private readonly List<object> _ordered = new List<object>();
+
+        protected override OctopodsChannel Channel => OctopodsChannel.Sms;
+        protected override string ProgressActivity => "Sending SMS";
+
+        private SmsApi? _api;
+        private SmsApi Api => _api ??= new SmsApi(Client);
+
+        protected override BulkOperation<SmsSendRequest, SmsSendResult> CreateOperation()
+        {
+            var api = Api;
+            return new BulkOperation<SmsSendRequest, SmsSendResult>(OctopodsChannel.Sms,
+                api.SendAsync,
+                request => request.DestinationPhone,
+                request => request.Body,
+                result => new JournalOutcome
+                {
+                    MessageId = result.MessageId,
+                    RequestId = result.RequestId,
+                    Status = result.Status,
+                    Destination = result.PhoneNumber,
+                    ChannelMessageId = result.ChannelMessageId,
+                },
+                (request, entry) => new SmsSendResult
+                {
+                    MessageId = entry.MessageId ?? "",
+                    RequestId = entry.RequestId,
+                    PhoneNumber = entry.Destination ?? request.DestinationPhone,
+                    Status = SmsStatuses.Normalize(entry.Status),
+                    ChannelMessageId = entry.ChannelMessageId,
+                    Encoding = request.Segments.Encoding,
+                    Segments = request.Segments.Segments,
+                    DestinationUserName = request.DestinationUserName,
+                    FromJournal = true,
+                });
+        }
 
         protected override void ProcessRecord()
         {
@@ -69,7 +120,7 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                Emit(ErrorRecords.From(ex, target));
+                SubmitInvalid(ex, target);
                 return;
             }
 
@@ -77,25 +128,18 @@ namespace Octopods.PowerShell.Commands
             // -Force skips the prompt, never a dry run: -WhatIf, typed or inherited through $WhatIfPreference, still wins.
             if (!((Force && !WhatIfInEffect) || ShouldProcess(request.DestinationPhone, action))) return;
 
-            try
-            {
-                var api = Api;
-                var result = Run(ct => api.SendAsync(request, ct));
-                Emit(result);
-            }
-            catch (OctopodsException ex)
-            {
-                Emit(ErrorRecords.From(ex, target));
-            }
+            SubmitRow(request, target);
         }
 
         protected override void EndProcessing()
         {
+            FinishRows();
             if (!Wait) return;
-            var sent = _ordered.OfType<SmsSendResult>().ToList();
+            var sent = _ordered.OfType<SmsSendResult>().Where(r => r.MessageId.Length > 0).ToList();
             if (sent.Count > 0)
             {
-                var outcomes = WaitForStatuses(sent.Select(r => r.MessageId), pollFirst: false);
+                var outcomes = SmsStatusFollower.Wait(this, Api, sent.Select(r => r.MessageId), pollFirst: sent.Any(r => r.FromJournal),
+                    PollIntervalSeconds, TimeoutSeconds, ThrottleLimit);
                 var timedOut = new List<string>();
                 foreach (var result in sent)
                 {
@@ -105,7 +149,7 @@ namespace Octopods.PowerShell.Commands
                         WriteWarning($"Message {result.MessageId} was sent, but following it failed: {outcome.Error.Message}");
                     else if (outcome.TimedOut) timedOut.Add(result.MessageId);
                 }
-                WarnTimedOut(timedOut);
+                SmsStatusFollower.WarnTimedOut(this, timedOut, TimeoutSeconds);
             }
             foreach (var item in _ordered)
             {
@@ -114,6 +158,10 @@ namespace Octopods.PowerShell.Commands
             }
             _ordered.Clear();
         }
+
+        protected override void WriteResult(SmsSendResult result) => Emit(result);
+
+        protected override void WriteRowError(ErrorRecord error) => Emit(error);
 
         private void Emit(object item)
         {

@@ -79,21 +79,28 @@ namespace Octopods.PowerShell.Infrastructure
                 var options = _connection!.Options;
                 var key = options.ApiKey;
                 var debug = IsDebugOn();
-                options.Log = exchange => Dispatcher.Post(() =>
+                // Only when someone listens: each log is a hop to the pipeline thread, which a bulk send
+                // of thousands of rows would otherwise pay per request for nothing.
+                if (debug || IsOn("Verbose", "VerbosePreference"))
                 {
-                    WriteVerbose(key.Redact(exchange.Summary));
-                    if (debug) WriteDebug(key.Redact(exchange.Details));
-                });
+                    options.Log = exchange => Dispatcher.Post(() =>
+                    {
+                        WriteVerbose(key.Redact(exchange.Summary));
+                        if (debug) WriteDebug(key.Redact(exchange.Details));
+                    });
+                }
                 options.RateLimitWait = wait => Dispatcher.Post(() =>
                     WriteVerbose($"Octopods asked to slow down (HTTP 429): waiting {wait.TotalSeconds:0.#} s before retrying; nothing was sent."));
                 return _client = new OctopodsClient(options);
             }
         }
 
-        private bool IsDebugOn()
+        private bool IsDebugOn() => IsOn("Debug", "DebugPreference");
+
+        private bool IsOn(string parameter, string preferenceVariable)
         {
-            if (MyInvocation.BoundParameters.TryGetValue("Debug", out var value) && value is SwitchParameter sw) return sw.IsPresent;
-            var preference = GetVariableValue("DebugPreference");
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out var value) && value is SwitchParameter sw) return sw.IsPresent;
+            var preference = GetVariableValue(preferenceVariable);
             return preference is ActionPreference action
                 ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
                 : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);

@@ -27,7 +27,17 @@ namespace Octopods.PowerShell.Infrastructure
             }
         }
 
-        protected override void StopProcessing() => _stop.Cancel();
+        /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
+        internal CancellationToken StopToken => _stop.Token;
+
+        protected override void StopProcessing()
+        {
+            _stop.Cancel();
+            OnStopping();
+        }
+
+        /// <summary>Called on the stopping thread after cancellation; must not write to any stream.</summary>
+        internal virtual void OnStopping() { }
 
         /// <summary>A dry run, whether -WhatIf was typed here or inherited through $WhatIfPreference.</summary>
         internal bool WhatIfInEffect =>

@@ -21,6 +21,33 @@ namespace Octopods.PowerShell.Infrastructure
             else _queue.Add(action);
         }
 
+        /// <summary>Runs whatever the background work has queued so far, without waiting.</summary>
+        public void DrainQueued()
+        {
+            while (_queue.TryTake(out var action)) action();
+        }
+
+        /// <summary>
+        /// Serves the queue until <paramref name="task"/> completes (its result is not observed) or the
+        /// token is cancelled (then throws OperationCanceledException).
+        /// </summary>
+        public void Pump(Task task, CancellationToken cancellationToken)
+        {
+            if (!task.IsCompleted)
+            {
+                task.ContinueWith(_ => _queue.Add(() => { }), TaskContinuationOptions.ExecuteSynchronously);
+                using (cancellationToken.Register(() => _queue.Add(() => { })))
+                {
+                    while (!task.IsCompleted)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (_queue.TryTake(out var action, Timeout.Infinite)) action();
+                    }
+                }
+            }
+            DrainQueued();
+        }
+
         public T Run<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
         {
             var task = Task.Run(() => work(cancellationToken), cancellationToken);

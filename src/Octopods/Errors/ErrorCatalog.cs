@@ -136,5 +136,9 @@ namespace Octopods.Errors
         public const string TemplateNotAccepted = "TemplateNotAccepted";
         /// <summary>Client-side: variables given both raw (-Variables) and by section.</summary>
         public const string VariablesConflict = "VariablesConflict";
+
+        // Bulk sends and their journal.
+        public const string JournalUnavailable = "JournalUnavailable";
+        public const string DuplicateIdempotencyKey = "DuplicateIdempotencyKey";
     }
 }

@@ -29,12 +29,26 @@ namespace Octopods.Http
             if (handler != null)
                 return ByHandler.GetValue(handler, h => NewClient(h, disposeHandler: false));
             return ByAddress.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority), _ =>
-                NewClient(new HttpClientHandler
-                {
-                    // System proxy honoured; certificate validation left at its default, never switched off.
-                    UseProxy = true,
-                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                }, disposeHandler: true));
+                NewClient(NewHandler(), disposeHandler: true));
+        }
+
+        private static HttpClientHandler NewHandler()
+        {
+            var handler = new HttpClientHandler
+            {
+                // System proxy honoured; certificate validation left at its default, never switched off.
+                UseProxy = true,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            };
+            try
+            {
+                // .NET Framework (Windows PowerShell) allows 2 connections per host by default, which would
+                // cap a bulk send's -ThrottleLimit at 2; the bulk window bounds concurrency instead.
+                handler.MaxConnectionsPerServer = 256;
+            }
+            catch (PlatformNotSupportedException) { }
+            catch (NotImplementedException) { }
+            return handler;
         }
 
         private static HttpClient NewClient(HttpMessageHandler handler, bool disposeHandler) =>

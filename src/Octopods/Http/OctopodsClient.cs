@@ -48,12 +48,15 @@ namespace Octopods.Http
             for (var attempt = 1; ; attempt++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // A pause another request's 429 set applies to this one too (no pacing here: the bulk
+                // engine takes the pacer's turn before a first attempt, retries take it above).
+                if (attempt == 1 && _options.Gate is { } shared) await shared.EnterAsync(paced: false, cancellationToken).ConfigureAwait(false);
                 var exchange = new HttpExchange
                 {
                     Method = method.Method,
                     Path = uri.PathAndQuery,
                     Attempt = attempt,
-                    RequestBody = body == null ? null : Encoding.UTF8.GetString(body),
+                    RequestBody = body == null || _options.Log == null ? null : Encoding.UTF8.GetString(body),
                 };
                 var (status, text, headers) = await ExchangeAsync(method, uri, body, exchange, cancellationToken).ConfigureAwait(false);
 
@@ -81,7 +84,16 @@ namespace Octopods.Http
                         });
                     }
                     _options.RateLimitWait?.Invoke(wait);
-                    await _options.Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    if (_options.Gate is { } gate)
+                    {
+                        // Everyone sharing the gate waits, so the workers do not keep hammering a service that said stop.
+                        gate.Pause(wait);
+                        await gate.EnterAsync(paced: method == HttpMethod.Post, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _options.Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    }
                     continue;
                 }
 

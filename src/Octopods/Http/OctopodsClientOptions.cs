@@ -39,5 +39,12 @@ namespace Octopods.Http
 
         /// <summary>Called when a 429 makes the client wait, with the wait.</summary>
         public Action<TimeSpan>? RateLimitWait { get; set; }
+
+        /// <summary>
+        /// Bulk mode: a 429 pauses every request sharing this gate (not just the one refused) until the
+        /// announced time, and retries wait for the gate (and, for POSTs, its pacer) before going again.
+        /// Null: each call sleeps out its own 429. The retry cap (<see cref="MaxRateLimitRetries"/>) holds either way.
+        /// </summary>
+        public Bulk.SendGate? Gate { get; set; }
     }
 }

@@ -18,6 +18,8 @@ namespace Octopods.Polling
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
         /// <summary>Poll once before the first wait (for ids that may be long settled).</summary>
         public bool PollFirst { get; set; }
+        /// <summary>How many ids one round polls at once.</summary>
+        public int Concurrency { get; set; } = 1;
     }
 
     public sealed class PollProgress
@@ -80,22 +82,27 @@ namespace Octopods.Polling
                 }
                 first = false;
 
-                foreach (var id in pending)
+                if (options.Concurrency <= 1)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    try
+                    foreach (var id in pending)
+                        await PollOne(outcomes[id], id, fetch, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A bounded number of polls at once; each outcome is written by its own task only.
+                    using var slots = new SemaphoreSlim(options.Concurrency);
+                    var tasks = new List<Task>(pending.Count);
+                    foreach (var id in pending)
                     {
-                        outcomes[id].Last = await fetch(id, cancellationToken).ConfigureAwait(false);
+                        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        var outcome = outcomes[id];
+                        tasks.Add(Task.Run(async () =>
+                        {
+                            try { await PollOne(outcome, id, fetch, cancellationToken).ConfigureAwait(false); }
+                            finally { slots.Release(); }
+                        }));
                     }
-                    catch (OctopodsException ex) when (ex.Kind != OctopodsErrorKind.Timeout && ex.Kind != OctopodsErrorKind.ConnectionError)
-                    {
-                        // A definite answer (not found, bad key): polling again will not change it.
-                        outcomes[id].Error = ex;
-                    }
-                    catch (OctopodsException)
-                    {
-                        // A passing network fault: the next round tries again.
-                    }
+                    await Task.WhenAll(tasks).ConfigureAwait(false);
                 }
             }
 
@@ -106,6 +113,25 @@ namespace Octopods.Polling
                 Total = outcomes.Count, Settled = outcomes.Count, Elapsed = clock.UtcNow - start, Timeout = options.Timeout,
             });
             return outcomes;
+        }
+
+        private static async Task PollOne<T>(PollOutcome<T> outcome, string id, Func<string, CancellationToken, Task<T>> fetch,
+            CancellationToken cancellationToken) where T : class
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                outcome.Last = await fetch(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OctopodsException ex) when (ex.Kind != OctopodsErrorKind.Timeout && ex.Kind != OctopodsErrorKind.ConnectionError)
+            {
+                // A definite answer (not found, bad key): polling again will not change it.
+                outcome.Error = ex;
+            }
+            catch (OctopodsException)
+            {
+                // A passing network fault: the next round tries again.
+            }
         }
 
         private static bool IsPending<T>(PollOutcome<T> outcome, Func<T, bool> isTerminal) where T : class =>

@@ -1,0 +1,313 @@
+using System;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Threading;
+using Octopods.Bulk;
+using Octopods.Errors;
+
+namespace Octopods.PowerShell.Infrastructure
+{
+    /// <summary>
+    /// A send cmdlet that takes many rows: the bulk parameters, and the pipeline side of the core's
+    /// <see cref="BulkSender{TRequest, TResult}"/>. The derived ProcessRecord validates a row and asks
+    /// ShouldProcess on the pipeline thread, then calls <see cref="SubmitRow"/>; results and errors come
+    /// back through <see cref="WriteResult"/>/<see cref="WriteRowError"/> in input order, always on the
+    /// pipeline thread. While the window is full the pipeline thread serves the dispatcher, so verbose
+    /// logs and progress keep flowing. EndProcessing calls <see cref="FinishRows"/> to drain.
+    /// </summary>
+    public abstract class BulkSendCmdlet<TRequest, TResult> : OctopodsApiCmdlet, IDisposable where TResult : class
+    {
+        private const int ProgressId = 0x0C71;
+        private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
+
+        /// <summary>How many sends may be in flight at once (1 keeps strict sequence). Default 4.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = BulkOptions.DefaultThrottleLimit;
+
+        /// <summary>At most this many sends per second (fractional allowed, e.g. 0.5); no one-second window exceeds it.</summary>
+        [Parameter]
+        [ValidateRange(0.001, 100000.0)]
+        public double RatePerSecond { get; set; }
+
+        /// <summary>A JSON-lines file recording each row's intent and outcome; the same path resumes a stopped run.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
+
+        /// <summary>With -JournalPath: send again rows whose earlier outcome is unknown (they may be duplicated).</summary>
+        [Parameter]
+        public SwitchParameter ResendUnknown { get; set; }
+
+        /// <summary>A row's identity for the journal instead of the hash of channel, destination and content.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("idempotency_key")]
+        [AllowNull, AllowEmptyString]
+        public string? IdempotencyKey { get; set; }
+
+        /// <summary>How many rows to expect, for the progress bar's percentage and time left.</summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long TotalCount { get; set; }
+
+        private BulkSender<TRequest, TResult>? _engine;
+        private readonly Stopwatch _clock = new Stopwatch();
+        private TimeSpan? _lastProgress;
+        private int _failedEarly;
+        private bool _summaryWritten;
+        private bool _stopped;
+
+        /// <summary>The send operation for the core engine (called once, on the pipeline thread).</summary>
+        protected abstract BulkOperation<TRequest, TResult> CreateOperation();
+
+        /// <summary>"Sending SMS", "Sending WhatsApp templates"…</summary>
+        protected abstract string ProgressActivity { get; }
+
+        /// <summary>Writes (or holds, for -Wait) one accepted row's result.</summary>
+        protected abstract void WriteResult(TResult result);
+
+        /// <summary>Writes (or holds, for -Wait) one row's error.</summary>
+        protected abstract void WriteRowError(ErrorRecord error);
+
+        /// <summary>The engine for this invocation; creating it resolves the key and opens the journal.</summary>
+        internal BulkSender<TRequest, TResult> Engine
+        {
+            get
+            {
+                if (_engine != null) return _engine;
+                var client = Client;
+                var clock = client.Options.Clock;
+                var pacer = RatePerSecond > 0 ? new RatePacer(RatePerSecond, clock) : null;
+                var gate = new SendGate(clock, pacer);
+                client.Options.Gate = gate;
+                SendJournal? journal = null;
+                if (JournalPath != null)
+                {
+                    var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath);
+                    var key = client.Options.ApiKey;
+                    try
+                    {
+                        journal = SendJournal.Open(path, key.Redact);
+                    }
+                    catch (OctopodsException ex)
+                    {
+                        ThrowTerminating(ex, JournalPath);
+                    }
+                    DescribeJournal(journal!);
+                }
+                _engine = new BulkSender<TRequest, TResult>(CreateOperation(), new BulkOptions
+                {
+                    ThrottleLimit = ThrottleLimit,
+                    ResendUnknown = ResendUnknown,
+                }, gate, journal);
+                WriteVerbose($"Bulk send: up to {ThrottleLimit} in flight" +
+                             (pacer != null ? $", at most {RatePerSecond:0.###}/s (one every {pacer.Interval.TotalMilliseconds:0} ms)" : ", no pacing") +
+                             (journal != null ? $", journal {journal.Path}." : ", no journal."));
+                _clock.Start();
+                return _engine;
+            }
+        }
+
+        private void DescribeJournal(SendJournal journal)
+        {
+            if (journal.SkippedLines > 0)
+                WriteWarning($"The journal {journal.Path} has {journal.SkippedLines} unreadable line(s) (a run killed while writing leaves one); they were skipped.");
+            if (journal.Previous.Count == 0) return;
+            int accepted = 0, failed = 0, unknown = 0;
+            foreach (var entry in journal.Previous.Values)
+            {
+                if (entry.State == JournalState.Accepted) accepted++;
+                else if (entry.State == JournalState.Failed) failed++;
+                else unknown++;
+            }
+            WriteVerbose($"Resuming from the journal {journal.Path}: {accepted} row(s) accepted earlier (skipped), {failed} failed (sent again), " +
+                         $"{unknown} unknown ({(ResendUnknown ? "sent again: -ResendUnknown" : "reported, not sent again")}).");
+        }
+
+        /// <summary>A row that failed validation: it still takes its place in the output order.</summary>
+        internal void SubmitInvalid(OctopodsException error, object target)
+        {
+            if (_engine == null)
+            {
+                // Nothing is in flight yet, so writing it now keeps the order (and -WhatIf needs no key).
+                _failedEarly++;
+                WriteRowError(ErrorRecords.From(error, target));
+                return;
+            }
+            Guard(() =>
+            {
+                WaitForRoom(_engine);
+                _engine.SubmitFailed(default!, target, error);
+                Drain(_engine);
+            });
+        }
+
+        /// <summary>Hands a validated, confirmed row to the window (waiting while it is full).</summary>
+        internal void SubmitRow(TRequest request, object target)
+        {
+            Guard(() =>
+            {
+                var engine = Engine;
+                WaitForRoom(engine);
+                engine.Submit(request, target, IdempotencyKey);
+                Drain(engine);
+            });
+        }
+
+        /// <summary>Waits for every row still in flight and writes the rest in order, then the summary.</summary>
+        internal void FinishRows()
+        {
+            if (_engine == null)
+            {
+                if (_failedEarly > 0) WriteSummary(stopped: false);
+                return;
+            }
+            var engine = _engine;
+            Guard(() =>
+            {
+                while (!engine.IsEmpty)
+                {
+                    Drain(engine);
+                    if (!engine.IsEmpty) Dispatcher.Pump(engine.WhenNextAsync(), StopToken);
+                }
+                Dispatcher.DrainQueued();
+            });
+            WriteProgress(new ProgressRecord(ProgressId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed });
+            WriteSummary(stopped: false);
+        }
+
+        private void WaitForRoom(BulkSender<TRequest, TResult> engine)
+        {
+            while (true)
+            {
+                Drain(engine);
+                if (engine.HasRoom) return;
+                Dispatcher.Pump(engine.WhenReadyAsync(), StopToken);
+            }
+        }
+
+        private void Drain(BulkSender<TRequest, TResult> engine)
+        {
+            Dispatcher.DrainQueued();
+            while (engine.TryTake(out var row))
+            {
+                switch (row.Kind)
+                {
+                    case BulkRowKind.Sent:
+                    case BulkRowKind.FromJournal:
+                        WriteResult(row.Result!);
+                        break;
+                    case BulkRowKind.Failed:
+                    case BulkRowKind.Unknown:
+                        WriteRowError(ErrorRecords.From(row.Error!, row.State));
+                        break;
+                }
+            }
+            ShowProgress(engine, force: false);
+        }
+
+        private void ShowProgress(BulkSender<TRequest, TResult> engine, bool force)
+        {
+            var now = _clock.Elapsed;
+            if (!force && _lastProgress.HasValue && now - _lastProgress.Value < ProgressEvery) return;
+            _lastProgress = now;
+            var c = engine.Counters;
+            var done = c.Done + _failedEarly;
+            var rate = now.TotalSeconds > 0.05 ? done / now.TotalSeconds : 0;
+            var text = (TotalCount > 0 ? $"{done} of {TotalCount} row(s) done" : $"{done} row(s) done") +
+                       $", {c.Errors + _failedEarly} error(s), {rate:0.#} rows/s, {engine.InFlight} in flight";
+            if (c.FromJournal > 0) text += $", {c.FromJournal} from the journal";
+            var pause = engine.Gate.PauseLeft;
+            if (pause > TimeSpan.Zero) text += $"; rate-limited, resuming in {pause.TotalSeconds:0} s";
+            var record = new ProgressRecord(ProgressId, ProgressActivity, text);
+            if (TotalCount > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, done * 100L / TotalCount);
+                if (rate > 0) record.SecondsRemaining = (int)Math.Min(int.MaxValue, Math.Max(0, (TotalCount - done) / rate));
+            }
+            WriteProgress(record);
+        }
+
+        private BulkSummary Summary(bool stopped) => Summary(_engine, stopped);
+
+        private BulkSummary Summary(BulkSender<TRequest, TResult>? engine, bool stopped)
+        {
+            var c = engine?.Counters;
+            var rows = (c?.Submitted ?? 0) + _failedEarly;
+            return new BulkSummary
+            {
+                Command = MyInvocation.MyCommand?.Name ?? GetType().Name,
+                Rows = rows,
+                Sent = c?.Sent ?? 0,
+                Failed = (c?.Failed ?? 0) + _failedEarly,
+                FromJournal = c?.FromJournal ?? 0,
+                Unknown = c?.Unknown ?? 0,
+                NotAttempted = c?.NotAttempted ?? 0,
+                NotRead = stopped && TotalCount > 0 ? Math.Max(0, TotalCount - rows) : (long?)null,
+                RateLimitPauses = engine?.Gate.Pauses ?? 0,
+                Elapsed = _clock.Elapsed,
+                Stopped = stopped,
+                JournalPath = engine?.Journal?.Path,
+            };
+        }
+
+        private void WriteSummary(bool stopped)
+        {
+            if (_summaryWritten) return;
+            _summaryWritten = true;
+            var summary = Summary(stopped);
+            if (stopped) WriteWarning(summary.ToString());
+            else WriteInformation(summary, new[] { "Octopods", "Summary" });
+        }
+
+        /// <summary>Runs pipeline-side bulk work; Ctrl+C lets sends on the wire finish briefly, reports, and stops.</summary>
+        private void Guard(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                HandleStop();
+                throw new PipelineStoppedException();
+            }
+        }
+
+        private void HandleStop()
+        {
+            _stopped = true;
+            if (_engine == null) return;
+            _engine.Stop();
+            // Sends already on the wire get the engine's grace to finish, so their outcome is journaled.
+            try { _engine.WaitAllDoneAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            // The streams are closed once the pipeline stops: Dispose reports through the host.
+        }
+
+        internal override void OnStopping() => _engine?.Stop();
+
+        public void Dispose()
+        {
+            var engine = _engine;
+            if (engine == null) return;
+            _engine = null;
+            if (!engine.IsEmpty || engine.InFlight > 0)
+            {
+                _stopped = true;
+                engine.Stop();
+                try { engine.WaitAllDoneAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            }
+            if (_stopped && !_summaryWritten)
+            {
+                _summaryWritten = true;
+                try
+                {
+                    // After Ctrl+C only the host can still be written to; it shows this as a warning.
+                    Host?.UI?.WriteWarningLine(Summary(engine, stopped: true).ToString());
+                }
+                catch (Exception) { }
+            }
+            engine.Dispose();
+        }
+    }
+}

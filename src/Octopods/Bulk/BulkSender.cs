@@ -1,0 +1,468 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Errors;
+using Octopods.Time;
+
+namespace Octopods.Bulk
+{
+    /// <summary>
+    /// How one kind of message is sent in bulk: the only part that differs between SMS, WhatsApp and
+    /// Viber. Everything else (window, order, pacing, 429 pauses, journal) is the engine's.
+    /// </summary>
+    public sealed class BulkOperation<TRequest, TResult> where TResult : class
+    {
+        public BulkOperation(OctopodsChannel channel,
+            Func<TRequest, CancellationToken, Task<TResult>> send,
+            Func<TRequest, string> destination,
+            Func<TRequest, string> content,
+            Func<TResult, JournalOutcome> record,
+            Func<TRequest, JournalEntry, TResult> restore)
+        {
+            Channel = channel;
+            Send = send ?? throw new ArgumentNullException(nameof(send));
+            Destination = destination ?? throw new ArgumentNullException(nameof(destination));
+            Content = content ?? throw new ArgumentNullException(nameof(content));
+            Record = record ?? throw new ArgumentNullException(nameof(record));
+            Restore = restore ?? throw new ArgumentNullException(nameof(restore));
+        }
+
+        public OctopodsChannel Channel { get; }
+        /// <summary>Sends one prepared request (throws <see cref="OctopodsException"/> on failure).</summary>
+        public Func<TRequest, CancellationToken, Task<TResult>> Send { get; }
+        /// <summary>The recipient, for the row's identity and the journal.</summary>
+        public Func<TRequest, string> Destination { get; }
+        /// <summary>Everything else that makes two messages different (body; template id and variables), for the identity only.</summary>
+        public Func<TRequest, string> Content { get; }
+        /// <summary>What the journal keeps of an accepted send.</summary>
+        public Func<TResult, JournalOutcome> Record { get; }
+        /// <summary>The result a resumed run writes for a row the journal shows as accepted.</summary>
+        public Func<TRequest, JournalEntry, TResult> Restore { get; }
+    }
+
+    public sealed class BulkOptions
+    {
+        /// <summary>The default in-flight window. See the README: pacing, not concurrency, is the real limiter.</summary>
+        public const int DefaultThrottleLimit = 4;
+
+        /// <summary>Requests in flight at once; 1 keeps strict sequence.</summary>
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+        /// <summary>Rows accepted but not yet handed back in order (bounds memory when an early row is slow).</summary>
+        public int MaxPending { get; set; }
+        /// <summary>Send rows whose journal outcome is unknown again.</summary>
+        public bool ResendUnknown { get; set; }
+        /// <summary>After a stop, how long sends already on the wire may finish so their outcome is known.</summary>
+        public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+        internal int EffectiveMaxPending => Math.Max(MaxPending, Math.Max(ThrottleLimit * 4, ThrottleLimit + 16));
+    }
+
+    /// <summary>How one row ended.</summary>
+    public enum BulkRowKind
+    {
+        /// <summary>Accepted by the service in this run.</summary>
+        Sent,
+        /// <summary>Accepted in an earlier run, per the journal; not sent again.</summary>
+        FromJournal,
+        /// <summary>Certainly not accepted (bad input, refused, rate-limit cap, no connection).</summary>
+        Failed,
+        /// <summary>May or may not have been accepted; not sent again.</summary>
+        Unknown,
+        /// <summary>Never sent: the run stopped first.</summary>
+        NotAttempted,
+    }
+
+    /// <summary>One row's outcome, handed back in input order.</summary>
+    public sealed class BulkRowOutcome<TRequest, TResult> where TResult : class
+    {
+        internal BulkRowOutcome(long sequence, TRequest request, object? state)
+        {
+            Sequence = sequence;
+            Request = request;
+            State = state;
+        }
+
+        public long Sequence { get; }
+        public TRequest Request { get; }
+        /// <summary>Whatever the caller attached (the pipeline row, for ErrorRecord targets).</summary>
+        public object? State { get; }
+        public string? RowId { get; internal set; }
+        public BulkRowKind Kind { get; internal set; }
+        public TResult? Result { get; internal set; }
+        public OctopodsException? Error { get; internal set; }
+        internal bool Done;
+        internal bool CountedInFlight;
+    }
+
+    public sealed class BulkCounters
+    {
+        internal int SubmittedCount, SentCount, FromJournalCount, FailedCount, UnknownCount, NotAttemptedCount;
+        public int Submitted => Volatile.Read(ref SubmittedCount);
+        public int Sent => Volatile.Read(ref SentCount);
+        public int FromJournal => Volatile.Read(ref FromJournalCount);
+        public int Failed => Volatile.Read(ref FailedCount);
+        public int Unknown => Volatile.Read(ref UnknownCount);
+        public int NotAttempted => Volatile.Read(ref NotAttemptedCount);
+        public int Done => Sent + FromJournal + Failed + Unknown + NotAttempted;
+        public int Errors => Failed + Unknown;
+
+        public override string ToString() =>
+            $"{Sent} sent, {Failed} failed, {FromJournal} from the journal, {Unknown} unknown, {NotAttempted} not attempted";
+    }
+
+    /// <summary>
+    /// The bulk dispatcher: a bounded window of sends in flight whose outcomes come back in input
+    /// order. One producer (the pipeline thread) calls <see cref="Submit"/> and <see cref="TryTake"/>;
+    /// the sends run on the thread pool. Before a row's first attempt it passes the shared
+    /// <see cref="SendGate"/> (429 pause, pacing), then its intent is journaled, then it is sent and
+    /// its outcome journaled. Memory is bounded by the window and <see cref="BulkOptions.MaxPending"/>,
+    /// whatever the number of rows (the journal's index of earlier runs aside).
+    /// </summary>
+    public sealed class BulkSender<TRequest, TResult> : IDisposable where TResult : class
+    {
+        private readonly object _lock = new object();
+        private readonly BulkOperation<TRequest, TResult> _operation;
+        private readonly BulkOptions _options;
+        private readonly SendGate _gate;
+        private readonly SendJournal? _journal;
+        private readonly Queue<BulkRowOutcome<TRequest, TResult>> _order = new Queue<BulkRowOutcome<TRequest, TResult>>();
+        private readonly Dictionary<string, int> _occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly HashSet<string> _explicitKeys = new HashSet<string>(StringComparer.Ordinal);
+        private readonly CancellationTokenSource _start = new CancellationTokenSource();
+        private readonly CancellationTokenSource _send = new CancellationTokenSource();
+        private readonly SemaphoreSlim _slots;
+        private TaskCompletionSource<bool>? _signal;
+        private long _sequence;
+        private int _inFlight;
+        private int _peakInFlight;
+
+        public BulkSender(BulkOperation<TRequest, TResult> operation, BulkOptions options, SendGate gate, SendJournal? journal = null)
+        {
+            _operation = operation ?? throw new ArgumentNullException(nameof(operation));
+            _options = options ?? throw new ArgumentNullException(nameof(options));
+            if (_options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
+            _gate = gate ?? throw new ArgumentNullException(nameof(gate));
+            _journal = journal;
+            _slots = new SemaphoreSlim(_options.ThrottleLimit, _options.ThrottleLimit);
+        }
+
+        public BulkCounters Counters { get; } = new BulkCounters();
+        public SendGate Gate => _gate;
+        public SendJournal? Journal => _journal;
+
+        /// <summary>The most sends that were ever in flight at once.</summary>
+        public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+        public int InFlight => Volatile.Read(ref _inFlight);
+        public bool Stopping => _start.IsCancellationRequested;
+
+        /// <summary>
+        /// True when another row may be submitted now: fewer than <see cref="BulkOptions.MaxPending"/> rows
+        /// are queued, in flight or waiting to be taken (at most ThrottleLimit of them are in flight).
+        /// </summary>
+        public bool HasRoom { get { lock (_lock) return HasRoomLocked; } }
+        private bool HasRoomLocked => _order.Count < _options.EffectiveMaxPending;
+
+        /// <summary>True when nothing is in flight or waiting to be taken.</summary>
+        public bool IsEmpty { get { lock (_lock) return _order.Count == 0; } }
+
+        /// <summary>A row that failed before it could be submitted (validation): it still comes back in order.</summary>
+        public void SubmitFailed(TRequest request, object? state, OctopodsException error)
+        {
+            var row = Enqueue(request, state);
+            Complete(row, BulkRowKind.Failed, null, error);
+        }
+
+        /// <summary>
+        /// Hands one row to the window. Call only when <see cref="HasRoom"/> (the caller waits with
+        /// <see cref="WhenReadyAsync"/>); rows the journal settles complete at once without a send.
+        /// </summary>
+        public void Submit(TRequest request, object? state, string? idempotencyKey = null)
+        {
+            var row = Enqueue(request, state);
+            if (_journal != null)
+            {
+                string id;
+                if (!string.IsNullOrWhiteSpace(idempotencyKey))
+                {
+                    id = RowIdentity.FromKey(_operation.Channel, idempotencyKey!);
+                    if (!_explicitKeys.Add(id))
+                    {
+                        Complete(row, BulkRowKind.Failed, null, new OctopodsException(ErrorNames.DuplicateIdempotencyKey, OctopodsErrorKind.InvalidArgument,
+                            $"Another row of this run has the same idempotency key as the row to {_operation.Destination(request)}",
+                            "It was not sent. Give every row its own key, or leave the column out to use the content's hash."));
+                        return;
+                    }
+                }
+                else
+                {
+                    var baseId = RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request));
+                    _occurrences.TryGetValue(baseId, out var seen);
+                    _occurrences[baseId] = seen + 1;
+                    id = RowIdentity.Occurrence(baseId, seen + 1);
+                }
+                row.RowId = id;
+                var previous = _journal.Find(id);
+                if (previous != null && previous.State == JournalState.Accepted)
+                {
+                    Complete(row, BulkRowKind.FromJournal, _operation.Restore(request, previous), null);
+                    return;
+                }
+                if (previous != null && previous.State == JournalState.Unknown && !_options.ResendUnknown)
+                {
+                    var when = previous.At.HasValue ? $" at {previous.At.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "";
+                    Complete(row, BulkRowKind.Unknown, null, new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
+                        $"The journal shows the message to {_operation.Destination(request)} was being sent{when} but has no outcome for it" +
+                        (previous.Error != null ? $" ({previous.Error})" : ""),
+                        "It may have gone out, so it was not sent again. Check the conversation, then run again with -ResendUnknown to send such rows anyway."));
+                    return;
+                }
+            }
+            if (_start.IsCancellationRequested)
+            {
+                Complete(row, BulkRowKind.NotAttempted, null, null);
+                return;
+            }
+            _ = QueueAsync(row);
+        }
+
+        /// <summary>
+        /// Waits for one of the ThrottleLimit slots (FIFO, so rows start in input order), then sends.
+        /// A finished send hands its slot straight to the next queued row on the thread pool, so the
+        /// window stays full without waiting for the pipeline thread.
+        /// </summary>
+        private async Task QueueAsync(BulkRowOutcome<TRequest, TResult> row)
+        {
+            try
+            {
+                await _slots.WaitAsync(_start.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Complete(row, BulkRowKind.NotAttempted, null, null);
+                return;
+            }
+            try
+            {
+                lock (_lock)
+                {
+                    row.CountedInFlight = true;
+                    _inFlight++;
+                    if (_inFlight > _peakInFlight) _peakInFlight = _inFlight;
+                }
+                await RunAsync(row).ConfigureAwait(false);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+
+        private BulkRowOutcome<TRequest, TResult> Enqueue(TRequest request, object? state)
+        {
+            var row = new BulkRowOutcome<TRequest, TResult>(_sequence++, request, state);
+            lock (_lock) _order.Enqueue(row);
+            Interlocked.Increment(ref Counters.SubmittedCount);
+            return row;
+        }
+
+        private async Task RunAsync(BulkRowOutcome<TRequest, TResult> row)
+        {
+            try
+            {
+                await _gate.EnterAsync(paced: true, _start.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Complete(row, BulkRowKind.NotAttempted, null, null);
+                return;
+            }
+
+            if (_journal != null)
+            {
+                try
+                {
+                    await _journal.WriteIntentAsync(row.RowId!, row.Sequence, _operation.Channel, _operation.Destination(row.Request), 1).ConfigureAwait(false);
+                }
+                catch (OctopodsException ex)
+                {
+                    Complete(row, BulkRowKind.Failed, null, ex);
+                    return;
+                }
+            }
+
+            TResult result;
+            try
+            {
+                result = await _operation.Send(row.Request, _send.Token).ConfigureAwait(false);
+            }
+            catch (OctopodsException ex)
+            {
+                var certain = ex.Kind != OctopodsErrorKind.OutcomeUnknown;
+                await RecordFailure(row, certain, ex).ConfigureAwait(false);
+                Complete(row, certain ? BulkRowKind.Failed : BulkRowKind.Unknown, null, ex);
+                return;
+            }
+            catch (OperationCanceledException ex)
+            {
+                var unknown = new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
+                    $"The run was stopped while the message to {_operation.Destination(row.Request)} was being sent",
+                    "It may have gone out, so a resumed run does not send it again unless -ResendUnknown is given.", ex);
+                await RecordFailure(row, false, unknown).ConfigureAwait(false);
+                Complete(row, BulkRowKind.Unknown, null, unknown);
+                return;
+            }
+            catch (Exception ex)
+            {
+                var unknown = new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
+                    $"Sending the message to {_operation.Destination(row.Request)} failed unexpectedly: {ex.Message}",
+                    "It may have gone out, so it was not sent again.", ex);
+                await RecordFailure(row, false, unknown).ConfigureAwait(false);
+                Complete(row, BulkRowKind.Unknown, null, unknown);
+                return;
+            }
+
+            if (_journal != null)
+            {
+                try
+                {
+                    await _journal.WriteSentAsync(row.RowId!, _operation.Record(result)).ConfigureAwait(false);
+                }
+                catch (OctopodsException)
+                {
+                    // Sent, but the journal could not say so: a resumed run will call it unknown, never re-send it.
+                }
+            }
+            Complete(row, BulkRowKind.Sent, result, null);
+        }
+
+        private async Task RecordFailure(BulkRowOutcome<TRequest, TResult> row, bool certain, OctopodsException error)
+        {
+            if (_journal == null) return;
+            try
+            {
+                await _journal.WriteFailureAsync(row.RowId!, certain, error).ConfigureAwait(false);
+            }
+            catch (OctopodsException)
+            {
+                // The intent stays without an outcome: unknown on resume, the safe reading.
+            }
+        }
+
+        private void Complete(BulkRowOutcome<TRequest, TResult> row, BulkRowKind kind, TResult? result, OctopodsException? error)
+        {
+            row.Kind = kind;
+            row.Result = result;
+            row.Error = error;
+            switch (kind)
+            {
+                case BulkRowKind.Sent: Interlocked.Increment(ref Counters.SentCount); break;
+                case BulkRowKind.FromJournal: Interlocked.Increment(ref Counters.FromJournalCount); break;
+                case BulkRowKind.Failed: Interlocked.Increment(ref Counters.FailedCount); break;
+                case BulkRowKind.Unknown: Interlocked.Increment(ref Counters.UnknownCount); break;
+                case BulkRowKind.NotAttempted: Interlocked.Increment(ref Counters.NotAttemptedCount); break;
+            }
+            TaskCompletionSource<bool>? signal;
+            lock (_lock)
+            {
+                row.Done = true;
+                if (row.CountedInFlight) _inFlight--;
+                // Only the first row in order can unblock the pipeline thread; wake it for nothing else
+                // (except while stopping, when WaitAllDoneAsync counts every completion).
+                if (_start.IsCancellationRequested || HeadBatchReadyLocked(row))
+                {
+                    signal = _signal;
+                    _signal = null;
+                }
+                else signal = null;
+            }
+            signal?.TrySetResult(true);
+        }
+
+        /// <summary>
+        /// Whether finishing <paramref name="row"/> is worth waking the pipeline thread: the first rows
+        /// in order are done, a batch of them (a quarter of the window) or every queued row, so they can
+        /// be taken. One wake per batch instead of per row keeps the pipeline thread's CPU low; the
+        /// queued rows keep the window full meanwhile.
+        /// </summary>
+        private bool HeadBatchReadyLocked(BulkRowOutcome<TRequest, TResult> row)
+        {
+            if (_signal == null || _order.Count == 0) return false;
+            var batch = Math.Max(1, _options.ThrottleLimit / 4);
+            var ready = 0;
+            foreach (var queued in _order)
+            {
+                if (!queued.Done) return false;
+                if (++ready >= batch) return true;
+            }
+            return true;
+        }
+
+        /// <summary>The next row in input order, once it is done.</summary>
+        public bool TryTake(out BulkRowOutcome<TRequest, TResult> outcome)
+        {
+            lock (_lock)
+            {
+                if (_order.Count > 0 && _order.Peek().Done)
+                {
+                    outcome = _order.Dequeue();
+                    return true;
+                }
+            }
+            outcome = null!;
+            return false;
+        }
+
+        /// <summary>Completes when a row can be submitted or the first row in order is done.</summary>
+        public Task WhenReadyAsync() => Wait(requireRoom: true);
+
+        /// <summary>Completes when the first row in order is done, or nothing is left.</summary>
+        public Task WhenNextAsync() => Wait(requireRoom: false);
+
+        private Task Wait(bool requireRoom)
+        {
+            lock (_lock)
+            {
+                if (_order.Count == 0 || _order.Peek().Done || (requireRoom && HasRoomLocked)) return Task.CompletedTask;
+                _signal ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _signal.Task;
+            }
+        }
+
+        /// <summary>
+        /// Stops starting sends (rows waiting for the gate become NotAttempted); sends already on the
+        /// wire get <see cref="BulkOptions.StopGrace"/> to finish, then are cancelled (and are Unknown).
+        /// </summary>
+        public void Stop()
+        {
+            if (_start.IsCancellationRequested) return;
+            _start.Cancel();
+            _send.CancelAfter(_options.StopGrace);
+        }
+
+        /// <summary>Waits until every submitted row is done (not taken); for stopping and tests.</summary>
+        public async Task WaitAllDoneAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                Task signal;
+                lock (_lock)
+                {
+                    if (_order.All(r => r.Done)) return;
+                    _signal ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    signal = _signal.Task;
+                }
+                await Task.WhenAny(signal, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            _send.Cancel();
+            _journal?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+
+namespace Octopods.Bulk
+{
+    /// <summary>The end-of-run counts a bulk send writes to the information stream (and, when stopped, as a warning).</summary>
+    public sealed class BulkSummary
+    {
+        public string Command { get; set; } = "";
+        public int Rows { get; set; }
+        public int Sent { get; set; }
+        public int Failed { get; set; }
+        public int FromJournal { get; set; }
+        public int Unknown { get; set; }
+        public int NotAttempted { get; set; }
+        /// <summary>Rows never read from the pipeline because the run stopped (known only with -TotalCount).</summary>
+        public long? NotRead { get; set; }
+        public int RateLimitPauses { get; set; }
+        public TimeSpan Elapsed { get; set; }
+        public bool Stopped { get; set; }
+        public string? JournalPath { get; set; }
+        public double RatePerSecond => Elapsed.TotalSeconds > 0 ? Sent / Elapsed.TotalSeconds : 0;
+
+        public override string ToString()
+        {
+            var text = $"{Command}: {(Stopped ? "stopped after " : "")}{Rows} row(s): {Sent} sent, {Failed} failed, {FromJournal} from the journal, {Unknown} unknown";
+            if (Stopped || NotAttempted > 0) text += $", {NotAttempted} not attempted";
+            if (NotRead.HasValue && NotRead.Value > 0) text += $" (and {NotRead.Value} row(s) not read)";
+            text += $", in {Elapsed.TotalSeconds:0.0} s ({RatePerSecond:0.#} sent/s)";
+            if (RateLimitPauses > 0) text += $"; {RateLimitPauses} rate-limit pause(s)";
+            if (Unknown > 0) text += ". Unknown rows may have gone out and were not sent again: check them, then run again with -ResendUnknown to send them anyway";
+            if (JournalPath != null && (Stopped || Failed > 0 || Unknown > 0 || NotAttempted > 0))
+                text += $". Run the same command with -JournalPath '{JournalPath}' to resume: accepted rows are skipped";
+            return text + ".";
+        }
+    }
+}

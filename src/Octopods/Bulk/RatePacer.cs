@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Time;
+
+namespace Octopods.Bulk
+{
+    /// <summary>
+    /// Spaces sends so that no one-second window holds more than the rate allows: each start is at
+    /// least 1/R after the previous one (fractional rates such as 0.5/s mean one send every 2 s), and
+    /// for R of 1 or more no window of one second holds more than ⌊R⌋ starts. Two steps:
+    /// <see cref="Reserve"/> books planned slots 1/R apart in call order (a caller that stalls never
+    /// earns a burst later), then <see cref="Admit"/> checks the send's actual moment against the
+    /// actual moments of the last ⌊R⌋ sends, so a timer that woke late for an earlier send cannot
+    /// squeeze R+1 sends into one second. A margin (<see cref="Margin"/>, 10 ms per second) absorbs the
+    /// jitter between the client's send and the server's arrival.
+    /// </summary>
+    public sealed class RatePacer
+    {
+        public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(10);
+        private static readonly TimeSpan Window = TimeSpan.FromSeconds(1) + Margin;
+
+        private readonly object _gate = new object();
+        private readonly IClock _clock;
+        private readonly Queue<DateTimeOffset> _recent = new Queue<DateTimeOffset>();
+        private readonly Queue<DateTimeOffset> _sent = new Queue<DateTimeOffset>();
+        private readonly int _perWindow;
+        private DateTimeOffset? _last;
+
+        public RatePacer(double ratePerSecond, IClock clock)
+        {
+            if (!(ratePerSecond > 0) || double.IsInfinity(ratePerSecond))
+                throw new ArgumentOutOfRangeException(nameof(ratePerSecond), "The rate must be a positive number of sends per second.");
+            RatePerSecond = ratePerSecond;
+            _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+            Interval = TimeSpan.FromTicks((long)Math.Ceiling(Window.Ticks / ratePerSecond));
+            _perWindow = ratePerSecond >= 1 ? (int)Math.Floor(ratePerSecond) : 1;
+        }
+
+        public double RatePerSecond { get; }
+
+        /// <summary>The minimum spacing between two starts.</summary>
+        public TimeSpan Interval { get; }
+
+        /// <summary>Books the next free start at or after <paramref name="now"/> and returns it.</summary>
+        public DateTimeOffset Reserve(DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                var at = now;
+                if (_last.HasValue && _last.Value + Interval > at) at = _last.Value + Interval;
+                if (_recent.Count >= _perWindow)
+                {
+                    var oldest = _recent.Peek() + Window;
+                    if (oldest > at) at = oldest;
+                }
+                while (_recent.Count >= _perWindow) _recent.Dequeue();
+                _recent.Enqueue(at);
+                _last = at;
+                return at;
+            }
+        }
+
+        /// <summary>
+        /// At the moment of sending: zero when a send now keeps every one-second window of actual
+        /// sends within the rate (the send is recorded), else how much longer to wait before asking again.
+        /// </summary>
+        public TimeSpan Admit(DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                if (_sent.Count >= _perWindow)
+                {
+                    var free = _sent.Peek() + Window;
+                    if (now < free) return free - now;
+                }
+                while (_sent.Count >= _perWindow) _sent.Dequeue();
+                _sent.Enqueue(now);
+                return TimeSpan.Zero;
+            }
+        }
+
+        /// <summary>Waits for this caller's turn.</summary>
+        public async Task WaitTurnAsync(CancellationToken cancellationToken)
+        {
+            var now = _clock.UtcNow;
+            var at = Reserve(now);
+            if (at > now) await _clock.Delay(at - now, cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                var wait = Admit(_clock.UtcNow);
+                if (wait <= TimeSpan.Zero) return;
+                await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

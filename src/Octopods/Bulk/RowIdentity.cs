@@ -1,0 +1,37 @@
+using System;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Octopods.Bulk
+{
+    /// <summary>
+    /// The journal's name for a row: a SHA-256 of channel, destination and content (stable across
+    /// runs, machines and PowerShell editions), or of an explicit idempotency key when the input
+    /// carries one. Only the hash reaches the journal, never the key or the message text.
+    /// </summary>
+    public static class RowIdentity
+    {
+        /// <summary>From what is sent. <paramref name="content"/> is everything that makes two messages different (body, template, variables).</summary>
+        public static string FromContent(OctopodsChannel channel, string destination, string content) =>
+            Hash("octopods-row-v1\n" + channel + "\n" + destination + "\n" + content);
+
+        /// <summary>From a caller's idempotency key (scoped to the channel).</summary>
+        public static string FromKey(OctopodsChannel channel, string idempotencyKey)
+        {
+            if (string.IsNullOrWhiteSpace(idempotencyKey)) throw new ArgumentException("The idempotency key is empty.", nameof(idempotencyKey));
+            return Hash("octopods-key-v1\n" + channel + "\n" + idempotencyKey.Trim());
+        }
+
+        /// <summary>The n-th (from 1) occurrence of the same content in one input: the first keeps the bare id.</summary>
+        public static string Occurrence(string id, int occurrence) => occurrence <= 1 ? id : id + "#" + occurrence;
+
+        private static string Hash(string text)
+        {
+            using var sha = SHA256.Create();
+            var bytes = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+            var sb = new StringBuilder(bytes.Length * 2);
+            foreach (var b in bytes) sb.Append(b.ToString("x2"));
+            return sb.ToString();
+        }
+    }
+}

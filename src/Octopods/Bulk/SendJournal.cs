@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Errors;
+using Octopods.Json;
+
+namespace Octopods.Bulk
+{
+    /// <summary>What a journal says about one row after reading it.</summary>
+    public enum JournalState
+    {
+        /// <summary>The service accepted it: never send again.</summary>
+        Accepted,
+        /// <summary>Refused before acceptance (validation, 4xx, 429 cap, connection refused): safe to send again.</summary>
+        Failed,
+        /// <summary>An intent without an outcome, or an ambiguous outcome: it may have gone out.</summary>
+        Unknown,
+    }
+
+    /// <summary>The last word of the journal on one row.</summary>
+    public sealed class JournalEntry
+    {
+        public string RowId { get; internal set; } = "";
+        public JournalState State { get; internal set; }
+        public string? MessageId { get; internal set; }
+        public string? RequestId { get; internal set; }
+        public string? Status { get; internal set; }
+        public string? Destination { get; internal set; }
+        public string? ChannelMessageId { get; internal set; }
+        public string? Error { get; internal set; }
+        public DateTimeOffset? At { get; internal set; }
+    }
+
+    /// <summary>What the service said about one send, as the journal keeps it.</summary>
+    public sealed class JournalOutcome
+    {
+        public string? MessageId { get; set; }
+        public string? RequestId { get; set; }
+        public string? Status { get; set; }
+        public string? Destination { get; set; }
+        public string? ChannelMessageId { get; set; }
+    }
+
+    /// <summary>
+    /// A JSON-lines file with one record per event: "intent" before a POST, then "sent", "failed" or
+    /// "unknown" after it. Each record is written and flushed to disk (fsync) before the caller goes on,
+    /// so a kill or power cut at any instant leaves at worst a torn last line, which reading skips.
+    /// Concurrent writers share one flush (group commit). The file is held exclusively while open.
+    /// Records carry the row's hash, destination, ids and error names: never the API key or the text.
+    /// </summary>
+    public sealed class SendJournal : IDisposable
+    {
+        public const int FormatVersion = 1;
+        private static readonly JsonWriterOptions WriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+        private readonly object _lock = new object();
+        private readonly FileStream _stream;
+        private readonly Dictionary<string, JournalEntry> _previous;
+        private readonly Func<string, string> _redact;
+        private MemoryStream _pending = new MemoryStream();
+        private TaskCompletionSource<bool> _batch = NewBatch();
+        private bool _flushing;
+        private bool _disposed;
+        private Exception? _failure;
+
+        private SendJournal(string path, FileStream stream, Dictionary<string, JournalEntry> previous, int skippedLines, Func<string, string>? redact)
+        {
+            Path = path;
+            _stream = stream;
+            _previous = previous;
+            SkippedLines = skippedLines;
+            _redact = redact ?? (s => s);
+        }
+
+        public string Path { get; }
+
+        /// <summary>Lines of the existing journal that could not be read (a torn last line after a kill).</summary>
+        public int SkippedLines { get; }
+
+        /// <summary>Rows the journal already knew when it was opened.</summary>
+        public IReadOnlyDictionary<string, JournalEntry> Previous => _previous;
+
+        /// <summary>Records written by this instance.</summary>
+        public long RecordsWritten { get; private set; }
+
+        public JournalEntry? Find(string rowId) => _previous.TryGetValue(rowId, out var entry) ? entry : null;
+
+        /// <summary>Reads what the file already says, then opens it for appending (exclusively).</summary>
+        public static SendJournal Open(string path, Func<string, string>? redact = null)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            var dir = System.IO.Path.GetDirectoryName(full);
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.None);
+            }
+            catch (IOException ex)
+            {
+                throw new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
+                    $"The journal {full} cannot be opened: {ex.Message}",
+                    "Another run may be using it: wait for it to finish, or give another -JournalPath.", ex);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
+                    $"The journal {full} cannot be opened: {ex.Message}", "Give a -JournalPath you may write to.", ex);
+            }
+
+            try
+            {
+                var (previous, skipped, endsWithNewline) = Read(stream);
+                stream.Seek(0, SeekOrigin.End);
+                var journal = new SendJournal(full, stream, previous, skipped, redact);
+                // A torn last line must not swallow the first new record.
+                if (stream.Length > 0 && !endsWithNewline) journal._pending.WriteByte((byte)'\n');
+                journal.Append(w =>
+                {
+                    w.WriteString("type", "run");
+                    w.WriteNumber("version", FormatVersion);
+                    w.WriteString("at", DateTimeOffset.UtcNow);
+                });
+                return journal;
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Reads a journal without opening it for writing (for reports and tests).</summary>
+        public static IReadOnlyDictionary<string, JournalEntry> ReadFile(string path, out int skippedLines)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var (entries, skipped, _) = Read(stream);
+            skippedLines = skipped;
+            return entries;
+        }
+
+        private static (Dictionary<string, JournalEntry>, int, bool) Read(Stream stream)
+        {
+            var entries = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
+            var skipped = 0;
+            var endsWithNewline = true;
+            stream.Seek(0, SeekOrigin.Begin);
+            using var reader = new StreamReader(stream, new UTF8Encoding(false), false, 65536, leaveOpen: true);
+            string? line;
+            while ((line = reader.ReadLine()) != null)
+            {
+                if (line.Length == 0) continue;
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    Apply(entries, doc.RootElement);
+                }
+                catch (JsonException)
+                {
+                    skipped++;
+                }
+            }
+            if (stream.Length > 0)
+            {
+                stream.Seek(-1, SeekOrigin.End);
+                endsWithNewline = stream.ReadByte() == '\n';
+            }
+            return (entries, skipped, endsWithNewline);
+        }
+
+        private static void Apply(Dictionary<string, JournalEntry> entries, JsonElement record)
+        {
+            if (record.ValueKind != JsonValueKind.Object) return;
+            var type = JsonFields.GetString(record, "type");
+            var row = JsonFields.GetString(record, "row");
+            if (type == null || row == null) return;
+            entries.TryGetValue(row, out var entry);
+            if (entry != null && entry.State == JournalState.Accepted) return; // accepted is final, whatever follows
+            var at = record.TryGetProperty("at", out var atElement) && atElement.ValueKind == JsonValueKind.String && atElement.TryGetDateTimeOffset(out var parsed)
+                ? parsed : (DateTimeOffset?)null;
+            switch (type)
+            {
+                case "intent":
+                    entries[row] = new JournalEntry { RowId = row, State = JournalState.Unknown, Destination = JsonFields.GetString(record, "to"), At = at };
+                    break;
+                case "sent":
+                    entries[row] = new JournalEntry
+                    {
+                        RowId = row, State = JournalState.Accepted, At = at,
+                        MessageId = JsonFields.GetString(record, "message_id"),
+                        RequestId = JsonFields.GetString(record, "request_id"),
+                        Status = JsonFields.GetString(record, "status"),
+                        Destination = JsonFields.GetString(record, "to") ?? entry?.Destination,
+                        ChannelMessageId = JsonFields.GetString(record, "channel_message_id"),
+                    };
+                    break;
+                case "failed":
+                case "unknown":
+                    entries[row] = new JournalEntry
+                    {
+                        RowId = row, State = type == "failed" ? JournalState.Failed : JournalState.Unknown, At = at,
+                        Destination = entry?.Destination, RequestId = JsonFields.GetString(record, "request_id"),
+                        Error = JsonFields.GetString(record, "error"),
+                    };
+                    break;
+            }
+        }
+
+        /// <summary>Before the POST: from here until an outcome, the row counts as possibly sent.</summary>
+        public Task WriteIntentAsync(string rowId, long sequence, OctopodsChannel channel, string destination, int attempt) =>
+            Append(w =>
+            {
+                w.WriteString("type", "intent");
+                w.WriteString("row", rowId);
+                w.WriteNumber("seq", sequence);
+                w.WriteString("channel", channel.ToString());
+                w.WriteString("to", destination);
+                w.WriteNumber("attempt", attempt);
+                w.WriteString("at", DateTimeOffset.UtcNow);
+            });
+
+        public Task WriteSentAsync(string rowId, JournalOutcome outcome) =>
+            Append(w =>
+            {
+                w.WriteString("type", "sent");
+                w.WriteString("row", rowId);
+                WriteOptional(w, "message_id", outcome.MessageId);
+                WriteOptional(w, "request_id", outcome.RequestId);
+                WriteOptional(w, "status", outcome.Status);
+                WriteOptional(w, "to", outcome.Destination);
+                WriteOptional(w, "channel_message_id", outcome.ChannelMessageId);
+                w.WriteString("at", DateTimeOffset.UtcNow);
+            });
+
+        /// <summary>After a failure: <paramref name="certain"/> when the service certainly did not accept the row.</summary>
+        public Task WriteFailureAsync(string rowId, bool certain, OctopodsException error) =>
+            Append(w =>
+            {
+                w.WriteString("type", certain ? "failed" : "unknown");
+                w.WriteString("row", rowId);
+                w.WriteString("error", error.ErrorName);
+                w.WriteString("message", _redact(error.Detail));
+                WriteOptional(w, "request_id", error.RequestId);
+                w.WriteString("at", DateTimeOffset.UtcNow);
+            });
+
+        private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+        {
+            if (value != null) w.WriteString(name, value);
+        }
+
+        /// <summary>Queues one record and completes when it is on disk (one fsync serves every record queued meanwhile).</summary>
+        private Task Append(Action<Utf8JsonWriter> write)
+        {
+            Task wait;
+            bool startFlusher;
+            lock (_lock)
+            {
+                if (_disposed)
+                    return Task.FromException(new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
+                        $"The journal {Path} is already closed", "Nothing more is written to it."));
+                if (_failure != null) return Task.FromException(_failure);
+                using (var writer = new Utf8JsonWriter(_pending, WriterOptions))
+                {
+                    writer.WriteStartObject();
+                    write(writer);
+                    writer.WriteEndObject();
+                }
+                _pending.WriteByte((byte)'\n');
+                RecordsWritten++;
+                wait = _batch.Task;
+                startFlusher = !_flushing;
+                _flushing = true;
+            }
+            if (startFlusher) Task.Run(FlushLoop);
+            return wait;
+        }
+
+        private void FlushLoop()
+        {
+            while (true)
+            {
+                MemoryStream batch;
+                TaskCompletionSource<bool> done;
+                lock (_lock)
+                {
+                    if (_pending.Length == 0)
+                    {
+                        _flushing = false;
+                        Monitor.PulseAll(_lock);
+                        return;
+                    }
+                    batch = _pending;
+                    done = _batch;
+                    _pending = new MemoryStream();
+                    _batch = NewBatch();
+                }
+                try
+                {
+                    _stream.Write(batch.GetBuffer(), 0, (int)batch.Length);
+                    _stream.Flush(flushToDisk: true);
+                    done.TrySetResult(true);
+                }
+                catch (Exception ex)
+                {
+                    var failure = new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
+                        $"Writing the journal {Path} failed: {ex.Message}", "Nothing more is sent without a journal record; free disk space and run again with the same journal.", ex);
+                    lock (_lock) _failure = failure;
+                    done.TrySetException(failure);
+                }
+            }
+        }
+
+        private static TaskCompletionSource<bool> NewBatch() => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                if (_disposed) return;
+                while (_flushing) Monitor.Wait(_lock, 5000);
+                _disposed = true;
+                if (_pending.Length > 0 && _failure == null)
+                {
+                    try
+                    {
+                        _stream.Write(_pending.GetBuffer(), 0, (int)_pending.Length);
+                        _stream.Flush(true);
+                    }
+                    catch (IOException) { }
+                    _batch.TrySetResult(true);
+                }
+            }
+            _stream.Dispose();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Bulk;
+using Octopods.Sandbox;
+using Octopods.Sms;
+using Octopods.TestServer;
+using Octopods.Time;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Octopods.PowerShell.Tests
+{
+    /// <summary>
+    /// A bulk send in a child process (tools/Octopods.Host running a .ps1) killed at a seeded random
+    /// moment, then resumed here with the same journal: every row must end accepted exactly once or
+    /// reported unknown, and none may be accepted twice.
+    /// </summary>
+    public class KillResumeTests : IAsyncLifetime
+    {
+        private const int Rows = 40;
+        private const int Throttle = 4;
+        private readonly ITestOutputHelper _output;
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-kill-" + Guid.NewGuid().ToString("N"));
+        private EmulatorServer _server = null!;
+
+        public KillResumeTests(ITestOutputHelper output) => _output = output;
+
+        public async Task InitializeAsync()
+        {
+            Directory.CreateDirectory(_dir);
+            _server = await EmulatorServer.StartAsync(new OctopodsEmulator(SystemClock.Instance));
+            _server.Latency = TimeSpan.FromMilliseconds(15);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await _server.DisposeAsync();
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
+        }
+
+        private static string HostDll()
+        {
+            // Same configuration as this test assembly (bin/Debug or bin/Release).
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+            var path = Path.Combine(ModuleFolder.RepoRoot, "tools", "Octopods.Host", "bin", configuration, "net10.0", "Octopods.Host.dll");
+            if (!File.Exists(path)) throw new FileNotFoundException("Build tools/Octopods.Host first", path);
+            return path;
+        }
+
+        private const string RowScript = "1..{0} | ForEach-Object {{ [pscustomobject]@{{ To = '+1415555' + (4000 + $_); Message = \"kill row $_\" }} }}";
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        [InlineData(4)]
+        public async Task A_run_killed_at_a_random_moment_and_resumed_sends_no_row_twice(int seed)
+        {
+            var random = new Random(seed);
+            var killAfter = random.Next(1, Rows - Throttle);        // accepted sends before the kill
+            var extraDelay = random.Next(0, 25);                     // then a little more, to land anywhere in a send
+            var journal = Path.Combine(_dir, $"seed{seed}.jsonl");
+            var script = Path.Combine(_dir, $"seed{seed}.ps1");
+            File.WriteAllText(script, $@"
+param($uri, $journal)
+Import-Module Octopods -ErrorAction Stop
+Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri $uri
+{string.Format(RowScript, Rows)} | Send-OctopodsSms -JournalPath $journal -ThrottleLimit {Throttle} | Out-Null
+");
+            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+            var start = new ProcessStartInfo(dotnet)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in new[] { HostDll(), script, _server.BaseUri.ToString(), journal }) start.ArgumentList.Add(arg);
+            using var child = Process.Start(start)!;
+            var stdout = child.StandardOutput.ReadToEndAsync();
+            var stderr = child.StandardError.ReadToEndAsync();
+
+            var watch = Stopwatch.StartNew();
+            while (_server.Emulator.Ledger.Count < killAfter && !child.HasExited && watch.Elapsed < TimeSpan.FromSeconds(60))
+                await Task.Delay(1);
+            await Task.Delay(extraDelay);
+            var exitedBeforeKill = child.HasExited;
+            if (!exitedBeforeKill) child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+            _output.WriteLine($"seed {seed}: kill after {killAfter} accepted (+{extraDelay} ms); ledger at kill {_server.Emulator.Ledger.Count}; exited first: {exitedBeforeKill}");
+            if (exitedBeforeKill) _output.WriteLine(await stdout + await stderr);
+            Assert.False(exitedBeforeKill && _server.Emulator.Ledger.Count < Rows, "the child ended early: " + await stdout + await stderr);
+            await Task.Delay(100); // let the server finish any request the kill cut short
+
+            var atKill = SendJournal.ReadFile(journal, out var torn);
+            _output.WriteLine($"journal at kill: {atKill.Count} rows, {atKill.Values.Count(e => e.State == JournalState.Accepted)} accepted, " +
+                              $"{atKill.Values.Count(e => e.State == JournalState.Unknown)} unknown, {torn} torn line(s)");
+
+            using var engine = new HostedEngine();
+            engine.Run($"Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri {_server.BaseUri}").AssertNoErrors();
+            var resumed = engine.Run(string.Format(RowScript, Rows) + " | Send-OctopodsSms -JournalPath $args[0] -ThrottleLimit 8", journal);
+
+            var results = resumed.All<SmsSendResult>();
+            var unknown = resumed.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("Octopods.OutcomeUnknown,")).ToList();
+            Assert.Equal(resumed.Errors.Count, unknown.Count);               // nothing else went wrong
+            Assert.Equal(Rows, results.Count + unknown.Count);                 // every row accounted for
+            Assert.InRange(unknown.Count, 0, Throttle);                        // at most the window was in doubt
+
+            var ledger = _server.Emulator.Ledger.GroupBy(s => s.Content).ToDictionary(g => g.Key, g => g.Count());
+            Assert.All(ledger, pair => Assert.True(pair.Value == 1, $"{pair.Key} was accepted {pair.Value} times"));
+            foreach (var result in results)
+                Assert.True(ledger.ContainsKey(Body(result, results)), $"{result.PhoneNumber} reported sent but not in the ledger");
+            var unknownPhones = unknown.Select(e => (string)((System.Management.Automation.PSObject)e.TargetObject).Properties["To"].Value).ToList();
+            var accepted = ledger.Keys.Select(k => 4000 + int.Parse(k.Substring("kill row ".Length))).Select(n => "+1415555" + n).ToHashSet();
+            foreach (var i in Enumerable.Range(1, Rows))
+            {
+                var phone = "+1415555" + (4000 + i);
+                Assert.True(accepted.Contains(phone) || unknownPhones.Contains(phone), $"{phone} was neither accepted nor reported unknown");
+            }
+            Assert.Equal(Rows - unknown.Count, results.Count);
+            Assert.True(results.Count(r => r.FromJournal) >= Math.Min(killAfter, Rows) - Throttle,
+                $"only {results.Count(r => r.FromJournal)} row(s) came from the journal after {killAfter} accepted");
+        }
+
+        private static string Body(SmsSendResult result, System.Collections.Generic.List<SmsSendResult> _) =>
+            "kill row " + (int.Parse(result.PhoneNumber!.Substring("+1415555".Length)) - 4000);
+    }
+}

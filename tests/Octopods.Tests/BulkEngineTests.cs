@@ -1,0 +1,439 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Bulk;
+using Octopods.Errors;
+using Octopods.Time;
+using Xunit;
+
+namespace Octopods.Tests
+{
+    public class RowIdentityTests
+    {
+        [Fact]
+        public void Identity_is_stable_and_depends_on_channel_destination_and_content()
+        {
+            var a = RowIdentity.FromContent(OctopodsChannel.Sms, "+14155552671", "hello");
+            Assert.Equal(a, RowIdentity.FromContent(OctopodsChannel.Sms, "+14155552671", "hello"));
+            Assert.Equal(64, a.Length);
+            Assert.Matches("^[0-9a-f]{64}$", a);
+            Assert.NotEqual(a, RowIdentity.FromContent(OctopodsChannel.WhatsApp, "+14155552671", "hello"));
+            Assert.NotEqual(a, RowIdentity.FromContent(OctopodsChannel.Sms, "+14155552672", "hello"));
+            Assert.NotEqual(a, RowIdentity.FromContent(OctopodsChannel.Sms, "+14155552671", "hello!"));
+            // No ambiguity from where one field ends and the next begins.
+            Assert.NotEqual(RowIdentity.FromContent(OctopodsChannel.Sms, "+1415555267", "1hello"), a);
+        }
+
+        [Fact]
+        public void An_explicit_key_is_hashed_never_kept()
+        {
+            var id = RowIdentity.FromKey(OctopodsChannel.Sms, "order-1001");
+            Assert.DoesNotContain("order-1001", id);
+            Assert.Equal(id, RowIdentity.FromKey(OctopodsChannel.Sms, " order-1001 "));
+            Assert.NotEqual(id, RowIdentity.FromKey(OctopodsChannel.Sms, "order-1002"));
+            Assert.Equal(id, RowIdentity.Occurrence(id, 1));
+            Assert.Equal(id + "#2", RowIdentity.Occurrence(id, 2));
+        }
+    }
+
+    public class RatePacerTests
+    {
+        private static readonly DateTimeOffset T0 = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+
+        private static int MaxInAnySecond(IReadOnlyList<DateTimeOffset> times)
+        {
+            var max = 0;
+            for (var i = 0; i < times.Count; i++)
+                max = Math.Max(max, times.Skip(i).TakeWhile(t => t - times[i] < TimeSpan.FromSeconds(1)).Count());
+            return max;
+        }
+
+        [Theory]
+        [InlineData(20.0, 20)]
+        [InlineData(1.0, 1)]
+        [InlineData(2.5, 2)]
+        [InlineData(7.0, 7)]
+        public void No_one_second_window_exceeds_the_rate(double rate, int maxPerWindow)
+        {
+            var pacer = new RatePacer(rate, new VirtualClock(T0));
+            // Everyone asks at once: the pacer spreads them.
+            var slots = Enumerable.Range(0, 200).Select(_ => pacer.Reserve(T0)).ToList();
+            Assert.Equal(slots.OrderBy(t => t), slots);
+            Assert.True(MaxInAnySecond(slots) <= maxPerWindow, $"max {MaxInAnySecond(slots)} per second at {rate}/s");
+            var achieved = (slots.Count - 1) / (slots[slots.Count - 1] - slots[0]).TotalSeconds;
+            Assert.InRange(achieved, Math.Floor(rate) * 0.98, rate);
+        }
+
+        [Fact]
+        public void Fractional_rates_space_sends_seconds_apart()
+        {
+            var pacer = new RatePacer(0.5, new VirtualClock(T0));
+            var a = pacer.Reserve(T0);
+            var b = pacer.Reserve(T0);
+            var c = pacer.Reserve(T0);
+            Assert.Equal(T0, a);
+            Assert.InRange((b - a).TotalSeconds, 2.0, 2.02);
+            Assert.InRange((c - b).TotalSeconds, 2.0, 2.02);
+        }
+
+        [Fact]
+        public void Admission_counts_actual_send_moments_so_a_late_timer_cannot_crowd_a_window()
+        {
+            var pacer = new RatePacer(2, new VirtualClock(T0));
+            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(300)));   // planned at 0, woke 300 ms late
+            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(505)));
+            // Planned at 1.01 s, but two sends already went out in the second since 0.3 s.
+            Assert.Equal(TimeSpan.FromMilliseconds(300), pacer.Admit(T0 + TimeSpan.FromMilliseconds(1010)));
+            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(1310)));
+        }
+
+        [Fact]
+        public void A_stall_earns_no_burst_afterwards()
+        {
+            var pacer = new RatePacer(10, new VirtualClock(T0));
+            pacer.Reserve(T0);
+            var later = T0 + TimeSpan.FromMinutes(1);
+            var a = pacer.Reserve(later);
+            var b = pacer.Reserve(later);
+            Assert.Equal(later, a);
+            Assert.True(b - a >= TimeSpan.FromMilliseconds(100));
+        }
+
+        [Fact]
+        public async Task The_gate_holds_everyone_until_the_pause_ends()
+        {
+            var clock = new VirtualClock(T0);
+            var gate = new SendGate(clock);
+            gate.Pause(TimeSpan.FromSeconds(7));
+            gate.Pause(TimeSpan.FromSeconds(3)); // a shorter pause does not shorten the longer one
+            Assert.Equal(TimeSpan.FromSeconds(7), gate.PauseLeft);
+            await gate.EnterAsync(paced: true, CancellationToken.None);
+            Assert.True(clock.UtcNow >= T0 + TimeSpan.FromSeconds(7));
+            Assert.Equal(2, gate.Pauses);
+        }
+    }
+
+    public class SendJournalTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-journal-" + Guid.NewGuid().ToString("N"));
+        private string PathOf(string name) => Path.Combine(_dir, name);
+
+        public void Dispose()
+        {
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
+        }
+
+        [Fact]
+        public async Task Records_read_back_as_the_last_word_on_each_row()
+        {
+            var path = PathOf("a.jsonl");
+            using (var journal = SendJournal.Open(path))
+            {
+                await journal.WriteIntentAsync("sent", 0, OctopodsChannel.Sms, "+1", 1);
+                await journal.WriteSentAsync("sent", new JournalOutcome { MessageId = "m1", RequestId = "r1", Destination = "+1" });
+                await journal.WriteIntentAsync("pending", 1, OctopodsChannel.Sms, "+2", 1);
+                await journal.WriteIntentAsync("refused", 2, OctopodsChannel.Sms, "+3", 1);
+                await journal.WriteFailureAsync("refused", true, new OctopodsException(ErrorNames.ProviderError, OctopodsErrorKind.ProviderError, "no"));
+                await journal.WriteIntentAsync("lost", 3, OctopodsChannel.Sms, "+4", 1);
+                await journal.WriteFailureAsync("lost", false, new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown, "timeout"));
+                // Accepted is final: a later intent for the same row (a -ResendUnknown slip) cannot undo it.
+                await journal.WriteIntentAsync("sent", 4, OctopodsChannel.Sms, "+1", 1);
+            }
+            var entries = SendJournal.ReadFile(path, out var skipped);
+            Assert.Equal(0, skipped);
+            Assert.Equal(JournalState.Accepted, entries["sent"].State);
+            Assert.Equal("m1", entries["sent"].MessageId);
+            Assert.Equal("r1", entries["sent"].RequestId);
+            Assert.Equal(JournalState.Unknown, entries["pending"].State);
+            Assert.Equal("+2", entries["pending"].Destination);
+            Assert.Equal(JournalState.Failed, entries["refused"].State);
+            Assert.Equal(JournalState.Unknown, entries["lost"].State);
+            Assert.Equal("OutcomeUnknown", entries["lost"].Error);
+        }
+
+        [Fact]
+        public async Task A_torn_last_line_is_skipped_and_new_records_still_read()
+        {
+            var path = PathOf("torn.jsonl");
+            using (var journal = SendJournal.Open(path))
+            {
+                await journal.WriteIntentAsync("a", 0, OctopodsChannel.Sms, "+1", 1);
+                await journal.WriteSentAsync("a", new JournalOutcome { MessageId = "m1" });
+            }
+            File.AppendAllText(path, "{\"type\":\"intent\",\"row\":\"b\",\"se");   // killed mid-write
+            using (var journal = SendJournal.Open(path))
+            {
+                Assert.Equal(1, journal.SkippedLines);
+                Assert.Equal(JournalState.Accepted, journal.Find("a")!.State);
+                Assert.Null(journal.Find("b"));
+                await journal.WriteIntentAsync("c", 0, OctopodsChannel.Sms, "+3", 1);
+            }
+            var entries = SendJournal.ReadFile(path, out var skipped);
+            Assert.Equal(1, skipped);
+            Assert.Equal(JournalState.Unknown, entries["c"].State);
+        }
+
+        [Fact]
+        public void A_journal_in_use_is_refused_with_a_named_error()
+        {
+            var path = PathOf("busy.jsonl");
+            using var first = SendJournal.Open(path);
+            var ex = Assert.Throws<OctopodsException>(() => SendJournal.Open(path));
+            Assert.Equal(ErrorNames.JournalUnavailable, ex.ErrorName);
+        }
+
+        [Fact]
+        public async Task Error_text_is_redacted_before_it_reaches_the_file()
+        {
+            var path = PathOf("redact.jsonl");
+            var key = new ApiKey("sk_live_SECRET_123");
+            using (var journal = SendJournal.Open(path, key.Redact))
+            {
+                await journal.WriteFailureAsync("x", true, new OctopodsException(ErrorNames.ApiError, OctopodsErrorKind.InvalidArgument, "echoed sk_live_SECRET_123 back"));
+            }
+            var text = File.ReadAllText(path);
+            Assert.DoesNotContain("SECRET", text);
+            Assert.Contains("echoed *** back", text);
+        }
+
+        [Fact]
+        public async Task Concurrent_writers_share_flushes_and_lose_nothing()
+        {
+            var path = PathOf("many.jsonl");
+            using (var journal = SendJournal.Open(path))
+            {
+                await Task.WhenAll(Enumerable.Range(0, 500).Select(i => Task.Run(async () =>
+                {
+                    await journal.WriteIntentAsync("r" + i, i, OctopodsChannel.Sms, "+1", 1);
+                    await journal.WriteSentAsync("r" + i, new JournalOutcome { MessageId = "m" + i });
+                })));
+            }
+            var entries = SendJournal.ReadFile(path, out var skipped);
+            Assert.Equal(0, skipped);
+            Assert.Equal(500, entries.Count);
+            Assert.All(entries.Values, e => Assert.Equal(JournalState.Accepted, e.State));
+        }
+    }
+
+    /// <summary>The engine over a fake send: order, window, journal decisions, stop.</summary>
+    public class BulkSenderTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-bulk-" + Guid.NewGuid().ToString("N"));
+
+        public void Dispose()
+        {
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
+        }
+
+        public sealed class Row
+        {
+            public Row(string to, string body) { To = to; Body = body; }
+            public string To { get; }
+            public string Body { get; }
+        }
+
+        private sealed class FakeService
+        {
+            public readonly ConcurrentQueue<Row> Sent = new ConcurrentQueue<Row>();
+            public int InFlight, Peak, Calls;
+            public Func<Row, Task>? Delay;
+            public Func<Row, Exception?>? Fail;
+
+            public async Task<string> Send(Row row, CancellationToken ct)
+            {
+                Interlocked.Increment(ref Calls);
+                var now = Interlocked.Increment(ref InFlight);
+                int peak;
+                while ((peak = Volatile.Read(ref Peak)) < now && Interlocked.CompareExchange(ref Peak, now, peak) != peak) { }
+                try
+                {
+                    if (Delay != null) await Delay(row); else await Task.Yield();
+                    ct.ThrowIfCancellationRequested();
+                    var failure = Fail?.Invoke(row);
+                    if (failure != null) throw failure;
+                    Sent.Enqueue(row);
+                    return "id:" + row.Body;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref InFlight);
+                }
+            }
+
+            public BulkOperation<Row, string> Operation() => new BulkOperation<Row, string>(OctopodsChannel.Sms, Send,
+                r => r.To, r => r.Body, id => new JournalOutcome { MessageId = id }, (r, e) => "journal:" + e.MessageId);
+        }
+
+        private static async Task<List<BulkRowOutcome<Row, string>>> RunAll(BulkSender<Row, string> engine, IEnumerable<Row> rows, Func<Row, string?>? key = null)
+        {
+            var outcomes = new List<BulkRowOutcome<Row, string>>();
+            void Take()
+            {
+                while (engine.TryTake(out var o)) outcomes.Add(o);
+            }
+            foreach (var row in rows)
+            {
+                while (true)
+                {
+                    Take();
+                    if (engine.HasRoom) break;
+                    await engine.WhenReadyAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                }
+                engine.Submit(row, row, key?.Invoke(row));
+                Take();
+            }
+            while (!engine.IsEmpty)
+            {
+                Take();
+                if (!engine.IsEmpty) await engine.WhenNextAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            return outcomes;
+        }
+
+        private static List<Row> Rows(int n) => Enumerable.Range(0, n).Select(i => new Row("+1415555" + (1000 + i), "m" + i)).ToList();
+
+        [Fact]
+        public async Task Outcomes_come_back_in_input_order_while_sends_overlap_within_the_limit()
+        {
+            var random = new Random(7);
+            var delays = Enumerable.Range(0, 200).Select(_ => random.Next(0, 15)).ToArray();
+            var service = new FakeService { Delay = r => Task.Delay(delays[int.Parse(r.Body.Substring(1))]) };
+            using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 8 }, new SendGate(SystemClock.Instance));
+            var rows = Rows(200);
+            var outcomes = await RunAll(engine, rows);
+            Assert.Equal(rows, outcomes.Select(o => (Row)o.State!));
+            Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), outcomes.Select(o => o.Sequence));
+            Assert.All(outcomes, o => Assert.Equal(BulkRowKind.Sent, o.Kind));
+            Assert.InRange(service.Peak, 2, 8);
+            Assert.InRange(engine.PeakInFlight, 2, 8);
+            // Completion order differed from input order, or ordering would prove nothing.
+            Assert.NotEqual(rows, service.Sent.ToList());
+        }
+
+        [Fact]
+        public async Task ThrottleLimit_1_sends_strictly_in_sequence()
+        {
+            var service = new FakeService { Delay = r => Task.Delay(r.Body.EndsWith("0") ? 5 : 0) };
+            using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 1 }, new SendGate(SystemClock.Instance));
+            var rows = Rows(30);
+            await RunAll(engine, rows);
+            Assert.Equal(1, service.Peak);
+            Assert.Equal(rows, service.Sent.ToList());
+        }
+
+        [Fact]
+        public void A_slow_first_row_bounds_how_many_finished_rows_are_held()
+        {
+            var release = new TaskCompletionSource<bool>();
+            var service = new FakeService { Delay = r => r.Body == "m0" ? release.Task : Task.CompletedTask };
+            var options = new BulkOptions { ThrottleLimit = 4 };
+            using var engine = new BulkSender<Row, string>(service.Operation(), options, new SendGate(SystemClock.Instance));
+            var submitted = 0;
+            foreach (var row in Rows(1000))
+            {
+                if (!engine.HasRoom) break;
+                engine.Submit(row, row);
+                submitted++;
+                SpinWait.SpinUntil(() => engine.InFlight <= 1 || engine.HasRoom, 1000);
+            }
+            Assert.InRange(submitted, 4, options.ThrottleLimit * 4 + 16);
+            Assert.False(engine.TryTake(out _));   // the head is still out, so nothing may overtake it
+            release.SetResult(true);
+        }
+
+        [Fact]
+        public async Task A_resumed_run_skips_accepted_rows_retries_refused_ones_and_reports_unknown_ones()
+        {
+            var path = Path.Combine(_dir, "j.jsonl");
+            var rows = Rows(6);
+            var first = new FakeService
+            {
+                Fail = r => r.Body switch
+                {
+                    "m1" => new OctopodsException(ErrorNames.ProviderError, OctopodsErrorKind.ProviderError, "carrier said no"),
+                    "m2" => new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown, "timed out"),
+                    _ => null,
+                },
+            };
+            using (var engine = new BulkSender<Row, string>(first.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            {
+                var outcomes = await RunAll(engine, rows.Take(4));
+                Assert.Equal(new[] { BulkRowKind.Sent, BulkRowKind.Failed, BulkRowKind.Unknown, BulkRowKind.Sent }, outcomes.Select(o => o.Kind));
+            }
+            // A kill between intent and outcome: the row is in the journal with no outcome.
+            var killedId = RowIdentity.FromContent(OctopodsChannel.Sms, rows[4].To, rows[4].Body);
+            File.AppendAllText(path, "{\"type\":\"intent\",\"row\":\"" + killedId + "\",\"seq\":4,\"to\":\"" + rows[4].To + "\"}\n");
+
+            var second = new FakeService();
+            using (var engine = new BulkSender<Row, string>(second.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            {
+                var outcomes = await RunAll(engine, rows);
+                Assert.Equal(new[] { BulkRowKind.FromJournal, BulkRowKind.Sent, BulkRowKind.Unknown, BulkRowKind.FromJournal, BulkRowKind.Unknown, BulkRowKind.Sent },
+                    outcomes.Select(o => o.Kind));
+                Assert.Equal("journal:id:m0", outcomes[0].Result);
+                Assert.Equal(ErrorNames.OutcomeUnknown, outcomes[4].Error!.ErrorName);
+                Assert.Contains("-ResendUnknown", outcomes[4].Error!.Message);
+                Assert.Equal(new[] { "m1", "m5" }, second.Sent.Select(r => r.Body).OrderBy(b => b));
+            }
+
+            var third = new FakeService();
+            using (var engine = new BulkSender<Row, string>(third.Operation(), new BulkOptions { ResendUnknown = true }, new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            {
+                var outcomes = await RunAll(engine, rows);
+                Assert.Equal(new[] { "m2", "m4" }, third.Sent.Select(r => r.Body).OrderBy(b => b));
+                Assert.Equal(4, outcomes.Count(o => o.Kind == BulkRowKind.FromJournal));
+            }
+        }
+
+        [Fact]
+        public async Task Repeated_rows_are_distinct_rows_and_duplicate_explicit_keys_are_refused()
+        {
+            var path = Path.Combine(_dir, "dup.jsonl");
+            var rows = new[] { new Row("+1", "same"), new Row("+1", "same"), new Row("+2", "x"), new Row("+3", "y") };
+            var service = new FakeService();
+            using (var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            {
+                var outcomes = await RunAll(engine, rows, r => r.To == "+3" || r.To == "+2" ? "K" : null);
+                Assert.Equal(new[] { BulkRowKind.Sent, BulkRowKind.Sent, BulkRowKind.Sent, BulkRowKind.Failed }, outcomes.Select(o => o.Kind));
+                Assert.Equal(ErrorNames.DuplicateIdempotencyKey, outcomes[3].Error!.ErrorName);
+                Assert.NotEqual(outcomes[0].RowId, outcomes[1].RowId);
+            }
+            var again = new FakeService();
+            using (var engine = new BulkSender<Row, string>(again.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            {
+                var outcomes = await RunAll(engine, rows.Take(3), r => r.To == "+2" ? "K" : null);
+                Assert.All(outcomes, o => Assert.Equal(BulkRowKind.FromJournal, o.Kind));
+                Assert.Empty(again.Sent);
+            }
+            Assert.DoesNotContain("\"K\"", File.ReadAllText(path));
+        }
+
+        [Fact]
+        public async Task Stopping_leaves_waiting_rows_unattempted_and_without_an_intent()
+        {
+            var path = Path.Combine(_dir, "stop.jsonl");
+            var gate = new SendGate(SystemClock.Instance);
+            var service = new FakeService();
+            var rows = Rows(5);
+            using (var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 8 }, gate, SendJournal.Open(path)))
+            {
+                gate.Pause(TimeSpan.FromMinutes(5)); // as if a 429 asked for five minutes
+                foreach (var row in rows) engine.Submit(row, row);
+                engine.Stop();
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                var outcomes = new List<BulkRowOutcome<Row, string>>();
+                while (engine.TryTake(out var o)) outcomes.Add(o);
+                Assert.Equal(5, outcomes.Count);
+                Assert.All(outcomes, o => Assert.Equal(BulkRowKind.NotAttempted, o.Kind));
+                Assert.Equal(5, engine.Counters.NotAttempted);
+            }
+            Assert.Equal(0, service.Calls);
+            Assert.DoesNotContain("intent", File.ReadAllText(path));
+        }
+    }
+}
