@@ -69,6 +69,23 @@ namespace Octopods.Tests
             Assert.Equal(start, _clock.UtcNow);
         }
 
+        [Theory]
+        [InlineData(OctopodsErrorKind.ServerError)]
+        [InlineData(OctopodsErrorKind.LimitsExceeded)]
+        [InlineData(OctopodsErrorKind.Timeout)]
+        public async Task A_passing_fault_is_polled_again_not_taken_as_final(OctopodsErrorKind kind)
+        {
+            var calls = 0;
+            var outcomes = await StatusPoller.WaitAsync(new[] { "m" }, (id, ct) =>
+                {
+                    if (++calls == 1) throw new OctopodsException("Passing", kind, "503 Service Unavailable");
+                    return Task.FromResult(new SmsStatus { MessageId = id, Status = "Delivered" });
+                }, (SmsStatus s) => s.IsTerminal, new PollOptions { PollFirst = true, Interval = TimeSpan.FromSeconds(1) }, _clock, null, default);
+            Assert.Equal(2, calls);
+            Assert.Null(outcomes["m"].Error);
+            Assert.Equal("Delivered", outcomes["m"].Last!.Status);
+        }
+
         [Fact]
         public async Task Against_the_emulator_every_magic_number_reaches_its_documented_end()
         {

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Octopods.Errors;
@@ -175,6 +176,56 @@ namespace Octopods.Tests
             Assert.False(t.HasMediaHeader);
             Assert.True(t.HasNonBodyVariables);
             Assert.Equal(json, t.RawResponse);
+        }
+
+        [Fact]
+        public void Placeholder_counting_tolerates_padding_names_an_empty_body_field_and_an_empty_header_format()
+        {
+            Assert.Equal(1, MessageTemplate.Count("{{1}} and again {{01}} and {{ 1 }}"));
+            Assert.Equal(2, MessageTemplate.Count("Hi {{first_name}}, order {{order_id}}"));
+            var t = MessageTemplate.FromJson(Parse(@"{""template_id"":""7"",""template_body"":"""",""template_components"":[
+                {""type"":""HEADER"",""format"":"""",""text"":""Hello {{1}}""},
+                {""type"":""BODY"",""text"":""Dear {{1}}, code {{2}}""}]}"), OctopodsChannel.WhatsApp);
+            Assert.Equal(2, t.BodyVariables);
+            Assert.Equal("TEXT", t.HeaderFormat);
+            Assert.False(t.HasMediaHeader);
+            Assert.Equal(1, t.HeaderVariables);
+        }
+
+        [Fact]
+        public void A_status_nested_as_in_the_listing_is_read_and_ends_a_wait()
+        {
+            var s = WhatsAppStatus.FromJson(Parse(@"{""message_id"":""m"",""message_status"":{""message_status"":""DELIVERED"",""channel_message_id"":""wamid.1"",""failure_reason"":null}}"), "", "m");
+            Assert.Equal(WhatsAppStatuses.Delivered, s.Status);
+            Assert.True(s.IsTerminal);
+            Assert.Equal("wamid.1", s.ChannelMessageId);
+        }
+
+        [Fact]
+        public async System.Threading.Tasks.Task The_template_cache_fetches_once_for_concurrent_rows_and_forgets_passing_failures()
+        {
+            var fetches = 0;
+            var release = new System.Threading.Tasks.TaskCompletionSource<bool>();
+            var cache = new TemplateCache(async (id, ct) =>
+            {
+                System.Threading.Interlocked.Increment(ref fetches);
+                await release.Task;
+                if (id == "flaky" && fetches == 1) throw new OctopodsException("ServerError", OctopodsErrorKind.ServerError, "503");
+                return new MessageTemplate { TemplateId = id, Status = "accepted", BodyVariables = 1 };
+            });
+            var lookups = System.Linq.Enumerable.Range(0, 8).Select(_ => cache.LookupAsync("1001", default)).ToList();
+            release.SetResult(true);
+            await System.Threading.Tasks.Task.WhenAll(lookups);
+            Assert.Equal(1, fetches);
+            Assert.All(lookups, l => Assert.Equal("1001", l.Result.Template!.TemplateId));
+
+            fetches = 0;
+            var first = await cache.LookupAsync("flaky", default);
+            Assert.Null(first.Template);
+            Assert.False(first.DoesNotExist);
+            var second = await cache.LookupAsync("flaky", default);
+            Assert.NotNull(second.Template);
+            Assert.Equal(2, fetches);
         }
 
         [Fact]

@@ -222,6 +222,36 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task A_template_answer_in_an_unknown_shape_is_not_taken_as_missing()
+        {
+            _server.Intercept = async ctx =>
+            {
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync("{\"request_id\":\"r1\",\"data\":{\"wrapped\":true}}");
+                return true;
+            };
+            var lookup = await new TemplateCache(WhatsApp().GetTemplateAsync).LookupAsync("1001", default);
+            Assert.False(lookup.DoesNotExist);
+            Assert.Equal(ErrorNames.InvalidResponse, lookup.Error!.ErrorName);
+            Assert.False(TemplateCache.Check(Body("1001", "+14155552671", "a"), lookup));
+        }
+
+        [Fact]
+        public async Task Only_an_uncoded_400_means_an_empty_history_a_coded_one_is_an_error()
+        {
+            _server.Intercept = async ctx =>
+            {
+                ctx.Response.StatusCode = 400;
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync("{\"request_id\":\"r2\",\"error_code\":2,\"error\":\"TYPE_MISMATCH\"}");
+                return true;
+            };
+            var ex = await Fails(() => WhatsApp().GetMessagesAsync(10, default));
+            Assert.Equal(2, ex.ApiErrorCode);
+        }
+
+        [Fact]
         public async Task Viber_sends_sections_without_buttons_and_lists_accepted_templates_only()
         {
             var api = Viber();

@@ -123,16 +123,20 @@ namespace Octopods.Polling
             {
                 outcome.Last = await fetch(id, cancellationToken).ConfigureAwait(false);
             }
-            catch (OctopodsException ex) when (ex.Kind != OctopodsErrorKind.Timeout && ex.Kind != OctopodsErrorKind.ConnectionError)
+            catch (OctopodsException ex) when (!IsPassing(ex))
             {
                 // A definite answer (not found, bad key): polling again will not change it.
                 outcome.Error = ex;
             }
             catch (OctopodsException)
             {
-                // A passing network fault: the next round tries again.
+                // A passing fault (network, 5xx, rate limit after its retries): the next round tries again.
             }
         }
+
+        private static bool IsPassing(OctopodsException ex) =>
+            ex.Kind == OctopodsErrorKind.Timeout || ex.Kind == OctopodsErrorKind.ConnectionError ||
+            ex.Kind == OctopodsErrorKind.ServerError || ex.Kind == OctopodsErrorKind.LimitsExceeded;
 
         private static bool IsPending<T>(PollOutcome<T> outcome, Func<T, bool> isTerminal) where T : class =>
             outcome.Error == null && (outcome.Last == null || !isTerminal(outcome.Last));

@@ -14,7 +14,7 @@ namespace Octopods.Templates
     /// </summary>
     public sealed class MessageTemplate
     {
-        private static readonly Regex Placeholder = new Regex(@"\{\{\s*(\d+)\s*\}\}", RegexOptions.CultureInvariant);
+        private static readonly Regex Placeholder = new Regex(@"\{\{\s*(\w+)\s*\}\}", RegexOptions.CultureInvariant);
 
         public OctopodsChannel Channel { get; set; }
         public string TemplateId { get; set; } = "";
@@ -78,12 +78,13 @@ namespace Octopods.Templates
                     switch (type)
                     {
                         case "HEADER":
-                            template.HeaderFormat = (JsonFields.GetString(component, "format") ?? "TEXT").ToUpperInvariant();
+                            var format = JsonFields.GetString(component, "format");
+                            template.HeaderFormat = (string.IsNullOrWhiteSpace(format) ? "TEXT" : format!.Trim()).ToUpperInvariant();
                             template.HeaderText = text;
                             template.HeaderVariables = Count(text);
                             break;
                         case "BODY":
-                            template.Body ??= text;
+                            if (string.IsNullOrWhiteSpace(template.Body)) template.Body = text;
                             break;
                         case "FOOTER":
                             template.FooterText = text;
@@ -104,9 +105,11 @@ namespace Octopods.Templates
             return template;
         }
 
-        /// <summary>Distinct {{n}} placeholders in a text.</summary>
+        /// <summary>Distinct placeholders in a text: {{1}} and {{01}} are one; named ones ({{first_name}}) count too.</summary>
         public static int Count(string? text) =>
-            string.IsNullOrEmpty(text) ? 0 : Placeholder.Matches(text).Cast<Match>().Select(m => m.Groups[1].Value).Distinct().Count();
+            string.IsNullOrEmpty(text) ? 0 : Placeholder.Matches(text).Cast<Match>()
+                .Select(m => int.TryParse(m.Groups[1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : m.Groups[1].Value)
+                .Distinct(StringComparer.Ordinal).Count();
 
         /// <summary>template_components is an array of objects, or the same array as JSON text in some answers.</summary>
         private static JsonElement? ReadComponents(JsonElement item)

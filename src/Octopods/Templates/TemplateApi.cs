@@ -54,8 +54,15 @@ namespace Octopods.Templates
                 throw NotExist(client.Options.Channel, id, ex.RequestId);
             }
             var found = MessageTemplate.ListFromJson(response.Root, client.Options.Channel);
-            var template = found.FirstOrDefault(t => t.TemplateId == id) ?? found.FirstOrDefault();
-            if (template == null) throw NotExist(client.Options.Channel, id, response.RequestId);
+            // An id-less single answer is the template asked for; a list without it proves nothing.
+            var template = found.FirstOrDefault(t => t.TemplateId == id) ?? (found.Count == 1 && found[0].TemplateId.Length == 0 ? found[0] : null);
+            if (template == null)
+            {
+                // A 200 in a shape we cannot read is not "does not exist": the rows go out unchecked.
+                throw new OctopodsException(ErrorNames.InvalidResponse, OctopodsErrorKind.ProtocolError,
+                    $"The answer for template {id} could not be read as that template" + (response.RequestId != null ? $" (request_id {response.RequestId})" : ""),
+                    "The sends go ahead without the template's checks; the service still validates them.");
+            }
             if (template.TemplateId.Length == 0) template.TemplateId = id;
             return template;
         }
@@ -89,25 +96,41 @@ namespace Octopods.Templates
     public sealed class TemplateCache
     {
         private readonly Func<string, CancellationToken, Task<MessageTemplate>> _fetch;
-        private readonly Dictionary<string, TemplateLookup> _known = new Dictionary<string, TemplateLookup>(StringComparer.Ordinal);
+        // One fetch per template id even when rows are checked concurrently.
+        private readonly Dictionary<string, Task<TemplateLookup>> _known = new Dictionary<string, Task<TemplateLookup>>(StringComparer.Ordinal);
 
         public TemplateCache(Func<string, CancellationToken, Task<MessageTemplate>> fetch) => _fetch = fetch ?? throw new ArgumentNullException(nameof(fetch));
 
         public async Task<TemplateLookup> LookupAsync(string templateId, CancellationToken cancellationToken)
         {
+            Task<TemplateLookup> pending;
             lock (_known)
-                if (_known.TryGetValue(templateId, out var known)) return known;
-            TemplateLookup lookup;
+            {
+                if (!_known.TryGetValue(templateId, out pending!))
+                    _known[templateId] = pending = FetchAsync(templateId, cancellationToken);
+            }
+            var lookup = await pending.ConfigureAwait(false);
+            // Only definite answers are kept: after a timeout, 429 or 5xx the next row asks again.
+            if (lookup.Template == null && !lookup.DoesNotExist)
+            {
+                lock (_known)
+                {
+                    if (_known.TryGetValue(templateId, out var current) && current == pending) _known.Remove(templateId);
+                }
+            }
+            return lookup;
+        }
+
+        private async Task<TemplateLookup> FetchAsync(string templateId, CancellationToken cancellationToken)
+        {
             try
             {
-                lookup = new TemplateLookup(await _fetch(templateId, cancellationToken).ConfigureAwait(false), null);
+                return new TemplateLookup(await _fetch(templateId, cancellationToken).ConfigureAwait(false), null);
             }
             catch (OctopodsException ex)
             {
-                lookup = new TemplateLookup(null, ex);
+                return new TemplateLookup(null, ex);
             }
-            lock (_known) _known[templateId] = lookup;
-            return lookup;
         }
 
         /// <summary>

@@ -61,7 +61,7 @@ namespace Octopods.WhatsApp
                 var response = await _client.GetAsync("api/v1/whatsapp/messages?limit=" + limit.ToString(CultureInfo.InvariantCulture), ApiOperation.Messages, cancellationToken).ConfigureAwait(false);
                 return WhatsAppMessage.ListFromJson(response.Root);
             }
-            catch (OctopodsException ex) when (ex.HttpStatus == 400 && ex.ErrorName == ErrorNames.ApiError)
+            catch (OctopodsException ex) when (ex.HttpStatus == 400 && ex.ErrorName == ErrorNames.ApiError && ex.ApiErrorCode == null)
             {
                 return Array.Empty<WhatsAppMessage>();
             }

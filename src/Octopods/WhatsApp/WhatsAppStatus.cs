@@ -27,23 +27,30 @@ namespace Octopods.WhatsApp
         /// <summary>The service's answer as it came, for fields this type does not map.</summary>
         public string? RawResponse { get; set; }
 
-        public static WhatsAppStatus FromJson(JsonElement root, string body, string requestedId) => new WhatsAppStatus
+        public static WhatsAppStatus FromJson(JsonElement root, string body, string requestedId)
         {
-            MessageId = JsonFields.GetString(root, "message_id") ?? requestedId,
-            Status = WhatsAppStatuses.Normalize(JsonFields.GetString(root, "status") ?? JsonFields.GetString(root, "message_status")),
-            StatusMessage = JsonFields.GetString(root, "status_message"),
-            FailureReason = SmsStatus.ReadFailureReason(root),
-            PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")),
-            ChannelMessageId = JsonFields.GetString(root, "channel_message_id"),
-            IntercomConversationId = JsonFields.GetString(root, "intercom_conversation_id"),
-            IntercomConversationPartId = JsonFields.GetString(root, "intercom_conversation_part_id"),
-            SentAt = JsonFields.GetTime(root, "sent_at"),
-            DeliveredAt = JsonFields.GetTime(root, "delivered_at"),
-            ReadAt = JsonFields.GetTime(root, "read_at"),
-            LastUpdated = JsonFields.GetTime(root, "last_updated"),
-            RequestId = JsonFields.GetString(root, "request_id"),
-            RawResponse = body,
-        };
+            // Some answers nest the status as in the message listing: message_status {message_status, failure_reason, …}.
+            var nested = JsonFields.TryGet(root, "message_status", out var inner) && inner.ValueKind == JsonValueKind.Object;
+            var status = JsonFields.GetString(root, "status") ??
+                         (nested ? JsonFields.GetString(inner, "message_status") ?? JsonFields.GetString(inner, "status") : JsonFields.GetString(root, "message_status"));
+            return new WhatsAppStatus
+            {
+                MessageId = JsonFields.GetString(root, "message_id") ?? requestedId,
+                Status = WhatsAppStatuses.Normalize(status),
+                StatusMessage = JsonFields.GetString(root, "status_message"),
+                FailureReason = SmsStatus.ReadFailureReason(root) ?? (nested ? SmsStatus.ReadFailureReason(inner) : null),
+                PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")),
+                ChannelMessageId = JsonFields.GetString(root, "channel_message_id") ?? (nested ? JsonFields.GetString(inner, "channel_message_id") : null),
+                IntercomConversationId = JsonFields.GetString(root, "intercom_conversation_id"),
+                IntercomConversationPartId = JsonFields.GetString(root, "intercom_conversation_part_id"),
+                SentAt = JsonFields.GetTime(root, "sent_at"),
+                DeliveredAt = JsonFields.GetTime(root, "delivered_at"),
+                ReadAt = JsonFields.GetTime(root, "read_at"),
+                LastUpdated = JsonFields.GetTime(root, "last_updated"),
+                RequestId = JsonFields.GetString(root, "request_id"),
+                RawResponse = body,
+            };
+        }
 
         public override string ToString() => $"{MessageId}: {Status}";
     }
