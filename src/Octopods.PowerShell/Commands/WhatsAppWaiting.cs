@@ -22,7 +22,7 @@ namespace Octopods.PowerShell.Commands
         private readonly double _pollIntervalSeconds;
         private readonly int _concurrency;
 
-        public WhatsAppWaiting(OctopodsApiCmdlet cmdlet, int timeoutSeconds, double pollIntervalSeconds, int concurrency = 4)
+        public WhatsAppWaiting(OctopodsApiCmdlet cmdlet, int timeoutSeconds, double pollIntervalSeconds, int concurrency = 1)
         {
             _cmdlet = cmdlet;
             _timeoutSeconds = timeoutSeconds;
