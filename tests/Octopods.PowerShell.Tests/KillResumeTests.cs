@@ -6,7 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Bulk;
 using Octopods.Sandbox;
-using Octopods.Sms;
 using Octopods.TestServer;
 using Octopods.Time;
 using Xunit;
@@ -15,7 +14,7 @@ using Xunit.Abstractions;
 namespace Octopods.PowerShell.Tests
 {
     /// <summary>
-    /// A bulk send in a child process (tools/Octopods.Host running a .ps1) killed at a seeded random
+    /// A bulk send (SMS, and a WhatsApp template) in a child process (tools/Octopods.Host running a .ps1) killed at a seeded random
     /// moment, then resumed here with the same journal: every row must end accepted exactly once or
     /// reported unknown, and none may be accepted twice.
     /// </summary>
@@ -51,14 +50,26 @@ namespace Octopods.PowerShell.Tests
             return path;
         }
 
-        private const string RowScript = "1..{0} | ForEach-Object {{ [pscustomobject]@{{ To = '+1415555' + (4000 + $_); Message = \"kill row $_\" }} }}";
+        private const string RowScript = "1..{0} | ForEach-Object {{ [pscustomobject]@{{ To = '+1415555' + (4000 + $_); Message = \"kill row $_\"; B = 'x' }} }}";
+
+        private const string Sms = "Send-OctopodsSms";
+        // The same rows through a template command: the row's number is its first body variable.
+        private const string WhatsApp = "Send-OctopodsWhatsAppTemplate -TemplateId 1001 -BodyVariableProperty Message, B";
 
         [Theory]
         [InlineData(1)]
         [InlineData(2)]
         [InlineData(3)]
         [InlineData(4)]
-        public async Task A_run_killed_at_a_random_moment_and_resumed_sends_no_row_twice(int seed)
+        public Task A_run_killed_at_a_random_moment_and_resumed_sends_no_row_twice(int seed) => KillAndResume(seed, "Sms", Sms);
+
+        [Theory]
+        [InlineData(5)]
+        [InlineData(7)]
+        public Task A_whatsapp_template_run_killed_at_a_random_moment_and_resumed_sends_no_row_twice(int seed) =>
+            KillAndResume(seed, "WhatsApp", WhatsApp);
+
+        private async Task KillAndResume(int seed, string channel, string command)
         {
             var random = new Random(seed);
             var killAfter = random.Next(1, Rows - Throttle);        // accepted sends before the kill
@@ -68,8 +79,8 @@ namespace Octopods.PowerShell.Tests
             File.WriteAllText(script, $@"
 param($uri, $journal)
 Import-Module Octopods -ErrorAction Stop
-Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri $uri
-{string.Format(RowScript, Rows)} | Send-OctopodsSms -JournalPath $journal -ThrottleLimit {Throttle} | Out-Null
+Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri $uri
+{string.Format(RowScript, Rows)} | {command} -JournalPath $journal -ThrottleLimit {Throttle} | Out-Null
 ");
             var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
             var start = new ProcessStartInfo(dotnet)
@@ -100,21 +111,21 @@ Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test'
                               $"{atKill.Values.Count(e => e.State == JournalState.Unknown)} unknown, {torn} torn line(s)");
 
             using var engine = new HostedEngine();
-            engine.Run($"Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri {_server.BaseUri}").AssertNoErrors();
-            var resumed = engine.Run(string.Format(RowScript, Rows) + " | Send-OctopodsSms -JournalPath $args[0] -ThrottleLimit 8", journal);
+            engine.Run($"Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri {_server.BaseUri}").AssertNoErrors();
+            var resumed = engine.Run(string.Format(RowScript, Rows) + $" | {command} -JournalPath $args[0] -ThrottleLimit 8", journal);
 
-            var results = resumed.All<SmsSendResult>();
+            var results = resumed.Output.Select(o => (Phone: (string)o.Properties["PhoneNumber"].Value, FromJournal: (bool)o.Properties["FromJournal"].Value)).ToList();
             var unknown = resumed.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("Octopods.OutcomeUnknown,")).ToList();
             Assert.Equal(resumed.Errors.Count, unknown.Count);               // nothing else went wrong
             Assert.Equal(Rows, results.Count + unknown.Count);                 // every row accounted for
             Assert.InRange(unknown.Count, 0, Throttle);                        // at most the window was in doubt
 
-            var ledger = _server.Emulator.Ledger.GroupBy(s => s.Content).ToDictionary(g => g.Key, g => g.Count());
-            Assert.All(ledger, pair => Assert.True(pair.Value == 1, $"{pair.Key} was accepted {pair.Value} times"));
+            var ledger = _server.Emulator.Ledger.GroupBy(s => RowOf(s.Content)).ToDictionary(g => g.Key, g => g.Count());
+            Assert.All(ledger, pair => Assert.True(pair.Value == 1, $"row {pair.Key} was accepted {pair.Value} times"));
             foreach (var result in results)
-                Assert.True(ledger.ContainsKey(Body(result, results)), $"{result.PhoneNumber} reported sent but not in the ledger");
+                Assert.True(ledger.ContainsKey(int.Parse(result.Phone.Substring("+1415555".Length)) - 4000), $"{result.Phone} reported sent but not in the ledger");
             var unknownPhones = unknown.Select(e => (string)((System.Management.Automation.PSObject)e.TargetObject).Properties["To"].Value).ToList();
-            var accepted = ledger.Keys.Select(k => 4000 + int.Parse(k.Substring("kill row ".Length))).Select(n => "+1415555" + n).ToHashSet();
+            var accepted = ledger.Keys.Select(k => "+1415555" + (4000 + k)).ToHashSet();
             foreach (var i in Enumerable.Range(1, Rows))
             {
                 var phone = "+1415555" + (4000 + i);
@@ -125,7 +136,7 @@ Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test'
                 $"only {results.Count(r => r.FromJournal)} row(s) came from the journal after {killAfter} accepted");
         }
 
-        private static string Body(SmsSendResult result, System.Collections.Generic.List<SmsSendResult> _) =>
-            "kill row " + (int.Parse(result.PhoneNumber!.Substring("+1415555".Length)) - 4000);
+        /// <summary>The row's number in what the emulator accepted: the SMS body, or the template text holding it.</summary>
+        private static int RowOf(string content) => int.Parse(System.Text.RegularExpressions.Regex.Match(content, @"kill row (\d+)").Groups[1].Value);
     }
 }

@@ -340,5 +340,33 @@ namespace Octopods.Tests
             Assert.Equal("req_1", list[1].RequestId);
             Assert.NotNull(list[1].SentAt);
         }
+
+        [Fact]
+        public void A_rows_identity_content_is_canonical_and_covers_template_variables_and_header()
+        {
+            string Identity(TemplateVariables variables, string template = "1001", string? header = null, OctopodsChannel channel = OctopodsChannel.WhatsApp) =>
+                TemplateSendRequest.Create(channel, template, "+14155552671", variables, header).IdentityContent;
+
+            // A hashtable's key order differs between processes: the identity must not.
+            var forward = new Hashtable { ["1"] = "Alex", ["2"] = 1234, ["nested"] = new Hashtable { ["b"] = 1, ["a"] = 2 } };
+            var ordered = new System.Collections.Specialized.OrderedDictionary { ["2"] = 1234, ["nested"] = new Dictionary<string, object?> { ["a"] = 2, ["b"] = 1 }, ["1"] = "Alex" };
+            Assert.Equal(Identity(TemplateVariables.FromRaw(forward)), Identity(TemplateVariables.FromRaw(ordered)));
+            Assert.Equal(Identity(TemplateVariables.FromRaw(forward)),
+                Identity(TemplateVariables.FromRaw(" { \"nested\": {\"b\":1, \"a\":2}, \"2\": 1234, \"1\": \"Alex\" } ")));
+            // Same body on the wire, same row: a plain list given by section or raw.
+            Assert.Equal(Identity(TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null)),
+                Identity(TemplateVariables.FromRaw(new List<object?> { "a", "b" })));
+
+            var baseline = Identity(TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null));
+            Assert.NotEqual(baseline, Identity(TemplateVariables.FromSections(null, new[] { "b", "a" }, null, null)));     // order of values matters
+            Assert.NotEqual(baseline, Identity(TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null), template: "1002"));
+            Assert.NotEqual(baseline, Identity(TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null), header: "https://cdn.example.com/a.jpg"));
+            Assert.NotEqual(baseline, Identity(TemplateVariables.FromRaw(new List<object?> { "a", 7 })));
+            Assert.NotEqual(Identity(TemplateVariables.FromRaw(new List<object?> { "7" })), Identity(TemplateVariables.FromRaw(new List<object?> { 7 })));
+            Assert.NotEqual(Identity(TemplateVariables.None), Identity(TemplateVariables.FromSections(null, new string[0], null, null)));
+            // Neither the recipient's name nor the Intercom fields make a message different.
+            Assert.Equal(baseline, TemplateSendRequest.Create(OctopodsChannel.WhatsApp, "1001", "+14155552671",
+                TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null), null, "Ann", true, "42").IdentityContent);
+        }
     }
 }

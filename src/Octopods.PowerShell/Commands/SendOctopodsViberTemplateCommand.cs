@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using Octopods.Errors;
+using Octopods.Bulk;
 using Octopods.PowerShell.Infrastructure;
 using Octopods.Templates;
 using Octopods.Viber;
@@ -10,11 +10,12 @@ namespace Octopods.PowerShell.Commands
 {
     /// <summary>
     /// Sends one Viber Business Message template per input, like Send-OctopodsWhatsAppTemplate but
-    /// with an image header URL and no button variables. VBM has no status endpoint, so there is no -Wait.
+    /// with an image header URL and no button variables. Sends run through the core's bulk engine
+    /// (-ThrottleLimit, -RatePerSecond, -JournalPath resume). VBM has no status endpoint, so there is no -Wait.
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "OctopodsViberTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(ViberSendResult))]
-    public sealed class SendOctopodsViberTemplateCommand : TemplateSendCmdlet
+    public sealed class SendOctopodsViberTemplateCommand : TemplateSendCmdlet<ViberSendResult>
     {
         protected override OctopodsChannel Channel => OctopodsChannel.Viber;
 
@@ -31,17 +32,33 @@ namespace Octopods.PowerShell.Commands
         internal override Task<MessageTemplate> FetchTemplateAsync(string templateId, CancellationToken cancellationToken) =>
             Api.GetTemplateAsync(templateId, cancellationToken);
 
-        internal override void SendRequest(TemplateSendRequest request, object target)
+        protected override string ProgressActivity => "Sending Viber templates";
+
+        protected override BulkOperation<TemplateSendRequest, ViberSendResult> CreateOperation()
         {
-            try
-            {
-                var api = Api;
-                Emit(Run(ct => api.SendAsync(request, ct)));
-            }
-            catch (OctopodsException ex)
-            {
-                Emit(ErrorRecords.From(ex, target));
-            }
+            var api = Api;
+            return TemplateOperation(api.SendAsync,
+                result => new JournalOutcome
+                {
+                    MessageId = result.MessageId,
+                    RequestId = result.RequestId,
+                    Destination = result.PhoneNumber,
+                    ChannelMessageId = result.ChannelMessageId,
+                },
+                (request, entry) => new ViberSendResult
+                {
+                    MessageId = entry.MessageId ?? "",
+                    TemplateId = request.TemplateId,
+                    RequestId = entry.RequestId,
+                    PhoneNumber = entry.Destination ?? request.DestinationPhone,
+                    ChannelMessageId = entry.ChannelMessageId,
+                    DestinationUserName = request.DestinationUserName,
+                    FromJournal = true,
+                });
         }
+
+        protected override void WriteResult(ViberSendResult result) => WriteObject(result);
+
+        protected override void WriteRowError(ErrorRecord error) => WriteError(error);
     }
 }

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using Octopods.Errors;
+using Octopods.Bulk;
 using Octopods.PowerShell.Infrastructure;
 using Octopods.Templates;
 using Octopods.WhatsApp;
@@ -13,11 +13,13 @@ namespace Octopods.PowerShell.Commands
     /// <summary>
     /// Sends one WhatsApp template message per input. Variables come from parameters, from named
     /// columns of the piped rows (-BodyVariableProperty FirstName,OrderId), or raw (-Variables). Bad
-    /// rows become named errors and the run goes on; results come out in input order.
+    /// rows become named errors and the run goes on; results come out in input order. Sends run
+    /// through the core's bulk engine, as Send-OctopodsSms does: -ThrottleLimit, -RatePerSecond,
+    /// shared 429 pauses, -JournalPath resume; -Wait follows journaled messages too.
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "OctopodsWhatsAppTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(WhatsAppSendResult))]
-    public sealed class SendOctopodsWhatsAppTemplateCommand : TemplateSendCmdlet
+    public sealed class SendOctopodsWhatsAppTemplateCommand : TemplateSendCmdlet<WhatsAppSendResult>
     {
         protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
 
@@ -57,36 +59,57 @@ namespace Octopods.PowerShell.Commands
         internal override Task<MessageTemplate> FetchTemplateAsync(string templateId, CancellationToken cancellationToken) =>
             Api.GetTemplateAsync(templateId, cancellationToken);
 
-        internal override void SendRequest(TemplateSendRequest request, object target)
+        protected override string ProgressActivity => "Sending WhatsApp templates";
+
+        protected override BulkOperation<TemplateSendRequest, WhatsAppSendResult> CreateOperation()
         {
-            try
-            {
-                var api = Api;
-                Emit(Run(ct => api.SendAsync(request, ct)));
-            }
-            catch (OctopodsException ex)
-            {
-                Emit(ErrorRecords.From(ex, target));
-            }
+            var api = Api;
+            return TemplateOperation(api.SendAsync,
+                result => new JournalOutcome
+                {
+                    MessageId = result.MessageId,
+                    RequestId = result.RequestId,
+                    Status = result.Status,
+                    Destination = result.PhoneNumber,
+                    ChannelMessageId = result.ChannelMessageId,
+                },
+                (request, entry) => new WhatsAppSendResult
+                {
+                    MessageId = entry.MessageId ?? "",
+                    TemplateId = request.TemplateId,
+                    RequestId = entry.RequestId,
+                    PhoneNumber = entry.Destination ?? request.DestinationPhone,
+                    Status = WhatsAppStatuses.Normalize(entry.Status),
+                    ChannelMessageId = entry.ChannelMessageId,
+                    DestinationUserName = request.DestinationUserName,
+                    FromJournal = true,
+                });
         }
 
         // With -Wait, results and errors are held until the end so they still come out in input order.
         private readonly List<object> _ordered = new List<object>();
 
-        internal override void Emit(object item)
+        protected override void WriteResult(WhatsAppSendResult result) => Emit(result);
+
+        protected override void WriteRowError(ErrorRecord error) => Emit(error);
+
+        private void Emit(object item)
         {
             if (Wait) _ordered.Add(item);
-            else base.Emit(item);
+            else if (item is ErrorRecord error) WriteError(error);
+            else WriteObject(item);
         }
 
         protected override void EndProcessing()
         {
+            base.EndProcessing();
             if (!Wait) return;
-            var sent = _ordered.OfType<WhatsAppSendResult>().ToList();
+            var sent = _ordered.OfType<WhatsAppSendResult>().Where(r => r.MessageId.Length > 0).ToList();
             if (sent.Count > 0)
             {
-                var waiting = new WhatsAppWaiting(this, TimeoutSeconds, PollIntervalSeconds);
-                var outcomes = waiting.Wait(Api, sent.Select(r => r.MessageId), pollFirst: false);
+                var waiting = new WhatsAppWaiting(this, TimeoutSeconds, PollIntervalSeconds, ThrottleLimit);
+                // Messages from the journal may have settled long ago: look before the first pause.
+                var outcomes = waiting.Wait(Api, sent.Select(r => r.MessageId), pollFirst: sent.Any(r => r.FromJournal));
                 var timedOut = new List<string>();
                 foreach (var result in sent)
                 {
@@ -98,7 +121,11 @@ namespace Octopods.PowerShell.Commands
                 }
                 waiting.WarnTimedOut(timedOut);
             }
-            foreach (var item in _ordered) base.Emit(item);
+            foreach (var item in _ordered)
+            {
+                if (item is ErrorRecord error) WriteError(error);
+                else WriteObject(item);
+            }
             _ordered.Clear();
         }
     }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.PowerShell.Infrastructure;
 using Octopods.Templates;
@@ -13,11 +14,11 @@ namespace Octopods.PowerShell.Commands
 {
     /// <summary>
     /// What the WhatsApp and Viber template sends share: the parameters, and the two steps kept
-    /// apart so a bulk engine can use them separately: <see cref="BuildRequest"/> (bind the row,
-    /// validate, check against the template fetched once per invocation) and <see cref="SendRequest"/>
-    /// (one POST through the core).
+    /// apart: <see cref="BuildRequest"/> (bind the row, validate, check against the template fetched
+    /// once per invocation, on the pipeline thread) and the POST, which alone goes through the core's
+    /// bulk engine (-ThrottleLimit, -RatePerSecond, 429 pauses, -JournalPath resume), as for SMS.
     /// </summary>
-    public abstract class TemplateSendCmdlet : OctopodsApiCmdlet
+    public abstract class TemplateSendCmdlet<TResult> : BulkSendCmdlet<TemplateSendRequest, TResult> where TResult : class
     {
         /// <summary>The template to send (its id is in the request path). Only accepted templates can be sent.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -101,7 +102,8 @@ namespace Octopods.PowerShell.Commands
 
         /// <summary>
         /// Step one: the row's request, validated and checked against its template; null when the row
-        /// became an error (already emitted). Makes at most one GET per template per invocation.
+        /// became an error (handed to the engine, so it keeps its place in the output order). Makes at
+        /// most one GET per template per invocation, on the pipeline thread; sends may be in flight meanwhile.
         /// </summary>
         internal TemplateSendRequest? BuildRequest(object target)
         {
@@ -115,7 +117,7 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                Emit(ErrorRecords.From(ex, target));
+                SubmitInvalid(ex, target);
                 return null;
             }
 
@@ -125,20 +127,17 @@ namespace Octopods.PowerShell.Commands
             {
                 var cache = _templates ??= new TemplateCache(FetchTemplateAsync);
                 _ = Client;
-                var lookup = Run(ct => cache.LookupAsync(request.TemplateId, ct));
+                var lookup = RunGuarded(ct => cache.LookupAsync(request.TemplateId, ct));
                 if (!TemplateCache.Check(request, lookup) && lookup.Error != null)
                     WriteVerbose($"Template {request.TemplateId} could not be read ({lookup.Error.Detail}); sending without checking its variables.");
             }
             catch (OctopodsException ex)
             {
-                Emit(ErrorRecords.From(ex, target));
+                SubmitInvalid(ex, target);
                 return null;
             }
             return request;
         }
-
-        /// <summary>Step two: one POST for a built request; writes the result or the error.</summary>
-        internal abstract void SendRequest(TemplateSendRequest request, object target);
 
         protected override void ProcessRecord()
         {
@@ -148,15 +147,22 @@ namespace Octopods.PowerShell.Commands
             var action = $"Send {Channel} template {request.TemplateId} ({request.Variables})";
             // -Force skips the prompt, never a dry run: -WhatIf, typed or inherited through $WhatIfPreference, still wins.
             if (!((Force && !WhatIfInEffect) || ShouldProcess(request.DestinationPhone, action))) return;
-            SendRequest(request, target);
+            // Only the POST goes through the engine (on its workers); everything above ran here.
+            SubmitRow(request, target);
         }
 
-        /// <summary>Writes a result or an error now, or holds it when the command writes everything at the end (-Wait).</summary>
-        internal virtual void Emit(object item)
-        {
-            if (item is ErrorRecord error) WriteError(error);
-            else WriteObject(item);
-        }
+        /// <summary>Waits for the rows still in flight and writes them in order, then the summary.</summary>
+        protected override void EndProcessing() => FinishRows();
+
+        /// <summary>The bulk operation of a template family: its POST, the row's identity and what the journal keeps.</summary>
+        protected BulkOperation<TemplateSendRequest, TResult> TemplateOperation(
+            Func<TemplateSendRequest, CancellationToken, Task<TResult>> send,
+            Func<TResult, JournalOutcome> record,
+            Func<TemplateSendRequest, JournalEntry, TResult> restore) =>
+            new BulkOperation<TemplateSendRequest, TResult>(Channel, send,
+                request => request.DestinationPhone,
+                request => request.IdentityContent,
+                record, restore);
 
         private TemplateVariables BuildVariables()
         {

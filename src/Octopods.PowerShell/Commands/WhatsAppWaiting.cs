@@ -15,17 +15,19 @@ namespace Octopods.PowerShell.Commands
     /// </summary>
     internal sealed class WhatsAppWaiting
     {
-        private const int ProgressId = 0x0C71;
+        private const int ProgressId = 0x0C72;   // not the bulk send's bar (0x0C71)
         private const string Activity = "Waiting for WhatsApp delivery";
         private readonly OctopodsApiCmdlet _cmdlet;
         private readonly int _timeoutSeconds;
         private readonly double _pollIntervalSeconds;
+        private readonly int _concurrency;
 
-        public WhatsAppWaiting(OctopodsApiCmdlet cmdlet, int timeoutSeconds, double pollIntervalSeconds)
+        public WhatsAppWaiting(OctopodsApiCmdlet cmdlet, int timeoutSeconds, double pollIntervalSeconds, int concurrency = 1)
         {
             _cmdlet = cmdlet;
             _timeoutSeconds = timeoutSeconds;
             _pollIntervalSeconds = pollIntervalSeconds;
+            _concurrency = Math.Max(1, concurrency);
         }
 
         public IReadOnlyDictionary<string, PollOutcome<WhatsAppStatus>> Wait(WhatsAppApi api, IEnumerable<string> ids, bool pollFirst)
@@ -37,6 +39,7 @@ namespace Octopods.PowerShell.Commands
                 Timeout = TimeSpan.FromSeconds(_timeoutSeconds),
                 MaxInterval = TimeSpan.FromSeconds(Math.Max(30, _pollIntervalSeconds)),
                 PollFirst = pollFirst,
+                Concurrency = _concurrency,
             };
             var outcomes = _cmdlet.Run(ct => StatusPoller.WaitAsync(ids, api.GetStatusAsync, s => s.IsTerminal, options, clock,
                 p => _cmdlet.Dispatcher.Post(() => ShowProgress(p)), ct));

@@ -274,6 +274,23 @@ namespace Octopods.PowerShell.Infrastructure
             }
         }
 
+        /// <summary>
+        /// Runs other core work on the pipeline thread while sends may be in flight (a template lookup):
+        /// Ctrl+C during it stops the engine and reports, as it does while the window is served.
+        /// </summary>
+        internal T RunGuarded<T>(Func<CancellationToken, System.Threading.Tasks.Task<T>> work)
+        {
+            try
+            {
+                return Run(work);
+            }
+            catch (PipelineStoppedException) when (StopToken.IsCancellationRequested)
+            {
+                HandleStop();
+                throw;
+            }
+        }
+
         private void HandleStop()
         {
             _stopped = true;

@@ -137,6 +137,15 @@ namespace Octopods.Templates
             return stream.ToArray();
         }
 
+        /// <summary>
+        /// What makes two sends to one recipient different, for a bulk row's identity (with the channel
+        /// and destination): the template id, the variables as canonical JSON and the header URL. Only
+        /// its hash reaches the journal. The recipient's name and the Intercom fields are not content.
+        /// </summary>
+        public string IdentityContent =>
+            "template " + TemplateId + "\nvariables " + Variables.CanonicalJson(withButtons: Channel == OctopodsChannel.WhatsApp) +
+            "\nheader " + (HeaderUrl ?? "");
+
         private static string Article(string word) => "AEIOUaeiou".IndexOf(word[0]) >= 0 ? "an" : "a";
 
         private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text!.Trim();

@@ -173,6 +173,48 @@ namespace Octopods.Templates
             }
         }
 
+        /// <summary>
+        /// The message_variables the service receives, as canonical JSON for a bulk row's identity:
+        /// no whitespace and every object's keys in ordinal order, so the same values give the same
+        /// text in every run (a hashtable's key order differs between processes). Empty for none.
+        /// </summary>
+        public string CanonicalJson(bool withButtons)
+        {
+            if (Shape == TemplateVariablesShape.None) return "";
+            var wrapped = Write(w =>
+            {
+                w.WriteStartObject();
+                WriteTo(w, withButtons);
+                w.WriteEndObject();
+            });
+            using var document = JsonDocument.Parse(wrapped);
+            return Write(w => WriteCanonical(w, document.RootElement.GetProperty("message_variables")));
+        }
+
+        private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    writer.WriteStartObject();
+                    foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                    {
+                        writer.WritePropertyName(property.Name);
+                        WriteCanonical(writer, property.Value);
+                    }
+                    writer.WriteEndObject();
+                    break;
+                case JsonValueKind.Array:
+                    writer.WriteStartArray();
+                    foreach (var item in element.EnumerateArray()) WriteCanonical(writer, item);
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    element.WriteTo(writer);
+                    break;
+            }
+        }
+
         /// <summary>The variables as a short text for -WhatIf and errors.</summary>
         public override string ToString() => Shape switch
         {

@@ -16,6 +16,8 @@ namespace Octopods.Viber
         public string? RequestId { get; set; }
         public string? DestinationUserName { get; set; }
         public string? RawResponse { get; set; }
+        /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
+        public bool FromJournal { get; set; }
 
         public static ViberSendResult FromJson(JsonElement root, string body, TemplateSendRequest request) => new ViberSendResult
         {

@@ -25,6 +25,8 @@ namespace Octopods.WhatsApp
         public DateTimeOffset? LastUpdated { get; set; }
         public string? StatusMessage { get; set; }
         public string? RawResponse { get; set; }
+        /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
+        public bool FromJournal { get; set; }
 
         public static WhatsAppSendResult FromJson(JsonElement root, string body, TemplateSendRequest request) => new WhatsAppSendResult
         {
