@@ -100,6 +100,15 @@ namespace Octopods.PowerShell.Tests
         }
 
         [Fact]
+        public void Status_wait_keeps_input_order_for_errors_too()
+        {
+            var run = _engine.Run(@"
+                $sent = Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -BodyVariable Ann, 1
+                $sent.MessageId, ' ', $sent.MessageId | Get-OctopodsWhatsAppStatus -Wait 2>&1 | ForEach-Object { $_.GetType().Name }");
+            Assert.Equal(new[] { "WhatsAppStatus", "ErrorRecord", "WhatsAppStatus" }, run.Output.Select(o => o.ToString()));
+        }
+
+        [Fact]
         public void Status_binds_by_value_and_property_name_and_waits_through_unknown()
         {
             var run = _engine.Run($@"
@@ -229,7 +238,7 @@ namespace Octopods.PowerShell.Tests
                 Send-OctopodsWhatsAppTemplate -TemplateId 1002 -To +14155552671 -HeaderVariable Ann -BodyVariable a, b, c -DestinationUserName 'Ann Lee' -OpenIntercomConversation -IntercomTeammateId 42
                 Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -Variables ([ordered]@{ '1' = 'Bo'; '2' = 7 })
                 Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To +14155552671 -Variables '{""1"":""Cy"",""2"":""8""}'
-                [pscustomobject]@{ Mobile = '+14155552673'; template_id = '1003'; header_attachment_url = 'https://cdn.example.com/a.jpg'; First = 'Di' } |
+                [pscustomobject]@{ Mobile = '+14155552673'; template_id = '1003'; header_attachment_url = 'https://cdn.example.com/a.jpg'; First = 'Di'; message_variables = ' ' } |
                     Send-OctopodsWhatsAppTemplate -BodyVariableProperty First");
             run.AssertNoErrors();
             var posts = _server.Bodies.Where(b => b.Length > 0).ToList();

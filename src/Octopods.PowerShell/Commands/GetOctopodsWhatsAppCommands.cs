@@ -1,7 +1,9 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using Octopods.Errors;
 using Octopods.PowerShell.Infrastructure;
+using Octopods.Polling;
 using Octopods.Templates;
 using Octopods.WhatsApp;
 
@@ -33,7 +35,8 @@ namespace Octopods.PowerShell.Commands
 
         private WhatsAppApi? _api;
         private WhatsAppApi Api => _api ??= new WhatsAppApi(Client);
-        private readonly List<string> _waiting = new List<string>();
+        // With -Wait, ids and empty-id errors are held together so everything comes out in input order.
+        private readonly List<(string Id, OctopodsException? Error)> _waiting = new List<(string, OctopodsException?)>();
 
         protected override void ProcessRecord()
         {
@@ -41,13 +44,15 @@ namespace Octopods.PowerShell.Commands
             {
                 if (string.IsNullOrWhiteSpace(id))
                 {
-                    WriteError(new OctopodsException(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
-                        "The message id is empty", "Pass the MessageId that Send-OctopodsWhatsAppTemplate returned."), id);
+                    var missing = new OctopodsException(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
+                        "The message id is empty", "Pass the MessageId that Send-OctopodsWhatsAppTemplate returned.");
+                    if (Wait) _waiting.Add((id ?? "", missing));
+                    else WriteError(missing, id);
                     continue;
                 }
                 if (Wait)
                 {
-                    _waiting.Add(id.Trim());
+                    _waiting.Add((id.Trim(), null));
                     continue;
                 }
                 try
@@ -66,10 +71,18 @@ namespace Octopods.PowerShell.Commands
         {
             if (_waiting.Count == 0) return;
             var waiting = new WhatsAppWaiting(this, TimeoutSeconds, PollIntervalSeconds);
-            var outcomes = waiting.Wait(Api, _waiting, pollFirst: true);
+            var ids = _waiting.Where(w => w.Error == null).Select(w => w.Id).ToList();
+            IReadOnlyDictionary<string, PollOutcome<WhatsAppStatus>> outcomes = ids.Count > 0
+                ? waiting.Wait(Api, ids, pollFirst: true)
+                : new Dictionary<string, PollOutcome<WhatsAppStatus>>();
             var timedOut = new List<string>();
-            foreach (var id in _waiting)
+            foreach (var (id, error) in _waiting)
             {
+                if (error != null)
+                {
+                    WriteError(error, id);
+                    continue;
+                }
                 var outcome = outcomes[id];
                 if (outcome.Error != null) WriteError(outcome.Error, id);
                 else if (outcome.Last != null)

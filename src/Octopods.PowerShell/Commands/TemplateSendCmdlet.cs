@@ -172,7 +172,10 @@ namespace Octopods.PowerShell.Commands
             var footer = Section(FooterVariable, FooterVariableProperty, nameof(FooterVariable), row);
             var buttons = ButtonValues(row);
             var sectioned = header != null || body != null || footer != null || buttons != null;
-            if (Variables != null)
+            // A blank message_variables cell in a CSV means "none given", not one empty variable.
+            var raw = PowerShellValues.Unwrap(Variables);
+            if (raw is string text && string.IsNullOrWhiteSpace(text)) raw = null;
+            if (raw != null)
             {
                 if (sectioned)
                 {
@@ -180,7 +183,7 @@ namespace Octopods.PowerShell.Commands
                         "The variables are given twice: raw with -Variables and by section",
                         "Use either -Variables, or the section parameters (-BodyVariable, -HeaderVariable, … and their -…Property forms).");
                 }
-                return TemplateVariables.FromRaw(PowerShellValues.Unwrap(Variables));
+                return TemplateVariables.FromRaw(raw);
             }
             return TemplateVariables.FromSections(header, body, footer, buttons);
         }
