@@ -414,6 +414,26 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task A_row_stopped_while_its_intent_is_flushed_is_not_sent_and_is_journaled_as_failed()
+        {
+            var path = Path.Combine(_dir, "intent-stop.jsonl");
+            var service = new FakeService();
+            var row = Rows(1)[0];
+            using (var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            {
+                engine.IntentWritten = engine.Stop;   // Ctrl+C lands while the intent is on its way to disk
+                engine.Submit(row, row);
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.True(engine.TryTake(out var outcome));
+                Assert.Equal(BulkRowKind.NotAttempted, outcome.Kind);
+                Assert.Equal(1, engine.Counters.NotAttempted);
+            }
+            Assert.Equal(0, service.Calls);
+            var entry = SendJournal.ReadFile(path, out _).Values.Single();
+            Assert.Equal(JournalState.Failed, entry.State);   // certain: a resumed run sends it
+        }
+
+        [Fact]
         public async Task Stopping_leaves_waiting_rows_unattempted_and_without_an_intent()
         {
             var path = Path.Combine(_dir, "stop.jsonl");

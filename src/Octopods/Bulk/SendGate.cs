@@ -1,21 +1,40 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.Errors;
 using Octopods.Time;
 
 namespace Octopods.Bulk
 {
     /// <summary>
+    /// Thrown when a send is stopped while it waited for its turn (a 429 pause, the pacer) or before
+    /// it left: this attempt sent nothing, so the row was certainly not accepted (earlier attempts, if
+    /// any, were refused with 429). The bulk engine journals it as a certain failure and reports the row
+    /// as not attempted.
+    /// </summary>
+    public sealed class SendStoppedException : OctopodsException
+    {
+        public SendStoppedException(string message, Exception? inner = null)
+            : base(ErrorNames.SendStopped, OctopodsErrorKind.ConnectionError, message,
+                "Nothing was sent, so a resumed run sends it.", inner)
+        {
+        }
+    }
+
+    /// <summary>
     /// What every worker of one bulk run passes before it sends: a shared pause that any 429 sets for
     /// everyone (until the time the service named), then the pacer's turn. The client calls
-    /// <see cref="Pause"/> on a 429 and <see cref="EnterAsync"/> before retrying; the bulk engine calls
-    /// <see cref="EnterAsync"/> before a row's first attempt, so a row waiting here has not been sent
-    /// and has no intent in the journal yet.
+    /// <see cref="Pause"/> on a 429 and <see cref="BeforeSendAsync"/> immediately before every attempt,
+    /// so the pacer measures the moment a request actually leaves. The bulk engine calls
+    /// <see cref="EnterAsync"/> (no pacing) before a row's intent is journaled, so a row waiting out a
+    /// pause there has not been sent and has no intent in the journal yet. <see cref="Stop"/> ends
+    /// every wait at once: a stopped send never starts.
     /// </summary>
     public sealed class SendGate
     {
         private readonly object _lock = new object();
         private readonly IClock _clock;
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
         private int _pauses;
 
@@ -40,6 +59,16 @@ namespace Octopods.Bulk
                 var left = PausedUntil - _clock.UtcNow;
                 return left > TimeSpan.Zero ? left : TimeSpan.Zero;
             }
+        }
+
+        /// <summary>Set by <see cref="Stop"/>: no send may start any more.</summary>
+        public bool IsStopped => _stop.IsCancellationRequested;
+
+        /// <summary>Ends every wait for a turn and refuses every later one (Ctrl+C).</summary>
+        public void Stop()
+        {
+            try { _stop.Cancel(); }
+            catch (ObjectDisposedException) { }
         }
 
         /// <summary>Holds every worker until <paramref name="wait"/> from now (a longer pause already set wins).</summary>
@@ -69,5 +98,34 @@ namespace Octopods.Bulk
                 if (PausedUntil <= _clock.UtcNow) return;
             }
         }
+
+        /// <summary>
+        /// Called by the client immediately before each attempt. A send (<paramref name="paced"/>) waits
+        /// out any pause and takes the pacer's turn, and is refused with <see cref="SendStoppedException"/>
+        /// when the gate is stopped or <paramref name="cancellationToken"/> is cancelled meanwhile
+        /// (nothing left: the row is certainly not accepted). A read only waits out a pause.
+        /// </summary>
+        public async Task BeforeSendAsync(bool paced, CancellationToken cancellationToken)
+        {
+            if (!paced)
+            {
+                await EnterAsync(false, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            if (IsStopped || cancellationToken.IsCancellationRequested) throw Stopped(null);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            try
+            {
+                await EnterAsync(true, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw Stopped(ex);
+            }
+            if (IsStopped) throw Stopped(null);
+        }
+
+        private static SendStoppedException Stopped(Exception? inner) =>
+            new SendStoppedException("The run was stopped before this message was sent", inner);
     }
 }

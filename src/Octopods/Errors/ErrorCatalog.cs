@@ -140,5 +140,7 @@ namespace Octopods.Errors
         // Bulk sends and their journal.
         public const string JournalUnavailable = "JournalUnavailable";
         public const string DuplicateIdempotencyKey = "DuplicateIdempotencyKey";
+        /// <summary>Bulk: the run stopped (Ctrl+C) before this row's request left; nothing was sent.</summary>
+        public const string SendStopped = "SendStopped";
     }
 }
