@@ -105,6 +105,26 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public void On_the_real_clock_the_pacer_measures_with_a_monotonic_fine_grained_clock()
+        {
+            Assert.IsType<MonotonicClock>(new RatePacer(10, SystemClock.Instance).Clock);
+            var virtualClock = new VirtualClock(T0);
+            Assert.Same(virtualClock, new RatePacer(10, virtualClock).Clock);   // tests and the sandbox keep theirs
+            var clock = MonotonicClock.Instance;
+            var previous = clock.UtcNow;
+            var distinct = 0;
+            for (var i = 0; i < 20000; i++)
+            {
+                var now = clock.UtcNow;
+                Assert.True(now >= previous);
+                if (now != previous) distinct++;
+                previous = now;
+            }
+            Assert.True(distinct > 10);   // far finer than the 15.6 ms wall-clock tick
+            Assert.InRange((clock.UtcNow - DateTimeOffset.UtcNow).Duration(), TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        }
+
+        [Fact]
         public async Task The_gate_holds_everyone_until_the_pause_ends()
         {
             var clock = new VirtualClock(T0);
