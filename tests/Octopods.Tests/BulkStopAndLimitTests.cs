@@ -113,6 +113,63 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task A_429_asking_for_longer_than_allowed_blocks_the_remaining_rows_without_a_request()
+        {
+            var clock = new VirtualClock();
+            var path = Path.Combine(_dir, "quota.jsonl");
+            // A daily quota: "try after tomorrow", far beyond the 5 minutes a call may wait.
+            var handler = new StubHandler { Answer = n => n == 1 ? StubHandler.TooMany(TimeSpan.FromHours(20)) : StubHandler.Accepted() };
+            var gate = new SendGate(clock);
+            var rows = Rows(5);
+            List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> outcomes;
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, SendJournal.Open(path), clock))
+            {
+                foreach (var row in rows) engine.Submit(row, row);
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                outcomes = TakeAll(engine);
+            }
+            Assert.Equal(1, handler.Posts);   // only the row that met the 429
+            Assert.All(outcomes, o => Assert.Equal(BulkRowKind.Failed, o.Kind));
+            Assert.Equal(ErrorNames.RateLimited, outcomes[0].Error!.ErrorName);
+            var until = (clock.UtcNow + TimeSpan.FromHours(20)).UtcDateTime.ToString("yyyy-MM-dd HH:mm");
+            Assert.All(outcomes.Skip(1), o =>
+            {
+                Assert.Equal(ErrorNames.RateLimitBlocked, o.Error!.ErrorName);
+                Assert.Equal(OctopodsErrorKind.LimitsExceeded, o.Error.Kind);
+                Assert.Contains(until, o.Error.Message);
+                Assert.Contains("Run the same command again after", o.Error.Message);
+            });
+            // Nothing is unknown: a resumed run sends them all.
+            Assert.All(SendJournal.ReadFile(path, out _).Values, e => Assert.Equal(JournalState.Failed, e.State));
+        }
+
+        [Fact]
+        public async Task The_429_that_hits_the_retry_cap_still_pauses_the_other_rows()
+        {
+            var clock = new VirtualClock();
+            var start = clock.UtcNow;
+            var arrivals = new List<DateTimeOffset>();
+            var handler = new StubHandler();
+            handler.Answer = n =>
+            {
+                lock (arrivals) arrivals.Add(clock.UtcNow);
+                return n == 1 ? StubHandler.TooMany(TimeSpan.FromSeconds(30)) : StubHandler.Accepted();
+            };
+            var gate = new SendGate(clock);
+            List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> outcomes;
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, null, clock, o => o.MaxRateLimitRetries = 0))
+            {
+                foreach (var row in Rows(3)) engine.Submit(row, row);
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                outcomes = TakeAll(engine);
+            }
+            Assert.Equal(new[] { BulkRowKind.Failed, BulkRowKind.Sent, BulkRowKind.Sent }, outcomes.Select(o => o.Kind));
+            Assert.Equal(ErrorNames.RateLimited, outcomes[0].Error!.ErrorName);
+            Assert.Equal(3, arrivals.Count);
+            Assert.True(arrivals[1] >= start + TimeSpan.FromSeconds(30), $"the next row went {(arrivals[1] - start).TotalSeconds:0.#} s after the 429, inside its 30 s pause");
+        }
+
+        [Fact]
         public async Task Stopping_during_a_429_pause_ends_the_refused_rows_as_not_attempted_and_posts_nothing_more()
         {
             var path = Path.Combine(_dir, "pause.jsonl");

@@ -277,10 +277,17 @@ namespace Octopods.Bulk
                 // Wait out a 429 pause before the intent, so a row held here has no intent in the journal.
                 // The pacer's turn comes later, immediately before the request leaves (the client asks the gate).
                 await _gate.EnterAsync(paced: false, _start.Token).ConfigureAwait(false);
+                _gate.ThrowIfBlocked();
             }
             catch (OperationCanceledException)
             {
                 Complete(row, BulkRowKind.NotAttempted, null, null);
+                return;
+            }
+            catch (OctopodsException ex)
+            {
+                // Blocked by a 429 asking for longer than allowed: certainly not sent, no intent written.
+                Complete(row, BulkRowKind.Failed, null, ex);
                 return;
             }
 

@@ -28,7 +28,8 @@ namespace Octopods.Bulk
     /// so the pacer measures the moment a request actually leaves. The bulk engine calls
     /// <see cref="EnterAsync"/> (no pacing) before a row's intent is journaled, so a row waiting out a
     /// pause there has not been sent and has no intent in the journal yet. <see cref="Stop"/> ends
-    /// every wait at once: a stopped send never starts.
+    /// every wait at once: a stopped send never starts. <see cref="Block"/> (a 429 asking for longer
+    /// than the client may wait) makes every later send fail at once without being tried.
     /// </summary>
     public sealed class SendGate
     {
@@ -36,6 +37,7 @@ namespace Octopods.Bulk
         private readonly IClock _clock;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+        private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
         private int _pauses;
 
         public SendGate(IClock clock, RatePacer? pacer = null)
@@ -82,6 +84,33 @@ namespace Octopods.Bulk
             Interlocked.Increment(ref _pauses);
         }
 
+        /// <summary>Until when sends are refused without being tried (see <see cref="Block"/>); in the past when not blocked.</summary>
+        public DateTimeOffset BlockedUntil { get { lock (_lock) return _blockedUntil; } }
+
+        /// <summary>
+        /// A 429 asked for a wait longer than the client may pause (a daily quota, say): until
+        /// <paramref name="wait"/> from now, every send of the run fails at once as a certain failure
+        /// (<see cref="ErrorNames.RateLimitBlocked"/>) instead of being tried only to be refused.
+        /// </summary>
+        public void Block(TimeSpan wait)
+        {
+            var until = _clock.UtcNow + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+            lock (_lock)
+            {
+                if (until > _blockedUntil) _blockedUntil = until;
+            }
+        }
+
+        /// <summary>Throws <see cref="ErrorNames.RateLimitBlocked"/> while the gate is blocked; nothing is sent.</summary>
+        public void ThrowIfBlocked()
+        {
+            var until = BlockedUntil;
+            if (until <= _clock.UtcNow) return;
+            throw new OctopodsException(ErrorNames.RateLimitBlocked, OctopodsErrorKind.LimitsExceeded,
+                $"The service refuses sends until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, longer than the client may pause; this message was not sent",
+                $"Nothing was sent. Run the same command again after {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; with the same -JournalPath the rows already sent are skipped.");
+        }
+
         /// <summary>Waits out any pause, then (when <paramref name="paced"/>) the pacer's turn; a 429 during the turn restarts the wait.</summary>
         public async Task EnterAsync(bool paced, CancellationToken cancellationToken)
         {
@@ -113,6 +142,7 @@ namespace Octopods.Bulk
                 return;
             }
             if (IsStopped || cancellationToken.IsCancellationRequested) throw Stopped(null);
+            ThrowIfBlocked();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
             try
             {
@@ -123,6 +153,7 @@ namespace Octopods.Bulk
                 throw Stopped(ex);
             }
             if (IsStopped) throw Stopped(null);
+            ThrowIfBlocked();
         }
 
         private static SendStoppedException Stopped(Exception? inner) =>

@@ -72,6 +72,14 @@ namespace Octopods.Http
                     var wait = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow) ?? _options.DefaultRateLimitWait;
                     if (attempt > _options.MaxRateLimitRetries || wait > _options.MaxRateLimitWait)
                     {
+                        // The other workers must not keep trying either: a wait too long to sit out blocks the
+                        // run's remaining sends until then (they fail without a request); at the retry cap the
+                        // others still pause as the service asked.
+                        if (_options.Gate is { } refused)
+                        {
+                            if (wait > _options.MaxRateLimitWait) refused.Block(wait);
+                            else refused.Pause(wait);
+                        }
                         throw Error(new ApiErrorInfo
                         {
                             Name = ErrorNames.RateLimited,
