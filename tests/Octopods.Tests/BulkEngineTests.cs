@@ -222,6 +222,42 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task After_a_failed_write_nothing_more_is_written_and_every_later_record_fails()
+        {
+            var path = PathOf("torn-write.jsonl");
+            Task? queuedMeanwhile = null;
+            using (var journal = SendJournal.Open(path))
+            {
+                await journal.WriteIntentAsync("first", 0, OctopodsChannel.Sms, "+1", 1);
+                journal.WriteBatchForTests = (stream, buffer, count) =>
+                {
+                    var text = Encoding.UTF8.GetString(buffer, 0, count);
+                    if (!text.Contains("\"row\":\"a\""))
+                    {
+                        stream.Write(buffer, 0, count);
+                        return;
+                    }
+                    // Another worker queues its intent while this batch is being written...
+                    queuedMeanwhile = journal.WriteIntentAsync("b", 2, OctopodsChannel.Sms, "+3", 1);
+                    // ...and the disk fills half-way through this one.
+                    stream.Write(buffer, 0, count / 2);
+                    throw new IOException("There is not enough space on the disk.");
+                };
+                var a = await Assert.ThrowsAsync<OctopodsException>(() => journal.WriteIntentAsync("a", 1, OctopodsChannel.Sms, "+2", 1));
+                Assert.Equal(ErrorNames.JournalUnavailable, a.ErrorName);
+                Assert.NotNull(queuedMeanwhile);
+                // The record queued before the failure is not written after it: its row must not be sent.
+                var b = await Assert.ThrowsAsync<OctopodsException>(() => queuedMeanwhile!);
+                Assert.Equal(ErrorNames.JournalUnavailable, b.ErrorName);
+                await Assert.ThrowsAsync<OctopodsException>(() => journal.WriteIntentAsync("c", 3, OctopodsChannel.Sms, "+4", 1));
+            }
+            var text = File.ReadAllText(path);
+            Assert.DoesNotContain("\"row\":\"b\"", text);
+            Assert.DoesNotContain("\"row\":\"c\"", text);
+            Assert.Equal(JournalState.Unknown, SendJournal.ReadFile(path, out _)["first"].State);
+        }
+
+        [Fact]
         public async Task Concurrent_writers_share_flushes_and_lose_nothing()
         {
             var path = PathOf("many.jsonl");
