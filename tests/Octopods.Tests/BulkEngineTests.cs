@@ -134,6 +134,25 @@ namespace Octopods.Tests
             Assert.Equal(TimeSpan.FromSeconds(7), gate.PauseLeft);
             await gate.EnterAsync(paced: true, CancellationToken.None);
             Assert.True(clock.UtcNow >= T0 + TimeSpan.FromSeconds(7));
+            Assert.Equal(1, gate.Pauses);
+        }
+
+        [Fact]
+        public void A_pause_is_counted_once_however_many_429s_set_or_lengthen_it()
+        {
+            var clock = new VirtualClock(T0);
+            var gate = new SendGate(clock);
+            gate.Pause(TimeSpan.FromSeconds(5));
+            gate.Pause(TimeSpan.FromSeconds(5));   // another worker refused at the same moment
+            clock.Advance(TimeSpan.FromSeconds(2));
+            gate.Pause(TimeSpan.FromSeconds(10));  // lengthened while it runs
+            gate.Pause(TimeSpan.FromSeconds(1));   // shorter: changes nothing
+            Assert.Equal(1, gate.Pauses);
+            clock.Advance(TimeSpan.FromSeconds(11));
+            Assert.Equal(TimeSpan.Zero, gate.PauseLeft);
+            gate.Pause(TimeSpan.FromSeconds(3));   // after it ended: a new pause
+            Assert.Equal(2, gate.Pauses);
+            gate.Pause(TimeSpan.Zero);             // nothing to wait: no pause
             Assert.Equal(2, gate.Pauses);
         }
     }

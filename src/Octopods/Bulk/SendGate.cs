@@ -48,8 +48,8 @@ namespace Octopods.Bulk
 
         public RatePacer? Pacer { get; }
 
-        /// <summary>How many 429s paused the run.</summary>
-        public int Pauses => Volatile.Read(ref _pauses);
+        /// <summary>How many times a 429 paused the run (a pause set while another runs is the same pause).</summary>
+        public int Pauses { get { lock (_lock) return _pauses; } }
 
         public DateTimeOffset PausedUntil { get { lock (_lock) return _pausedUntil; } }
 
@@ -76,12 +76,16 @@ namespace Octopods.Bulk
         /// <summary>Holds every worker until <paramref name="wait"/> from now (a longer pause already set wins).</summary>
         public void Pause(TimeSpan wait)
         {
-            var until = _clock.UtcNow + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+            var now = _clock.UtcNow;
+            var until = now + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
             lock (_lock)
             {
-                if (until > _pausedUntil) _pausedUntil = until;
+                if (until <= _pausedUntil) return;
+                // A new pause only when none was running: the 429s of workers refused together, or a
+                // pause lengthened, are one pause.
+                if (_pausedUntil <= now && until > now) _pauses++;
+                _pausedUntil = until;
             }
-            Interlocked.Increment(ref _pauses);
         }
 
         /// <summary>Until when sends are refused without being tried (see <see cref="Block"/>); in the past when not blocked.</summary>
