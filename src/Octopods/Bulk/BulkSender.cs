@@ -70,7 +70,7 @@ namespace Octopods.Bulk
         Failed,
         /// <summary>May or may not have been accepted; not sent again.</summary>
         Unknown,
-        /// <summary>Never sent: the run stopped first.</summary>
+        /// <summary>Not sent: the run stopped first (before its first attempt, or while it waited to retry after a 429).</summary>
         NotAttempted,
     }
 
