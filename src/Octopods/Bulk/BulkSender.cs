@@ -128,8 +128,9 @@ namespace Octopods.Bulk
         private readonly SendGate _gate;
         private readonly SendJournal? _journal;
         private readonly Queue<BulkRowOutcome<TRequest, TResult>> _order = new Queue<BulkRowOutcome<TRequest, TResult>>();
-        private readonly Dictionary<string, int> _occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
-        private readonly HashSet<string> _explicitKeys = new HashSet<string>(StringComparer.Ordinal);
+        // One entry per distinct row of the run, so compact keys (16 bytes, not a 64-character string).
+        private readonly Dictionary<RowKey, int> _occurrences = new Dictionary<RowKey, int>();
+        private readonly HashSet<RowKey> _explicitKeys = new HashSet<RowKey>();
         private readonly CancellationTokenSource _start = new CancellationTokenSource();
         private readonly CancellationTokenSource _send = new CancellationTokenSource();
         private readonly SemaphoreSlim _slots;
@@ -190,7 +191,7 @@ namespace Octopods.Bulk
                 if (!string.IsNullOrWhiteSpace(idempotencyKey))
                 {
                     id = RowIdentity.FromKey(_operation.Channel, idempotencyKey!);
-                    if (!_explicitKeys.Add(id))
+                    if (!_explicitKeys.Add(RowKey.FromId(id)))
                     {
                         Complete(row, BulkRowKind.Failed, null, new OctopodsException(ErrorNames.DuplicateIdempotencyKey, OctopodsErrorKind.InvalidArgument,
                             $"Another row of this run has the same idempotency key as the row to {_operation.Destination(request)}",
@@ -201,8 +202,9 @@ namespace Octopods.Bulk
                 else
                 {
                     var baseId = RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request));
-                    _occurrences.TryGetValue(baseId, out var seen);
-                    _occurrences[baseId] = seen + 1;
+                    var baseKey = RowKey.FromId(baseId);
+                    _occurrences.TryGetValue(baseKey, out var seen);
+                    _occurrences[baseKey] = seen + 1;
                     id = RowIdentity.Occurrence(baseId, seen + 1);
                 }
                 row.RowId = id;
