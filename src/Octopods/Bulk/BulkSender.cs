@@ -117,8 +117,9 @@ namespace Octopods.Bulk
     /// order. One producer (the pipeline thread) calls <see cref="Submit"/> and <see cref="TryTake"/>;
     /// the sends run on the thread pool. Before a row's intent is journaled it waits out any 429 pause
     /// of the shared <see cref="SendGate"/>; then its intent is journaled; then the client takes the
-    /// pacer's turn immediately before each attempt, sends, and the outcome is journaled. Memory is bounded by the window and <see cref="BulkOptions.MaxPending"/>,
-    /// whatever the number of rows (the journal's index of earlier runs aside).
+    /// pacer's turn immediately before each attempt, sends, and the outcome is journaled. Memory is
+    /// bounded by the window and <see cref="BulkOptions.MaxPending"/>, whatever the number of rows
+    /// (a 16-byte key per row and the journal's index of earlier runs aside).
     /// </summary>
     public sealed class BulkSender<TRequest, TResult> : IDisposable where TResult : class
     {
