@@ -105,6 +105,26 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public void On_the_real_clock_the_pacer_measures_with_a_monotonic_fine_grained_clock()
+        {
+            Assert.IsType<MonotonicClock>(new RatePacer(10, SystemClock.Instance).Clock);
+            var virtualClock = new VirtualClock(T0);
+            Assert.Same(virtualClock, new RatePacer(10, virtualClock).Clock);   // tests and the sandbox keep theirs
+            var clock = MonotonicClock.Instance;
+            var previous = clock.UtcNow;
+            var distinct = 0;
+            for (var i = 0; i < 20000; i++)
+            {
+                var now = clock.UtcNow;
+                Assert.True(now >= previous);
+                if (now != previous) distinct++;
+                previous = now;
+            }
+            Assert.True(distinct > 10);   // far finer than the 15.6 ms wall-clock tick
+            Assert.InRange((clock.UtcNow - DateTimeOffset.UtcNow).Duration(), TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        }
+
+        [Fact]
         public async Task The_gate_holds_everyone_until_the_pause_ends()
         {
             var clock = new VirtualClock(T0);
@@ -114,6 +134,25 @@ namespace Octopods.Tests
             Assert.Equal(TimeSpan.FromSeconds(7), gate.PauseLeft);
             await gate.EnterAsync(paced: true, CancellationToken.None);
             Assert.True(clock.UtcNow >= T0 + TimeSpan.FromSeconds(7));
+            Assert.Equal(1, gate.Pauses);
+        }
+
+        [Fact]
+        public void A_pause_is_counted_once_however_many_429s_set_or_lengthen_it()
+        {
+            var clock = new VirtualClock(T0);
+            var gate = new SendGate(clock);
+            gate.Pause(TimeSpan.FromSeconds(5));
+            gate.Pause(TimeSpan.FromSeconds(5));   // another worker refused at the same moment
+            clock.Advance(TimeSpan.FromSeconds(2));
+            gate.Pause(TimeSpan.FromSeconds(10));  // lengthened while it runs
+            gate.Pause(TimeSpan.FromSeconds(1));   // shorter: changes nothing
+            Assert.Equal(1, gate.Pauses);
+            clock.Advance(TimeSpan.FromSeconds(11));
+            Assert.Equal(TimeSpan.Zero, gate.PauseLeft);
+            gate.Pause(TimeSpan.FromSeconds(3));   // after it ended: a new pause
+            Assert.Equal(2, gate.Pauses);
+            gate.Pause(TimeSpan.Zero);             // nothing to wait: no pause
             Assert.Equal(2, gate.Pauses);
         }
     }
@@ -202,6 +241,42 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task After_a_failed_write_nothing_more_is_written_and_every_later_record_fails()
+        {
+            var path = PathOf("torn-write.jsonl");
+            Task? queuedMeanwhile = null;
+            using (var journal = SendJournal.Open(path))
+            {
+                await journal.WriteIntentAsync("first", 0, OctopodsChannel.Sms, "+1", 1);
+                journal.WriteBatchForTests = (stream, buffer, count) =>
+                {
+                    var text = Encoding.UTF8.GetString(buffer, 0, count);
+                    if (!text.Contains("\"row\":\"a\""))
+                    {
+                        stream.Write(buffer, 0, count);
+                        return;
+                    }
+                    // Another worker queues its intent while this batch is being written...
+                    queuedMeanwhile = journal.WriteIntentAsync("b", 2, OctopodsChannel.Sms, "+3", 1);
+                    // ...and the disk fills half-way through this one.
+                    stream.Write(buffer, 0, count / 2);
+                    throw new IOException("There is not enough space on the disk.");
+                };
+                var a = await Assert.ThrowsAsync<OctopodsException>(() => journal.WriteIntentAsync("a", 1, OctopodsChannel.Sms, "+2", 1));
+                Assert.Equal(ErrorNames.JournalUnavailable, a.ErrorName);
+                Assert.NotNull(queuedMeanwhile);
+                // The record queued before the failure is not written after it: its row must not be sent.
+                var b = await Assert.ThrowsAsync<OctopodsException>(() => queuedMeanwhile!);
+                Assert.Equal(ErrorNames.JournalUnavailable, b.ErrorName);
+                await Assert.ThrowsAsync<OctopodsException>(() => journal.WriteIntentAsync("c", 3, OctopodsChannel.Sms, "+4", 1));
+            }
+            var text = File.ReadAllText(path);
+            Assert.DoesNotContain("\"row\":\"b\"", text);
+            Assert.DoesNotContain("\"row\":\"c\"", text);
+            Assert.Equal(JournalState.Unknown, SendJournal.ReadFile(path, out _)["first"].State);
+        }
+
+        [Fact]
         public async Task Concurrent_writers_share_flushes_and_lose_nothing()
         {
             var path = PathOf("many.jsonl");
@@ -217,6 +292,50 @@ namespace Octopods.Tests
             Assert.Equal(0, skipped);
             Assert.Equal(500, entries.Count);
             Assert.All(entries.Values, e => Assert.Equal(JournalState.Accepted, e.State));
+        }
+    }
+
+    /// <summary>What the engine keeps per row for the whole run. Runs alone: it measures the heap.</summary>
+    [Collection(TimingCollection.Name)]
+    public class BulkSenderMemoryTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-mem-" + Guid.NewGuid().ToString("N"));
+
+        public void Dispose()
+        {
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
+        }
+
+        [Fact]
+        public async Task Each_row_costs_the_engine_well_under_a_hundred_bytes_for_the_rest_of_the_run()
+        {
+            const int n = 50000;
+            Directory.CreateDirectory(_dir);
+            var path = Path.Combine(_dir, "big.jsonl");
+            var rows = Enumerable.Range(0, n).Select(i => ("+1415" + (5000000 + i), "m" + i)).ToArray();
+            // Every row was accepted by an earlier run: the engine settles each from the journal, no send.
+            File.WriteAllLines(path, rows.Select(r =>
+                "{\"type\":\"sent\",\"row\":\"" + RowIdentity.FromContent(OctopodsChannel.Sms, r.Item1, r.Item2) + "\",\"message_id\":\"x\"}"));
+            var operation = new BulkOperation<(string, string), string>(OctopodsChannel.Sms, (r, ct) => Task.FromResult("sent"),
+                r => r.Item1, r => r.Item2, id => new JournalOutcome { MessageId = id }, (r, e) => "journal");
+            using var engine = new BulkSender<(string, string), string>(operation, new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path));
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            var fromJournal = 0;
+            foreach (var row in rows)
+            {
+                engine.Submit(row, null);
+                while (engine.TryTake(out var outcome)) if (outcome.Kind == BulkRowKind.FromJournal) fromJournal++;
+            }
+            await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            while (engine.TryTake(out var outcome)) if (outcome.Kind == BulkRowKind.FromJournal) fromJournal++;
+            var after = GC.GetTotalMemory(forceFullCollection: true);
+            Assert.Equal(n, fromJournal);
+            var perRow = (after - before) / (double)n;
+            // A 64-character hex string per row kept about 180 bytes; a 16-byte key, at most ~75 with the table's slack.
+            Assert.True(perRow < 100, $"{perRow:0} bytes per row kept");
+            GC.KeepAlive(engine);
         }
     }
 
@@ -411,6 +530,26 @@ namespace Octopods.Tests
                 Assert.Empty(again.Sent);
             }
             Assert.DoesNotContain("\"K\"", File.ReadAllText(path));
+        }
+
+        [Fact]
+        public async Task A_row_stopped_while_its_intent_is_flushed_is_not_sent_and_is_journaled_as_failed()
+        {
+            var path = Path.Combine(_dir, "intent-stop.jsonl");
+            var service = new FakeService();
+            var row = Rows(1)[0];
+            using (var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            {
+                engine.IntentWritten = engine.Stop;   // Ctrl+C lands while the intent is on its way to disk
+                engine.Submit(row, row);
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.True(engine.TryTake(out var outcome));
+                Assert.Equal(BulkRowKind.NotAttempted, outcome.Kind);
+                Assert.Equal(1, engine.Counters.NotAttempted);
+            }
+            Assert.Equal(0, service.Calls);
+            var entry = SendJournal.ReadFile(path, out _).Values.Single();
+            Assert.Equal(JournalState.Failed, entry.State);   // certain: a resumed run sends it
         }
 
         [Fact]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
 using Octopods.Polling;
@@ -84,6 +85,31 @@ namespace Octopods.Tests
             Assert.Equal(2, calls);
             Assert.Null(outcomes["m"].Error);
             Assert.Equal("Delivered", outcomes["m"].Last!.Status);
+        }
+
+        [Fact]
+        public async Task Cancelling_a_concurrent_round_waits_for_the_polls_already_running()
+        {
+            using var cts = new System.Threading.CancellationTokenSource();
+            int started = 0, running = 0;
+            var polls = StatusPoller.WaitAsync(new[] { "a", "b", "c", "d" }, async (id, ct) =>
+                {
+                    Interlocked.Increment(ref running);
+                    try
+                    {
+                        if (Interlocked.Increment(ref started) == 2) cts.Cancel();   // Ctrl+C while two polls run
+                        await Task.Delay(300);   // a request that does not end at once
+                        return new SmsStatus { MessageId = id, Status = "Sent" };
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref running);
+                    }
+                }, s => s.IsTerminal, new PollOptions { PollFirst = true, Concurrency = 2 }, _clock, null, cts.Token);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => polls);
+            // Nothing left behind to release a disposed semaphore on a worker thread.
+            Assert.Equal(0, Volatile.Read(ref running));
+            Assert.Equal(2, Volatile.Read(ref started));
         }
 
         [Fact]

@@ -70,7 +70,7 @@ namespace Octopods.Bulk
         Failed,
         /// <summary>May or may not have been accepted; not sent again.</summary>
         Unknown,
-        /// <summary>Never sent: the run stopped first.</summary>
+        /// <summary>Not sent: the run stopped first (before its first attempt, or while it waited to retry after a 429).</summary>
         NotAttempted,
     }
 
@@ -115,10 +115,11 @@ namespace Octopods.Bulk
     /// <summary>
     /// The bulk dispatcher: a bounded window of sends in flight whose outcomes come back in input
     /// order. One producer (the pipeline thread) calls <see cref="Submit"/> and <see cref="TryTake"/>;
-    /// the sends run on the thread pool. Before a row's first attempt it passes the shared
-    /// <see cref="SendGate"/> (429 pause, pacing), then its intent is journaled, then it is sent and
-    /// its outcome journaled. Memory is bounded by the window and <see cref="BulkOptions.MaxPending"/>,
-    /// whatever the number of rows (the journal's index of earlier runs aside).
+    /// the sends run on the thread pool. Before a row's intent is journaled it waits out any 429 pause
+    /// of the shared <see cref="SendGate"/>; then its intent is journaled; then the client takes the
+    /// pacer's turn immediately before each attempt, sends, and the outcome is journaled. Memory is
+    /// bounded by the window and <see cref="BulkOptions.MaxPending"/>, whatever the number of rows
+    /// (a 16-byte key per row and the journal's index of earlier runs aside).
     /// </summary>
     public sealed class BulkSender<TRequest, TResult> : IDisposable where TResult : class
     {
@@ -128,8 +129,9 @@ namespace Octopods.Bulk
         private readonly SendGate _gate;
         private readonly SendJournal? _journal;
         private readonly Queue<BulkRowOutcome<TRequest, TResult>> _order = new Queue<BulkRowOutcome<TRequest, TResult>>();
-        private readonly Dictionary<string, int> _occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
-        private readonly HashSet<string> _explicitKeys = new HashSet<string>(StringComparer.Ordinal);
+        // One entry per distinct row of the run, so compact keys (16 bytes, not a 64-character string).
+        private readonly Dictionary<RowKey, int> _occurrences = new Dictionary<RowKey, int>();
+        private readonly HashSet<RowKey> _explicitKeys = new HashSet<RowKey>();
         private readonly CancellationTokenSource _start = new CancellationTokenSource();
         private readonly CancellationTokenSource _send = new CancellationTokenSource();
         private readonly SemaphoreSlim _slots;
@@ -156,6 +158,9 @@ namespace Octopods.Bulk
         public int PeakInFlight => Volatile.Read(ref _peakInFlight);
         public int InFlight => Volatile.Read(ref _inFlight);
         public bool Stopping => _start.IsCancellationRequested;
+
+        /// <summary>Tests: called after a row's intent is on disk, before its stop check and send.</summary>
+        internal Action? IntentWritten;
 
         /// <summary>
         /// True when another row may be submitted now: fewer than <see cref="BulkOptions.MaxPending"/> rows
@@ -187,7 +192,7 @@ namespace Octopods.Bulk
                 if (!string.IsNullOrWhiteSpace(idempotencyKey))
                 {
                     id = RowIdentity.FromKey(_operation.Channel, idempotencyKey!);
-                    if (!_explicitKeys.Add(id))
+                    if (!_explicitKeys.Add(RowKey.FromId(id)))
                     {
                         Complete(row, BulkRowKind.Failed, null, new OctopodsException(ErrorNames.DuplicateIdempotencyKey, OctopodsErrorKind.InvalidArgument,
                             $"Another row of this run has the same idempotency key as the row to {_operation.Destination(request)}",
@@ -198,8 +203,9 @@ namespace Octopods.Bulk
                 else
                 {
                     var baseId = RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request));
-                    _occurrences.TryGetValue(baseId, out var seen);
-                    _occurrences[baseId] = seen + 1;
+                    var baseKey = RowKey.FromId(baseId);
+                    _occurrences.TryGetValue(baseKey, out var seen);
+                    _occurrences[baseKey] = seen + 1;
                     id = RowIdentity.Occurrence(baseId, seen + 1);
                 }
                 row.RowId = id;
@@ -271,11 +277,20 @@ namespace Octopods.Bulk
         {
             try
             {
-                await _gate.EnterAsync(paced: true, _start.Token).ConfigureAwait(false);
+                // Wait out a 429 pause before the intent, so a row held here has no intent in the journal.
+                // The pacer's turn comes later, immediately before the request leaves (the client asks the gate).
+                await _gate.EnterAsync(paced: false, _start.Token).ConfigureAwait(false);
+                _gate.ThrowIfBlocked();
             }
             catch (OperationCanceledException)
             {
                 Complete(row, BulkRowKind.NotAttempted, null, null);
+                return;
+            }
+            catch (OctopodsException ex)
+            {
+                // Blocked by a 429 asking for longer than allowed: certainly not sent, no intent written.
+                Complete(row, BulkRowKind.Failed, null, ex);
                 return;
             }
 
@@ -290,12 +305,28 @@ namespace Octopods.Bulk
                     Complete(row, BulkRowKind.Failed, null, ex);
                     return;
                 }
+                IntentWritten?.Invoke();
+            }
+            if (_start.IsCancellationRequested)
+            {
+                // Stopped while the intent was being flushed: nothing left, and the journal says so.
+                await RecordFailure(row, true, new SendStoppedException("The run was stopped before this message was sent")).ConfigureAwait(false);
+                Complete(row, BulkRowKind.NotAttempted, null, null);
+                return;
             }
 
             TResult result;
             try
             {
+                // Only the exchange itself runs on _send (cancelled StopGrace after a stop); every wait
+                // for a turn inside the client ends at the stop itself (the gate), as SendStoppedException.
                 result = await _operation.Send(row.Request, _send.Token).ConfigureAwait(false);
+            }
+            catch (SendStoppedException ex)
+            {
+                await RecordFailure(row, true, ex).ConfigureAwait(false);
+                Complete(row, BulkRowKind.NotAttempted, null, null);
+                return;
             }
             catch (OctopodsException ex)
             {
@@ -431,13 +462,16 @@ namespace Octopods.Bulk
         }
 
         /// <summary>
-        /// Stops starting sends (rows waiting for the gate become NotAttempted); sends already on the
-        /// wire get <see cref="BulkOptions.StopGrace"/> to finish, then are cancelled (and are Unknown).
+        /// Stops starting sends: rows waiting for a slot, a 429 pause or the pacer (including retries
+        /// after a 429) become NotAttempted at once, journaled as certain failures when their intent was
+        /// written, so a resumed run sends them. Only sends already on the wire get
+        /// <see cref="BulkOptions.StopGrace"/> to finish, then are cancelled (and are Unknown).
         /// </summary>
         public void Stop()
         {
             if (_start.IsCancellationRequested) return;
             _start.Cancel();
+            _gate.Stop();
             _send.CancelAfter(_options.StopGrace);
         }
 

@@ -13,7 +13,8 @@ namespace Octopods.Bulk
     /// <see cref="Reserve"/> books planned slots 1/R apart in call order (a caller that stalls never
     /// earns a burst later), then <see cref="Admit"/> checks the send's actual moment against the
     /// actual moments of the last ⌊R⌋ sends, so a timer that woke late for an earlier send cannot
-    /// squeeze R+1 sends into one second. A margin (<see cref="Margin"/>, 10 ms per second) absorbs the
+    /// squeeze R+1 sends into one second. The turn is taken immediately before each attempt (after
+    /// the journal's intent, and again for each retry after a 429 pause). A margin (<see cref="Margin"/>, 10 ms per second) absorbs the
     /// jitter between the client's send and the server's arrival.
     /// </summary>
     public sealed class RatePacer
@@ -33,12 +34,18 @@ namespace Octopods.Bulk
             if (!(ratePerSecond > 0) || double.IsInfinity(ratePerSecond))
                 throw new ArgumentOutOfRangeException(nameof(ratePerSecond), "The rate must be a positive number of sends per second.");
             RatePerSecond = ratePerSecond;
-            _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+            if (clock == null) throw new ArgumentNullException(nameof(clock));
+            // On the real clock, measure with a monotonic, fine-grained one: the wall clock is coarse on
+            // .NET Framework and steps when the time is set. An injected clock (tests, sandbox) is kept.
+            _clock = clock is SystemClock ? MonotonicClock.Instance : clock;
             Interval = TimeSpan.FromTicks((long)Math.Ceiling(Window.Ticks / ratePerSecond));
             _perWindow = ratePerSecond >= 1 ? (int)Math.Floor(ratePerSecond) : 1;
         }
 
         public double RatePerSecond { get; }
+
+        /// <summary>The clock the pacer measures with (monotonic in place of the system clock).</summary>
+        internal IClock Clock => _clock;
 
         /// <summary>The minimum spacing between two starts.</summary>
         public TimeSpan Interval { get; }
@@ -81,7 +88,10 @@ namespace Octopods.Bulk
             }
         }
 
-        /// <summary>Waits for this caller's turn.</summary>
+        /// <summary>
+        /// Waits for this caller's turn; call it immediately before the request leaves (the client does,
+        /// through <see cref="SendGate.BeforeSendAsync"/>), so the recorded moment is the send's.
+        /// </summary>
         public async Task WaitTurnAsync(CancellationToken cancellationToken)
         {
             var now = _clock.UtcNow;

@@ -1,22 +1,43 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.Errors;
 using Octopods.Time;
 
 namespace Octopods.Bulk
 {
     /// <summary>
+    /// Thrown when a send is stopped while it waited for its turn (a 429 pause, the pacer) or before
+    /// it left: this attempt sent nothing, so the row was certainly not accepted (earlier attempts, if
+    /// any, were refused with 429). The bulk engine journals it as a certain failure and reports the row
+    /// as not attempted.
+    /// </summary>
+    public sealed class SendStoppedException : OctopodsException
+    {
+        public SendStoppedException(string message, Exception? inner = null)
+            : base(ErrorNames.SendStopped, OctopodsErrorKind.ConnectionError, message,
+                "Nothing was sent, so a resumed run sends it.", inner)
+        {
+        }
+    }
+
+    /// <summary>
     /// What every worker of one bulk run passes before it sends: a shared pause that any 429 sets for
     /// everyone (until the time the service named), then the pacer's turn. The client calls
-    /// <see cref="Pause"/> on a 429 and <see cref="EnterAsync"/> before retrying; the bulk engine calls
-    /// <see cref="EnterAsync"/> before a row's first attempt, so a row waiting here has not been sent
-    /// and has no intent in the journal yet.
+    /// <see cref="Pause"/> on a 429 and <see cref="BeforeSendAsync"/> immediately before every attempt,
+    /// so the pacer measures the moment a request actually leaves. The bulk engine calls
+    /// <see cref="EnterAsync"/> (no pacing) before a row's intent is journaled, so a row waiting out a
+    /// pause there has not been sent and has no intent in the journal yet. <see cref="Stop"/> ends
+    /// every wait at once: a stopped send never starts. <see cref="Block"/> (a 429 asking for longer
+    /// than the client may wait) makes every later send fail at once without being tried.
     /// </summary>
     public sealed class SendGate
     {
         private readonly object _lock = new object();
         private readonly IClock _clock;
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+        private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
         private int _pauses;
 
         public SendGate(IClock clock, RatePacer? pacer = null)
@@ -27,8 +48,8 @@ namespace Octopods.Bulk
 
         public RatePacer? Pacer { get; }
 
-        /// <summary>How many 429s paused the run.</summary>
-        public int Pauses => Volatile.Read(ref _pauses);
+        /// <summary>How many times a 429 paused the run (a pause set while another runs is the same pause).</summary>
+        public int Pauses { get { lock (_lock) return _pauses; } }
 
         public DateTimeOffset PausedUntil { get { lock (_lock) return _pausedUntil; } }
 
@@ -42,15 +63,56 @@ namespace Octopods.Bulk
             }
         }
 
+        /// <summary>Set by <see cref="Stop"/>: no send may start any more.</summary>
+        public bool IsStopped => _stop.IsCancellationRequested;
+
+        /// <summary>Ends every wait for a turn and refuses every later one (Ctrl+C).</summary>
+        public void Stop()
+        {
+            try { _stop.Cancel(); }
+            catch (ObjectDisposedException) { }
+        }
+
         /// <summary>Holds every worker until <paramref name="wait"/> from now (a longer pause already set wins).</summary>
         public void Pause(TimeSpan wait)
+        {
+            var now = _clock.UtcNow;
+            var until = now + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+            lock (_lock)
+            {
+                if (until <= _pausedUntil) return;
+                // A new pause only when none was running: the 429s of workers refused together, or a
+                // pause lengthened, are one pause.
+                if (_pausedUntil <= now && until > now) _pauses++;
+                _pausedUntil = until;
+            }
+        }
+
+        /// <summary>Until when sends are refused without being tried (see <see cref="Block"/>); in the past when not blocked.</summary>
+        public DateTimeOffset BlockedUntil { get { lock (_lock) return _blockedUntil; } }
+
+        /// <summary>
+        /// A 429 asked for a wait longer than the client may pause (a daily quota, say): until
+        /// <paramref name="wait"/> from now, every send of the run fails at once as a certain failure
+        /// (<see cref="ErrorNames.RateLimitBlocked"/>) instead of being tried only to be refused.
+        /// </summary>
+        public void Block(TimeSpan wait)
         {
             var until = _clock.UtcNow + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
             lock (_lock)
             {
-                if (until > _pausedUntil) _pausedUntil = until;
+                if (until > _blockedUntil) _blockedUntil = until;
             }
-            Interlocked.Increment(ref _pauses);
+        }
+
+        /// <summary>Throws <see cref="ErrorNames.RateLimitBlocked"/> while the gate is blocked; nothing is sent.</summary>
+        public void ThrowIfBlocked()
+        {
+            var until = BlockedUntil;
+            if (until <= _clock.UtcNow) return;
+            throw new OctopodsException(ErrorNames.RateLimitBlocked, OctopodsErrorKind.LimitsExceeded,
+                $"The service refuses sends until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, longer than the client may pause; this message was not sent",
+                $"Nothing was sent. Run the same command again after {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; with the same -JournalPath the rows already sent are skipped.");
         }
 
         /// <summary>Waits out any pause, then (when <paramref name="paced"/>) the pacer's turn; a 429 during the turn restarts the wait.</summary>
@@ -69,5 +131,36 @@ namespace Octopods.Bulk
                 if (PausedUntil <= _clock.UtcNow) return;
             }
         }
+
+        /// <summary>
+        /// Called by the client immediately before each attempt. A send (<paramref name="paced"/>) waits
+        /// out any pause and takes the pacer's turn, and is refused with <see cref="SendStoppedException"/>
+        /// when the gate is stopped or <paramref name="cancellationToken"/> is cancelled meanwhile
+        /// (nothing left: the row is certainly not accepted). A read only waits out a pause.
+        /// </summary>
+        public async Task BeforeSendAsync(bool paced, CancellationToken cancellationToken)
+        {
+            if (!paced)
+            {
+                await EnterAsync(false, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            if (IsStopped || cancellationToken.IsCancellationRequested) throw Stopped(null);
+            ThrowIfBlocked();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            try
+            {
+                await EnterAsync(true, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw Stopped(ex);
+            }
+            if (IsStopped) throw Stopped(null);
+            ThrowIfBlocked();
+        }
+
+        private static SendStoppedException Stopped(Exception? inner) =>
+            new SendStoppedException("The run was stopped before this message was sent", inner);
     }
 }

@@ -281,12 +281,16 @@ namespace Octopods.Bulk
             return wait;
         }
 
+        /// <summary>Tests: replaces the write of one batch (to tear it).</summary>
+        internal Action<FileStream, byte[], int>? WriteBatchForTests;
+
         private void FlushLoop()
         {
             while (true)
             {
                 MemoryStream batch;
                 TaskCompletionSource<bool> done;
+                Exception? failed;
                 lock (_lock)
                 {
                     if (_pending.Length == 0)
@@ -299,10 +303,20 @@ namespace Octopods.Bulk
                     done = _batch;
                     _pending = new MemoryStream();
                     _batch = NewBatch();
+                    failed = _failure;
+                }
+                if (failed != null)
+                {
+                    // An earlier write failed, maybe half-way: anything written now could merge with the torn
+                    // line and be lost to a resumed run although its row was sent. Write nothing more: every
+                    // waiter fails, so those rows are never sent.
+                    done.TrySetException(failed);
+                    continue;
                 }
                 try
                 {
-                    _stream.Write(batch.GetBuffer(), 0, (int)batch.Length);
+                    if (WriteBatchForTests != null) WriteBatchForTests(_stream, batch.GetBuffer(), (int)batch.Length);
+                    else _stream.Write(batch.GetBuffer(), 0, (int)batch.Length);
                     _stream.Flush(flushToDisk: true);
                     done.TrySetResult(true);
                 }

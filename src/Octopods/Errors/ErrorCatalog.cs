@@ -140,5 +140,9 @@ namespace Octopods.Errors
         // Bulk sends and their journal.
         public const string JournalUnavailable = "JournalUnavailable";
         public const string DuplicateIdempotencyKey = "DuplicateIdempotencyKey";
+        /// <summary>Bulk: the run stopped (Ctrl+C) before this row's request left; nothing was sent.</summary>
+        public const string SendStopped = "SendStopped";
+        /// <summary>Bulk: an earlier 429 asked for a wait longer than allowed; until then sends fail without being tried.</summary>
+        public const string RateLimitBlocked = "RateLimitBlocked";
     }
 }

@@ -40,16 +40,29 @@ namespace Octopods.Http
                 UseProxy = true,
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             };
-            try
-            {
-                // .NET Framework (Windows PowerShell) allows 2 connections per host by default, which would
-                // cap a bulk send's -ThrottleLimit at 2; the bulk window bounds concurrency instead.
-                handler.MaxConnectionsPerServer = 256;
-            }
-            catch (PlatformNotSupportedException) { }
-            catch (NotImplementedException) { }
+            TrySetMaxConnections(handler, 256);
             return handler;
         }
+
+        /// <summary>
+        /// .NET Framework (Windows PowerShell) allows 2 connections per host by default, which would cap
+        /// a bulk send's -ThrottleLimit at 2; the bulk window bounds concurrency instead. Before .NET
+        /// Framework 4.7.1 the property does not exist: the MissingMethodException then comes when
+        /// <see cref="SetMaxConnections"/> is compiled, that is inside this try, never in the caller.
+        /// </summary>
+        private static void TrySetMaxConnections(HttpClientHandler handler, int max)
+        {
+            try
+            {
+                SetMaxConnections(handler, max);
+            }
+            catch (MissingMethodException) { }
+            catch (PlatformNotSupportedException) { }
+            catch (NotImplementedException) { }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void SetMaxConnections(HttpClientHandler handler, int max) => handler.MaxConnectionsPerServer = max;
 
         private static HttpClient NewClient(HttpMessageHandler handler, bool disposeHandler) =>
             // Timeouts are per request (a linked token), so the shared client never times out on its own.

@@ -47,10 +47,11 @@ namespace Octopods.Http
             var uri = new Uri(_options.BaseUri, path.TrimStart('/'));
             for (var attempt = 1; ; attempt++)
             {
+                // Bulk: immediately before every attempt, wait out a pause another request's 429 set and
+                // (for a send) take the pacer's turn, so pacing counts the moment the request leaves. A stop
+                // while waiting here ends the call with SendStoppedException: nothing left.
+                if (_options.Gate is { } shared) await shared.BeforeSendAsync(paced: method == HttpMethod.Post, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                // A pause another request's 429 set applies to this one too (no pacing here: the bulk
-                // engine takes the pacer's turn before a first attempt, retries take it above).
-                if (attempt == 1 && _options.Gate is { } shared) await shared.EnterAsync(paced: false, cancellationToken).ConfigureAwait(false);
                 var exchange = new HttpExchange
                 {
                     Method = method.Method,
@@ -71,6 +72,14 @@ namespace Octopods.Http
                     var wait = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow) ?? _options.DefaultRateLimitWait;
                     if (attempt > _options.MaxRateLimitRetries || wait > _options.MaxRateLimitWait)
                     {
+                        // The other workers must not keep trying either: a wait too long to sit out blocks the
+                        // run's remaining sends until then (they fail without a request); at the retry cap the
+                        // others still pause as the service asked.
+                        if (_options.Gate is { } refused)
+                        {
+                            if (wait > _options.MaxRateLimitWait) refused.Block(wait);
+                            else refused.Pause(wait);
+                        }
                         throw Error(new ApiErrorInfo
                         {
                             Name = ErrorNames.RateLimited,
@@ -86,9 +95,9 @@ namespace Octopods.Http
                     _options.RateLimitWait?.Invoke(wait);
                     if (_options.Gate is { } gate)
                     {
-                        // Everyone sharing the gate waits, so the workers do not keep hammering a service that said stop.
+                        // Everyone sharing the gate waits, so the workers do not keep hammering a service that
+                        // said stop; the retry waits for the gate (and its pacer) at the top of the loop.
                         gate.Pause(wait);
-                        await gate.EnterAsync(paced: method == HttpMethod.Post, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {

@@ -42,7 +42,9 @@ namespace Octopods.Http
 
         /// <summary>
         /// Bulk mode: a 429 pauses every request sharing this gate (not just the one refused) until the
-        /// announced time, and retries wait for the gate (and, for POSTs, its pacer) before going again.
+        /// announced time; every attempt waits for the gate (and, for POSTs, takes its pacer's turn)
+        /// immediately before it leaves. A 429 asking for longer than <see cref="MaxRateLimitWait"/> blocks
+        /// the gate's POSTs until then, and a stopped gate refuses POSTs (<see cref="Bulk.SendStoppedException"/>).
         /// Null: each call sleeps out its own 429. The retry cap (<see cref="MaxRateLimitRetries"/>) holds either way.
         /// </summary>
         public Bulk.SendGate? Gate { get; set; }

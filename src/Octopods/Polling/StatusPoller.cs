@@ -92,15 +92,26 @@ namespace Octopods.Polling
                     // A bounded number of polls at once; each outcome is written by its own task only.
                     using var slots = new SemaphoreSlim(options.Concurrency);
                     var tasks = new List<Task>(pending.Count);
-                    foreach (var id in pending)
+                    try
                     {
-                        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                        var outcome = outcomes[id];
-                        tasks.Add(Task.Run(async () =>
+                        foreach (var id in pending)
                         {
-                            try { await PollOne(outcome, id, fetch, cancellationToken).ConfigureAwait(false); }
-                            finally { slots.Release(); }
-                        }));
+                            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                            var outcome = outcomes[id];
+                            tasks.Add(Task.Run(async () =>
+                            {
+                                try { await PollOne(outcome, id, fetch, cancellationToken).ConfigureAwait(false); }
+                                finally { slots.Release(); }
+                            }));
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Let the polls already running end before the semaphore is disposed under them
+                        // (their Release would throw on a worker thread); their own errors do not matter now.
+                        try { await Task.WhenAll(tasks).ConfigureAwait(false); }
+                        catch (Exception) { }
+                        throw;
                     }
                     await Task.WhenAll(tasks).ConfigureAwait(false);
                 }

@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Bulk;
+using Octopods.Errors;
+using Octopods.Http;
+using Octopods.Sms;
+using Octopods.Time;
+using Xunit;
+
+namespace Octopods.Tests
+{
+    /// <summary>The engine with the real client over an in-process handler: stops during 429 pauses, quota blocks.</summary>
+    public class BulkStopAndLimitTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-stop-" + Guid.NewGuid().ToString("N"));
+
+        public void Dispose()
+        {
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
+        }
+
+        /// <summary>Answers every POST with <see cref="Answer"/>; counts them.</summary>
+        private sealed class StubHandler : HttpMessageHandler
+        {
+            public int Posts;
+            public Func<int, HttpResponseMessage> Answer = _ => Accepted();
+
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                var n = Interlocked.Increment(ref Posts);
+                return Task.FromResult(Answer(n));
+            }
+
+            public static HttpResponseMessage Accepted() => new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent("{\"message_id\":\"" + Guid.NewGuid().ToString("N") + "\",\"request_id\":\"r\",\"status\":\"Queued\"}", Encoding.UTF8, "application/json"),
+            };
+
+            public static HttpResponseMessage TooMany(TimeSpan retryAfter, string message = "You have fired too many requests.")
+            {
+                var response = new HttpResponseMessage((HttpStatusCode)429)
+                {
+                    Content = new StringContent("{\"message\":\"" + message + "\"}", Encoding.UTF8, "application/json"),
+                };
+                response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(retryAfter);
+                return response;
+            }
+        }
+
+        private static BulkSender<SmsSendRequest, SmsSendResult> Engine(StubHandler handler, SendGate gate, BulkOptions options, SendJournal? journal,
+            IClock? clock = null, Action<OctopodsClientOptions>? configure = null)
+        {
+            var clientOptions = new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey("k"), new Uri("https://stub.invalid/"))
+            {
+                Handler = handler, Gate = gate, Clock = clock ?? SystemClock.Instance,
+            };
+            configure?.Invoke(clientOptions);
+            var api = new SmsApi(new OctopodsClient(clientOptions));
+            var operation = new BulkOperation<SmsSendRequest, SmsSendResult>(OctopodsChannel.Sms, api.SendAsync,
+                r => r.DestinationPhone, r => r.Body, s => new JournalOutcome { MessageId = s.MessageId }, (r, e) => new SmsSendResult { MessageId = e.MessageId ?? "" });
+            return new BulkSender<SmsSendRequest, SmsSendResult>(operation, options, gate, journal);
+        }
+
+        private static List<SmsSendRequest> Rows(int n) =>
+            Enumerable.Range(0, n).Select(i => SmsSendRequest.Create("+1415555" + (3000 + i), "row " + i)).ToList();
+
+        private static List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> TakeAll(BulkSender<SmsSendRequest, SmsSendResult> engine)
+        {
+            var outcomes = new List<BulkRowOutcome<SmsSendRequest, SmsSendResult>>();
+            while (engine.TryTake(out var o)) outcomes.Add(o);
+            return outcomes;
+        }
+
+        [Fact]
+        public async Task Pacing_counts_the_moment_a_request_leaves_not_the_moment_it_was_admitted()
+        {
+            // Virtual time, one row at a time: deterministic. The first row's journal flush takes 300 ms;
+            // a turn taken before the flush would let 11 requests leave within one second at 10/s.
+            var clock = new VirtualClock();
+            var arrivals = new List<DateTimeOffset>();
+            var handler = new StubHandler();
+            handler.Answer = _ =>
+            {
+                lock (arrivals) arrivals.Add(clock.UtcNow);
+                return StubHandler.Accepted();
+            };
+            var gate = new SendGate(clock, new RatePacer(10, clock));
+            var flushes = 0;
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, SendJournal.Open(Path.Combine(_dir, "pace.jsonl")), clock))
+            {
+                engine.IntentWritten = () =>
+                {
+                    if (Interlocked.Increment(ref flushes) == 1) clock.Advance(TimeSpan.FromMilliseconds(300));
+                };
+                foreach (var row in Rows(15))
+                {
+                    SpinWait.SpinUntil(() => engine.HasRoom);
+                    engine.Submit(row, row);
+                }
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(15, engine.Counters.Sent);
+            }
+            Assert.Equal(15, arrivals.Count);
+            var max = arrivals.Select((t, i) => arrivals.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
+            Assert.True(max <= 10, $"{max} requests left within one second at 10/s");
+        }
+
+        [Fact]
+        public async Task A_429_asking_for_longer_than_allowed_blocks_the_remaining_rows_without_a_request()
+        {
+            var clock = new VirtualClock();
+            var path = Path.Combine(_dir, "quota.jsonl");
+            // A daily quota: "try after tomorrow", far beyond the 5 minutes a call may wait.
+            var handler = new StubHandler { Answer = n => n == 1 ? StubHandler.TooMany(TimeSpan.FromHours(20)) : StubHandler.Accepted() };
+            var gate = new SendGate(clock);
+            var rows = Rows(5);
+            List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> outcomes;
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, SendJournal.Open(path), clock))
+            {
+                foreach (var row in rows) engine.Submit(row, row);
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                outcomes = TakeAll(engine);
+            }
+            Assert.Equal(1, handler.Posts);   // only the row that met the 429
+            Assert.All(outcomes, o => Assert.Equal(BulkRowKind.Failed, o.Kind));
+            Assert.Equal(ErrorNames.RateLimited, outcomes[0].Error!.ErrorName);
+            var until = (clock.UtcNow + TimeSpan.FromHours(20)).UtcDateTime.ToString("yyyy-MM-dd HH:mm");
+            Assert.All(outcomes.Skip(1), o =>
+            {
+                Assert.Equal(ErrorNames.RateLimitBlocked, o.Error!.ErrorName);
+                Assert.Equal(OctopodsErrorKind.LimitsExceeded, o.Error.Kind);
+                Assert.Contains(until, o.Error.Message);
+                Assert.Contains("Run the same command again after", o.Error.Message);
+            });
+            // Nothing is unknown: a resumed run sends them all.
+            Assert.All(SendJournal.ReadFile(path, out _).Values, e => Assert.Equal(JournalState.Failed, e.State));
+        }
+
+        [Fact]
+        public async Task The_429_that_hits_the_retry_cap_still_pauses_the_other_rows()
+        {
+            var clock = new VirtualClock();
+            var start = clock.UtcNow;
+            var arrivals = new List<DateTimeOffset>();
+            var handler = new StubHandler();
+            handler.Answer = n =>
+            {
+                lock (arrivals) arrivals.Add(clock.UtcNow);
+                return n == 1 ? StubHandler.TooMany(TimeSpan.FromSeconds(30)) : StubHandler.Accepted();
+            };
+            var gate = new SendGate(clock);
+            List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> outcomes;
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, null, clock, o => o.MaxRateLimitRetries = 0))
+            {
+                foreach (var row in Rows(3)) engine.Submit(row, row);
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                outcomes = TakeAll(engine);
+            }
+            Assert.Equal(new[] { BulkRowKind.Failed, BulkRowKind.Sent, BulkRowKind.Sent }, outcomes.Select(o => o.Kind));
+            Assert.Equal(ErrorNames.RateLimited, outcomes[0].Error!.ErrorName);
+            Assert.Equal(3, arrivals.Count);
+            Assert.True(arrivals[1] >= start + TimeSpan.FromSeconds(30), $"the next row went {(arrivals[1] - start).TotalSeconds:0.#} s after the 429, inside its 30 s pause");
+        }
+
+        [Fact]
+        public async Task Stopping_during_a_429_pause_ends_the_refused_rows_as_not_attempted_and_posts_nothing_more()
+        {
+            var path = Path.Combine(_dir, "pause.jsonl");
+            // Every POST is refused for 2 s. Stop comes during that pause; the grace (4 s) outlasts it, so a
+            // retry waiting on the grace token instead of the stop would POST after the stop.
+            var handler = new StubHandler { Answer = _ => StubHandler.TooMany(TimeSpan.FromSeconds(2)) };
+            var gate = new SendGate(SystemClock.Instance);
+            var rows = Rows(2);
+            List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> outcomes;
+            int postsAtStop;
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 2, StopGrace = TimeSpan.FromSeconds(4) }, SendJournal.Open(path)))
+            {
+                foreach (var row in rows) engine.Submit(row, row);
+                Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref handler.Posts) >= 2 && gate.PauseLeft > TimeSpan.Zero, 10000), "both rows were refused");
+                postsAtStop = Volatile.Read(ref handler.Posts);
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                engine.Stop();
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+                watch.Stop();
+                outcomes = TakeAll(engine);
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"the stop took {watch.Elapsed.TotalSeconds:0.0} s: the rows waited for the grace, not the stop");
+                Assert.Equal(0, engine.Counters.Unknown);
+                Assert.Equal(2, engine.Counters.NotAttempted);
+            }
+            // (Under load the second row may have met the first row's pause before its first POST: then both
+            // went after it ended, so count from the stop.)
+            Assert.Equal(postsAtStop, Volatile.Read(ref handler.Posts));   // no retry after the stop
+            Assert.All(outcomes, o => Assert.Equal(BulkRowKind.NotAttempted, o.Kind));
+            // The journal says "certainly not sent": a resumed run sends them.
+            var entries = SendJournal.ReadFile(path, out _);
+            Assert.Equal(2, entries.Count);
+            Assert.All(entries.Values, e => Assert.Equal(JournalState.Failed, e.State));
+            Assert.All(entries.Values, e => Assert.Equal(ErrorNames.SendStopped, e.Error));
+            Assert.DoesNotContain("\"type\":\"unknown\"", File.ReadAllText(path));
+        }
+    }
+}
