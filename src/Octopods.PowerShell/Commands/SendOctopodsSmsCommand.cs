@@ -30,28 +30,6 @@ namespace Octopods.PowerShell.Commands
         [AllowEmptyString, AllowNull]
         public string? Body { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Name", "destination_user_name")]
-        public string? DestinationUserName { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("open_intercom_conversation")]
-        [BooleanText]
-        public SwitchParameter OpenIntercomConversation { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("intercom_teammate_id")]
-        public string? IntercomTeammateId { get; set; }
-
-        /// <summary>Region (US, GB, IE, …) for numbers written in national form, such as (415) 555-2671.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        public string? DefaultRegion { get; set; }
-
-        /// <summary>Send without asking, even when $ConfirmPreference or -Confirm would ask.</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
         /// <summary>Follow each message until it is Delivered, Failed or Undelivered (after every row is sent).</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
@@ -65,10 +43,6 @@ namespace Octopods.PowerShell.Commands
         [Parameter]
         [ValidateRange(0.1, 3600)]
         public double PollIntervalSeconds { get; set; } = 2;
-
-        /// <summary>The pipeline object itself, so errors can name the row they came from.</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public PSObject? InputObject { get; set; }
 
         // With -Wait, results and errors are held until the end so they still come out in input order.
         private readonly List<object> _ordered = new List<object>();
@@ -115,7 +89,7 @@ namespace Octopods.PowerShell.Commands
             try
             {
                 request = SmsSendRequest.Create(DestinationPhone, Body, DestinationUserName,
-                    MyInvocation.BoundParameters.ContainsKey(nameof(OpenIntercomConversation)) ? OpenIntercomConversation.IsPresent : (bool?)null,
+                    OpenIntercomChoice,
                     IntercomTeammateId, DefaultRegion);
             }
             catch (OctopodsException ex)
@@ -125,8 +99,7 @@ namespace Octopods.PowerShell.Commands
             }
 
             var action = $"Send SMS ({request.Segments.Segments} segment(s), {request.Segments.Encoding})";
-            // -Force skips the prompt, never a dry run: -WhatIf, typed or inherited through $WhatIfPreference, still wins.
-            if (!((Force && !WhatIfInEffect) || ShouldProcess(request.DestinationPhone, action))) return;
+            if (!ShouldSend(request.DestinationPhone, action)) return;
 
             SubmitRow(request, target);
         }

@@ -64,32 +64,6 @@ namespace Octopods.PowerShell.Commands
         [Alias("message_variables")]
         public object? Variables { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Name", "destination_user_name")]
-        public string? DestinationUserName { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("open_intercom_conversation")]
-        [BooleanText]
-        public SwitchParameter OpenIntercomConversation { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("intercom_teammate_id")]
-        public string? IntercomTeammateId { get; set; }
-
-        /// <summary>Region (US, GB, IE, …) for numbers written in national form, such as (415) 555-2671.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        public string? DefaultRegion { get; set; }
-
-        /// <summary>Send without asking, even when $ConfirmPreference or -Confirm would ask.</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        /// <summary>The pipeline object itself: errors name the row, and -…VariableProperty reads from it.</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public PSObject? InputObject { get; set; }
-
         /// <summary>The header URL of this family (-HeaderAttachmentUrl or -HeaderImageUrl).</summary>
         protected abstract string? HeaderUrl { get; }
         /// <summary>Button variables given directly or by property (WhatsApp only); null when not given.</summary>
@@ -112,7 +86,7 @@ namespace Octopods.PowerShell.Commands
             {
                 var variables = BuildVariables();
                 request = TemplateSendRequest.Create(Channel, TemplateId, DestinationPhone, variables, HeaderUrl, DestinationUserName,
-                    MyInvocation.BoundParameters.ContainsKey(nameof(OpenIntercomConversation)) ? OpenIntercomConversation.IsPresent : (bool?)null,
+                    OpenIntercomChoice,
                     IntercomTeammateId, DefaultRegion);
             }
             catch (OctopodsException ex)
@@ -145,8 +119,7 @@ namespace Octopods.PowerShell.Commands
             var request = BuildRequest(target);
             if (request == null) return;
             var action = $"Send {Channel} template {request.TemplateId} ({request.Variables})";
-            // -Force skips the prompt, never a dry run: -WhatIf, typed or inherited through $WhatIfPreference, still wins.
-            if (!((Force && !WhatIfInEffect) || ShouldProcess(request.DestinationPhone, action))) return;
+            if (!ShouldSend(request.DestinationPhone, action)) return;
             // Only the POST goes through the engine (on its workers); everything above ran here.
             SubmitRow(request, target);
         }

@@ -20,6 +20,44 @@ namespace Octopods.PowerShell.Infrastructure
         private const int ProgressId = 0x0C71;
         private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
 
+        // The message parameters every send command shares (SMS, WhatsApp and Viber templates).
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Name", "destination_user_name")]
+        public string? DestinationUserName { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("open_intercom_conversation")]
+        [BooleanText]
+        public SwitchParameter OpenIntercomConversation { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("intercom_teammate_id")]
+        public string? IntercomTeammateId { get; set; }
+
+        /// <summary>Region (US, GB, IE, …) for numbers written in national form, such as (415) 555-2671.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        public string? DefaultRegion { get; set; }
+
+        /// <summary>Send without asking, even when $ConfirmPreference or -Confirm would ask.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>The pipeline object itself: errors name the row, and -…VariableProperty reads from it.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>-OpenIntercomConversation as given (true or false), or null when the row left it out.</summary>
+        protected bool? OpenIntercomChoice =>
+            MyInvocation.BoundParameters.ContainsKey(nameof(OpenIntercomConversation)) ? OpenIntercomConversation.IsPresent : (bool?)null;
+
+        /// <summary>
+        /// Whether to send this row: -Force skips the prompt, never a dry run (-WhatIf, typed or
+        /// inherited through $WhatIfPreference, still wins).
+        /// </summary>
+        protected bool ShouldSend(string target, string action) => (Force && !WhatIfInEffect) || ShouldProcess(target, action);
+
         /// <summary>How many sends may be in flight at once (1 keeps strict sequence). Default 4.</summary>
         [Parameter]
         [ValidateRange(1, 256)]
