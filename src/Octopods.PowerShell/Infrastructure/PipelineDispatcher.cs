@@ -8,23 +8,39 @@ namespace Octopods.PowerShell.Infrastructure
     /// <summary>
     /// Runs the core's async work off the pipeline thread while that thread keeps serving the
     /// Write* calls the work posts (verbose logs, progress): PowerShell allows them only there.
+    /// The pipeline thread sleeps on a kernel event, not a spinning wait: a bulk send wakes it many
+    /// times a second, and spinning (sched_yield) on every wake cost more CPU than the sends.
     /// </summary>
     internal sealed class PipelineDispatcher
     {
-        private readonly BlockingCollection<Action> _queue = new BlockingCollection<Action>();
+        private readonly ConcurrentQueue<Action> _queue = new ConcurrentQueue<Action>();
+        private readonly AutoResetEvent _wake = new AutoResetEvent(false);
         private readonly int _pipelineThread = Thread.CurrentThread.ManagedThreadId;
+        private readonly Action<Task> _wakeOnCompletion;
+
+        public PipelineDispatcher()
+        {
+            _wakeOnCompletion = _ => Wake();
+        }
 
         /// <summary>Queues an action for the pipeline thread; runs it at once when already on it.</summary>
         public void Post(Action action)
         {
-            if (Thread.CurrentThread.ManagedThreadId == _pipelineThread) action();
-            else _queue.Add(action);
+            if (Thread.CurrentThread.ManagedThreadId == _pipelineThread)
+            {
+                action();
+                return;
+            }
+            _queue.Enqueue(action);
+            Wake();
         }
+
+        private void Wake() => _wake.Set();
 
         /// <summary>Runs whatever the background work has queued so far, without waiting.</summary>
         public void DrainQueued()
         {
-            while (_queue.TryTake(out var action)) action();
+            while (_queue.TryDequeue(out var action)) action();
         }
 
         /// <summary>
@@ -35,13 +51,15 @@ namespace Octopods.PowerShell.Infrastructure
         {
             if (!task.IsCompleted)
             {
-                task.ContinueWith(_ => _queue.Add(() => { }), TaskContinuationOptions.ExecuteSynchronously);
-                using (cancellationToken.Register(() => _queue.Add(() => { })))
+                task.ContinueWith(_wakeOnCompletion, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                using (cancellationToken.Register(Wake))
                 {
-                    while (!task.IsCompleted)
+                    while (true)
                     {
+                        DrainQueued();
+                        if (task.IsCompleted) break;
                         cancellationToken.ThrowIfCancellationRequested();
-                        if (_queue.TryTake(out var action, Timeout.Infinite)) action();
+                        _wake.WaitOne();
                     }
                 }
             }
@@ -51,12 +69,14 @@ namespace Octopods.PowerShell.Infrastructure
         public T Run<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
         {
             var task = Task.Run(() => work(cancellationToken), cancellationToken);
-            task.ContinueWith(_ => _queue.Add(() => { }), TaskContinuationOptions.ExecuteSynchronously);
-            while (!task.IsCompleted)
+            task.ContinueWith(_wakeOnCompletion, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            while (true)
             {
-                if (_queue.TryTake(out var action, Timeout.Infinite)) action();
+                DrainQueued();
+                if (task.IsCompleted) break;
+                _wake.WaitOne();
             }
-            while (_queue.TryTake(out var remaining)) remaining();
+            DrainQueued();
             return task.GetAwaiter().GetResult();
         }
     }
