@@ -64,6 +64,9 @@ namespace Octopods.Bulk
         private readonly Func<string, string> _redact;
         private MemoryStream _pending = new MemoryStream();
         private TaskCompletionSource<bool> _batch = NewBatch();
+        // One thread per open journal writes and fsyncs each batch: waking it is a futex, where a
+        // thread-pool task per batch cost a pool wake (and its spin) and delayed every send's intent.
+        private Thread? _flusher;
         private bool _flushing;
         private bool _disposed;
         private Exception? _failure;
@@ -258,7 +261,6 @@ namespace Octopods.Bulk
         private Task Append(Action<Utf8JsonWriter> write)
         {
             Task wait;
-            bool startFlusher;
             lock (_lock)
             {
                 if (_disposed)
@@ -274,16 +276,20 @@ namespace Octopods.Bulk
                 _pending.WriteByte((byte)'\n');
                 RecordsWritten++;
                 wait = _batch.Task;
-                startFlusher = !_flushing;
-                _flushing = true;
+                if (_flusher == null)
+                {
+                    _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "Octopods journal" };
+                    _flusher.Start();
+                }
+                else if (!_flushing) Monitor.Pulse(_lock);
             }
-            if (startFlusher) Task.Run(FlushLoop);
             return wait;
         }
 
         /// <summary>Tests: replaces the write of one batch (to tear it).</summary>
         internal Action<FileStream, byte[], int>? WriteBatchForTests;
 
+        /// <summary>Writes what is pending as one batch, fsyncs, completes its waiters; sleeps while nothing is; ends at Dispose.</summary>
         private void FlushLoop()
         {
             while (true)
@@ -293,12 +299,13 @@ namespace Octopods.Bulk
                 Exception? failed;
                 lock (_lock)
                 {
-                    if (_pending.Length == 0)
+                    _flushing = false;
+                    while (_pending.Length == 0)
                     {
-                        _flushing = false;
-                        Monitor.PulseAll(_lock);
-                        return;
+                        if (_disposed) return;
+                        Monitor.Wait(_lock);
                     }
+                    _flushing = true;
                     batch = _pending;
                     done = _batch;
                     _pending = new MemoryStream();
@@ -330,27 +337,27 @@ namespace Octopods.Bulk
             }
         }
 
-        private static TaskCompletionSource<bool> NewBatch() => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>
+        /// A batch's waiters continue inline on the flusher's thread (each only starts its send or hands
+        /// its row back, then awaits again): one queued work item per waiter cost a thread-pool wake each.
+        /// </summary>
+        private static TaskCompletionSource<bool> NewBatch() => new TaskCompletionSource<bool>();
 
+        /// <summary>Writes what is still pending, then closes the file.</summary>
         public void Dispose()
         {
+            Thread? flusher;
             lock (_lock)
             {
                 if (_disposed) return;
-                while (_flushing) Monitor.Wait(_lock, 5000);
                 _disposed = true;
-                if (_pending.Length > 0 && _failure == null)
-                {
-                    try
-                    {
-                        _stream.Write(_pending.GetBuffer(), 0, (int)_pending.Length);
-                        _stream.Flush(true);
-                    }
-                    catch (IOException) { }
-                    _batch.TrySetResult(true);
-                }
+                flusher = _flusher;
+                Monitor.Pulse(_lock);
             }
-            _stream.Dispose();
+            // The flusher writes every pending batch before it ends. (Not when a batch's waiter disposes
+            // from the flusher's own thread: it would wait for itself.)
+            if (flusher != null && flusher != Thread.CurrentThread) flusher.Join(TimeSpan.FromSeconds(30));
+            lock (_lock) _stream.Dispose();
         }
     }
 }
