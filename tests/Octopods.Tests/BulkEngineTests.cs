@@ -466,6 +466,33 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task The_next_send_does_not_wait_for_the_previous_outcome_to_reach_the_disk()
+        {
+            // ThrottleLimit 1: row m1's intent may be queued while m0's "sent" record is still being
+            // written, so the two share an fsync instead of taking one each in turn.
+            var journal = SendJournal.Open(Path.Combine(_dir, "overlap.jsonl"));
+            bool? nextIntentQueued = null;
+            journal.WriteBatchForTests = (stream, buffer, count) =>
+            {
+                var text = Encoding.UTF8.GetString(buffer, 0, count);
+                if (text.Contains("\"type\":\"sent\"") && nextIntentQueued == null)
+                {
+                    // The run record, m0's intent and outcome, then m1's intent: four records.
+                    nextIntentQueued = SpinWait.SpinUntil(() => journal.RecordsWritten >= 4, TimeSpan.FromSeconds(5));
+                }
+                stream.Write(buffer, 0, count);
+            };
+            var service = new FakeService();
+            using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 1 }, new SendGate(SystemClock.Instance), journal);
+
+            var outcomes = await RunAll(engine, Rows(3));
+
+            Assert.True(nextIntentQueued == true, "m1's intent waited for m0's outcome to be on disk");
+            Assert.All(outcomes, o => Assert.Equal(BulkRowKind.Sent, o.Kind));
+            Assert.Equal(1, service.Peak);
+        }
+
+        [Fact]
         public async Task A_resumed_run_skips_accepted_rows_retries_refused_ones_and_reports_unknown_ones()
         {
             var path = Path.Combine(_dir, "j.jsonl");

@@ -93,7 +93,6 @@ namespace Octopods.Bulk
         public TResult? Result { get; internal set; }
         public OctopodsException? Error { get; internal set; }
         internal bool Done;
-        internal bool CountedInFlight;
     }
 
     public sealed class BulkCounters
@@ -120,6 +119,13 @@ namespace Octopods.Bulk
     /// pacer's turn immediately before each attempt, sends, and the outcome is journaled. Memory is
     /// bounded by the window and <see cref="BulkOptions.MaxPending"/>, whatever the number of rows
     /// (a 16-byte key per row and the journal's index of earlier runs aside).
+    /// <para>
+    /// CPU: at most ThrottleLimit send loops run; each takes the next waiting row on the thread that
+    /// finished the previous exchange, and the engine queues no continuation of its own (signals and
+    /// journal batches complete inline), so a row costs the one thread-pool wake of its response.
+    /// Every extra hop costs a pool worker's spin before it sleeps, which on a small VM cost more CPU
+    /// than the send itself.
+    /// </para>
     /// </summary>
     public sealed class BulkSender<TRequest, TResult> : IDisposable where TResult : class
     {
@@ -134,7 +140,9 @@ namespace Octopods.Bulk
         private readonly HashSet<RowKey> _explicitKeys = new HashSet<RowKey>();
         private readonly CancellationTokenSource _start = new CancellationTokenSource();
         private readonly CancellationTokenSource _send = new CancellationTokenSource();
-        private readonly SemaphoreSlim _slots;
+        // Rows waiting for one of the ThrottleLimit send loops (FIFO, so rows start in input order).
+        private readonly Queue<BulkRowOutcome<TRequest, TResult>> _waiting = new Queue<BulkRowOutcome<TRequest, TResult>>();
+        private int _loops;
         private TaskCompletionSource<bool>? _signal;
         private long _sequence;
         private int _inFlight;
@@ -147,7 +155,6 @@ namespace Octopods.Bulk
             if (_options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
             _gate = gate ?? throw new ArgumentNullException(nameof(gate));
             _journal = journal;
-            _slots = new SemaphoreSlim(_options.ThrottleLimit, _options.ThrottleLimit);
         }
 
         public BulkCounters Counters { get; } = new BulkCounters();
@@ -225,43 +232,58 @@ namespace Octopods.Bulk
                     return;
                 }
             }
-            if (_start.IsCancellationRequested)
+            bool stopped;
+            lock (_lock)
             {
-                Complete(row, BulkRowKind.NotAttempted, null, null);
-                return;
+                // Under the lock, so Stop either finds the row waiting (and ends it) or is seen here.
+                stopped = _start.IsCancellationRequested;
+                if (!stopped)
+                {
+                    if (_loops >= _options.ThrottleLimit)
+                    {
+                        _waiting.Enqueue(row);
+                        return;
+                    }
+                    _loops++;
+                }
             }
-            _ = QueueAsync(row);
+            if (stopped) Complete(row, BulkRowKind.NotAttempted, null, null);
+            else _ = SendLoopAsync(row);
         }
 
         /// <summary>
-        /// Waits for one of the ThrottleLimit slots (FIFO, so rows start in input order), then sends.
-        /// A finished send hands its slot straight to the next queued row on the thread pool, so the
-        /// window stays full without waiting for the pipeline thread.
+        /// One of at most ThrottleLimit loops: sends a row, then the next waiting one, continuing on the
+        /// thread that finished the exchange (an await's continuation runs inline there), so the window
+        /// stays full without the pipeline thread or another thread-pool hop.
         /// </summary>
-        private async Task QueueAsync(BulkRowOutcome<TRequest, TResult> row)
+        private async Task SendLoopAsync(BulkRowOutcome<TRequest, TResult> first)
         {
-            try
-            {
-                await _slots.WaitAsync(_start.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Complete(row, BulkRowKind.NotAttempted, null, null);
-                return;
-            }
-            try
+            for (var row = first; row != null; row = NextWaiting())
             {
                 lock (_lock)
                 {
-                    row.CountedInFlight = true;
                     _inFlight++;
                     if (_inFlight > _peakInFlight) _peakInFlight = _inFlight;
                 }
-                await RunAsync(row).ConfigureAwait(false);
+                try
+                {
+                    await RunAsync(row).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_lock) _inFlight--;
+                }
             }
-            finally
+        }
+
+        /// <summary>The next row waiting for a loop, or null (and this loop ends) when none or stopping.</summary>
+        private BulkRowOutcome<TRequest, TResult>? NextWaiting()
+        {
+            lock (_lock)
             {
-                _slots.Release();
+                if (_waiting.Count > 0 && !_start.IsCancellationRequested) return _waiting.Dequeue();
+                _loops--;
+                return null;
             }
         }
 
@@ -310,8 +332,7 @@ namespace Octopods.Bulk
             if (_start.IsCancellationRequested)
             {
                 // Stopped while the intent was being flushed: nothing left, and the journal says so.
-                await RecordFailure(row, true, new SendStoppedException("The run was stopped before this message was sent")).ConfigureAwait(false);
-                Complete(row, BulkRowKind.NotAttempted, null, null);
+                Finish(row, BulkRowKind.NotAttempted, null, null, RecordFailure(row, true, new SendStoppedException("The run was stopped before this message was sent")));
                 return;
             }
 
@@ -324,15 +345,13 @@ namespace Octopods.Bulk
             }
             catch (SendStoppedException ex)
             {
-                await RecordFailure(row, true, ex).ConfigureAwait(false);
-                Complete(row, BulkRowKind.NotAttempted, null, null);
+                Finish(row, BulkRowKind.NotAttempted, null, null, RecordFailure(row, true, ex));
                 return;
             }
             catch (OctopodsException ex)
             {
                 var certain = ex.Kind != OctopodsErrorKind.OutcomeUnknown;
-                await RecordFailure(row, certain, ex).ConfigureAwait(false);
-                Complete(row, certain ? BulkRowKind.Failed : BulkRowKind.Unknown, null, ex);
+                Finish(row, certain ? BulkRowKind.Failed : BulkRowKind.Unknown, null, ex, RecordFailure(row, certain, ex));
                 return;
             }
             catch (OperationCanceledException ex)
@@ -340,8 +359,7 @@ namespace Octopods.Bulk
                 var unknown = new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
                     $"The run was stopped while the message to {_operation.Destination(row.Request)} was being sent",
                     "It may have gone out, so a resumed run does not send it again unless -ResendUnknown is given.", ex);
-                await RecordFailure(row, false, unknown).ConfigureAwait(false);
-                Complete(row, BulkRowKind.Unknown, null, unknown);
+                Finish(row, BulkRowKind.Unknown, null, unknown, RecordFailure(row, false, unknown));
                 return;
             }
             catch (Exception ex)
@@ -349,35 +367,38 @@ namespace Octopods.Bulk
                 var unknown = new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
                     $"Sending the message to {_operation.Destination(row.Request)} failed unexpectedly: {ex.Message}",
                     "It may have gone out, so it was not sent again.", ex);
-                await RecordFailure(row, false, unknown).ConfigureAwait(false);
-                Complete(row, BulkRowKind.Unknown, null, unknown);
+                Finish(row, BulkRowKind.Unknown, null, unknown, RecordFailure(row, false, unknown));
                 return;
             }
-
-            if (_journal != null)
-            {
-                try
-                {
-                    await _journal.WriteSentAsync(row.RowId!, _operation.Record(result)).ConfigureAwait(false);
-                }
-                catch (OctopodsException)
-                {
-                    // Sent, but the journal could not say so: a resumed run will call it unknown, never re-send it.
-                }
-            }
-            Complete(row, BulkRowKind.Sent, result, null);
+            Finish(row, BulkRowKind.Sent, result, null, RecordSent(row, result));
         }
 
-        private async Task RecordFailure(BulkRowOutcome<TRequest, TResult> row, bool certain, OctopodsException error)
+        /// <summary>
+        /// Hands the row back once its outcome is on disk, without holding its send loop meanwhile:
+        /// the next row's exchange need not wait for this record's fsync.
+        /// </summary>
+        private void Finish(BulkRowOutcome<TRequest, TResult> row, BulkRowKind kind, TResult? result, OctopodsException? error, Task journaled)
         {
-            if (_journal == null) return;
+            if (journaled.IsCompleted) Complete(row, kind, result, error);
+            else journaled.ContinueWith(_ => Complete(row, kind, result, error), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        /// <summary>Never faults: a send the journal could not record is unknown to a resumed run, never re-sent.</summary>
+        private Task RecordSent(BulkRowOutcome<TRequest, TResult> row, TResult result) =>
+            _journal == null ? Task.CompletedTask : Unfailing(_journal.WriteSentAsync(row.RowId!, _operation.Record(result)));
+
+        /// <summary>Never faults: when the outcome cannot be written the intent stays alone, unknown on resume (the safe reading).</summary>
+        private Task RecordFailure(BulkRowOutcome<TRequest, TResult> row, bool certain, OctopodsException error) =>
+            _journal == null ? Task.CompletedTask : Unfailing(_journal.WriteFailureAsync(row.RowId!, certain, error));
+
+        private static async Task Unfailing(Task write)
+        {
             try
             {
-                await _journal.WriteFailureAsync(row.RowId!, certain, error).ConfigureAwait(false);
+                await write.ConfigureAwait(false);
             }
             catch (OctopodsException)
             {
-                // The intent stays without an outcome: unknown on resume, the safe reading.
             }
         }
 
@@ -398,7 +419,6 @@ namespace Octopods.Bulk
             lock (_lock)
             {
                 row.Done = true;
-                if (row.CountedInFlight) _inFlight--;
                 // Only the first row in order can unblock the pipeline thread; wake it for nothing else
                 // (except while stopping, when WaitAllDoneAsync counts every completion).
                 if (_start.IsCancellationRequested || HeadBatchReadyLocked(row))
@@ -420,7 +440,7 @@ namespace Octopods.Bulk
         private bool HeadBatchReadyLocked(BulkRowOutcome<TRequest, TResult> row)
         {
             if (_signal == null || _order.Count == 0) return false;
-            var batch = Math.Max(1, _options.ThrottleLimit / 4);
+            var batch = Math.Max(1, _options.EffectiveMaxPending / 2);
             var ready = 0;
             foreach (var queued in _order)
             {
@@ -456,10 +476,16 @@ namespace Octopods.Bulk
             lock (_lock)
             {
                 if (_order.Count == 0 || _order.Peek().Done || (requireRoom && HasRoomLocked)) return Task.CompletedTask;
-                _signal ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _signal ??= NewSignal();
                 return _signal.Task;
             }
         }
+
+        /// <summary>
+        /// Continuations run inline on the send's thread: waking the pipeline thread is an event's Set,
+        /// not a queued work item (see the class's note on CPU).
+        /// </summary>
+        private static TaskCompletionSource<bool> NewSignal() => new TaskCompletionSource<bool>();
 
         /// <summary>
         /// Stops starting sends: rows waiting for a slot, a 429 pause or the pacer (including retries
@@ -473,6 +499,13 @@ namespace Octopods.Bulk
             _start.Cancel();
             _gate.Stop();
             _send.CancelAfter(_options.StopGrace);
+            BulkRowOutcome<TRequest, TResult>[] waiting;
+            lock (_lock)
+            {
+                waiting = _waiting.ToArray();
+                _waiting.Clear();
+            }
+            foreach (var row in waiting) Complete(row, BulkRowKind.NotAttempted, null, null);
         }
 
         /// <summary>Waits until every submitted row is done (not taken); for stopping and tests.</summary>
@@ -484,7 +517,7 @@ namespace Octopods.Bulk
                 lock (_lock)
                 {
                     if (_order.All(r => r.Done)) return;
-                    _signal ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _signal ??= NewSignal();
                     signal = _signal.Task;
                 }
                 await Task.WhenAny(signal, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
