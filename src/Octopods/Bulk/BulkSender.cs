@@ -433,9 +433,9 @@ namespace Octopods.Bulk
 
         /// <summary>
         /// Whether finishing <paramref name="row"/> is worth waking the pipeline thread: the first rows
-        /// in order are done, a batch of them (a quarter of the window) or every queued row, so they can
+        /// in order are done, a batch of them (half of MaxPending) or every queued row, so they can
         /// be taken. One wake per batch instead of per row keeps the pipeline thread's CPU low; the
-        /// queued rows keep the window full meanwhile.
+        /// other half of the queued rows keeps the window full meanwhile.
         /// </summary>
         private bool HeadBatchReadyLocked(BulkRowOutcome<TRequest, TResult> row)
         {
