@@ -269,6 +269,16 @@ namespace Octopods.Bulk
                 {
                     await RunAsync(row).ConfigureAwait(false);
                 }
+                catch (Exception ex)
+                {
+                    // A bug must neither lose the row nor end the loop (later rows would wait for ever).
+                    var done = false;
+                    lock (_lock) done = row.Done;
+                    if (!done)
+                        Complete(row, BulkRowKind.Unknown, null, new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
+                            $"Sending the message to {_operation.Destination(row.Request)} failed unexpectedly: {ex.Message}",
+                            "It may have gone out, so it was not sent again.", ex));
+                }
                 finally
                 {
                     lock (_lock) _inFlight--;
