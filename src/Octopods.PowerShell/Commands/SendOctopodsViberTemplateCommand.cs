@@ -37,24 +37,7 @@ namespace Octopods.PowerShell.Commands
         protected override BulkOperation<TemplateSendRequest, ViberSendResult> CreateOperation()
         {
             var api = Api;
-            return TemplateOperation(api.SendAsync,
-                result => new JournalOutcome
-                {
-                    MessageId = result.MessageId,
-                    RequestId = result.RequestId,
-                    Destination = result.PhoneNumber,
-                    ChannelMessageId = result.ChannelMessageId,
-                },
-                (request, entry) => new ViberSendResult
-                {
-                    MessageId = entry.MessageId ?? "",
-                    TemplateId = request.TemplateId,
-                    RequestId = entry.RequestId,
-                    PhoneNumber = entry.Destination ?? request.DestinationPhone,
-                    ChannelMessageId = entry.ChannelMessageId,
-                    DestinationUserName = request.DestinationUserName,
-                    FromJournal = true,
-                });
+            return TemplateOperation(api.SendAsync, ViberSendResult.Restore);
         }
 
         protected override void WriteResult(ViberSendResult result) => WriteObject(result);

@@ -64,26 +64,7 @@ namespace Octopods.PowerShell.Commands
         protected override BulkOperation<TemplateSendRequest, WhatsAppSendResult> CreateOperation()
         {
             var api = Api;
-            return TemplateOperation(api.SendAsync,
-                result => new JournalOutcome
-                {
-                    MessageId = result.MessageId,
-                    RequestId = result.RequestId,
-                    Status = result.Status,
-                    Destination = result.PhoneNumber,
-                    ChannelMessageId = result.ChannelMessageId,
-                },
-                (request, entry) => new WhatsAppSendResult
-                {
-                    MessageId = entry.MessageId ?? "",
-                    TemplateId = request.TemplateId,
-                    RequestId = entry.RequestId,
-                    PhoneNumber = entry.Destination ?? request.DestinationPhone,
-                    Status = WhatsAppStatuses.Normalize(entry.Status),
-                    ChannelMessageId = entry.ChannelMessageId,
-                    DestinationUserName = request.DestinationUserName,
-                    FromJournal = true,
-                });
+            return TemplateOperation(api.SendAsync, WhatsAppSendResult.Restore);
         }
 
         // With -Wait, results and errors are held until the end so they still come out in input order.

@@ -18,7 +18,7 @@ namespace Octopods.PowerShell.Commands
     /// once per invocation, on the pipeline thread) and the POST, which alone goes through the core's
     /// bulk engine (-ThrottleLimit, -RatePerSecond, 429 pauses, -JournalPath resume), as for SMS.
     /// </summary>
-    public abstract class TemplateSendCmdlet<TResult> : BulkSendCmdlet<TemplateSendRequest, TResult> where TResult : class
+    public abstract class TemplateSendCmdlet<TResult> : BulkSendCmdlet<TemplateSendRequest, TResult> where TResult : TemplateSendResult
     {
         /// <summary>The template to send (its id is in the request path). Only accepted templates can be sent.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -130,12 +130,11 @@ namespace Octopods.PowerShell.Commands
         /// <summary>The bulk operation of a template family: its POST, the row's identity and what the journal keeps.</summary>
         protected BulkOperation<TemplateSendRequest, TResult> TemplateOperation(
             Func<TemplateSendRequest, CancellationToken, Task<TResult>> send,
-            Func<TResult, JournalOutcome> record,
             Func<TemplateSendRequest, JournalEntry, TResult> restore) =>
             new BulkOperation<TemplateSendRequest, TResult>(Channel, send,
                 request => request.DestinationPhone,
                 request => request.IdentityContent,
-                record, restore);
+                result => result.ToJournalOutcome(), restore);
 
         private TemplateVariables BuildVariables()
         {

@@ -1,45 +1,44 @@
 using System;
 using System.Text.Json;
+using Octopods.Bulk;
 using Octopods.Json;
-using Octopods.Phones;
 using Octopods.Templates;
 
 namespace Octopods.WhatsApp
 {
     /// <summary>An accepted WhatsApp template message: what Send-OctopodsWhatsAppTemplate writes. With -Wait the status fields hold the final state.</summary>
-    public sealed class WhatsAppSendResult
+    public sealed class WhatsAppSendResult : TemplateSendResult
     {
-        public string MessageId { get; set; } = "";
-        public string TemplateId { get; set; } = "";
-        public string? PhoneNumber { get; set; }
         public string? Status { get; set; }
         public bool IsTerminal => WhatsAppStatuses.IsTerminal(Status);
         public string? FailureReason { get; set; }
-        public string? ChannelMessageId { get; set; }
-        public string? StatusUrl { get; set; }
-        public string? RequestId { get; set; }
-        public string? DestinationUserName { get; set; }
         public DateTimeOffset? SentAt { get; set; }
         public DateTimeOffset? DeliveredAt { get; set; }
         public DateTimeOffset? ReadAt { get; set; }
         public DateTimeOffset? LastUpdated { get; set; }
         public string? StatusMessage { get; set; }
-        public string? RawResponse { get; set; }
-        /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
-        public bool FromJournal { get; set; }
 
-        public static WhatsAppSendResult FromJson(JsonElement root, string body, TemplateSendRequest request) => new WhatsAppSendResult
+        public static WhatsAppSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)
         {
-            MessageId = JsonFields.GetString(root, "message_id") ?? "",
-            TemplateId = request.TemplateId,
-            RequestId = JsonFields.GetString(root, "request_id"),
-            PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")) ?? request.DestinationPhone,
-            StatusUrl = JsonFields.GetString(root, "message_status_url"),
-            ChannelMessageId = JsonFields.GetString(root, "channel_message_id"),
-            Status = WhatsAppStatuses.Normalize(JsonFields.GetString(root, "status")),
-            DestinationUserName = request.DestinationUserName,
-            RawResponse = body,
-        };
+            var result = new WhatsAppSendResult { Status = WhatsAppStatuses.Normalize(JsonFields.GetString(root, "status")) };
+            result.ReadAnswer(root, body, request);
+            return result;
+        }
+
+        /// <summary>The result a resumed run writes for a row its journal shows as accepted.</summary>
+        public static WhatsAppSendResult Restore(TemplateSendRequest request, JournalEntry entry)
+        {
+            var result = new WhatsAppSendResult { Status = WhatsAppStatuses.Normalize(entry.Status) };
+            result.ReadJournal(request, entry);
+            return result;
+        }
+
+        public override JournalOutcome ToJournalOutcome()
+        {
+            var outcome = base.ToJournalOutcome();
+            outcome.Status = Status;
+            return outcome;
+        }
 
         /// <summary>Takes the state a status poll found.</summary>
         public void Apply(WhatsAppStatus status)
@@ -55,6 +54,5 @@ namespace Octopods.WhatsApp
             ChannelMessageId = status.ChannelMessageId ?? ChannelMessageId;
         }
 
-        public override string ToString() => $"{MessageId} -> {PhoneNumber}";
     }
 }

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Octopods.Bulk;
+using Octopods.Json;
+using Octopods.Phones;
+
+namespace Octopods.Templates
+{
+    /// <summary>
+    /// What the template send commands (WhatsApp, Viber) write about an accepted message, and how such a
+    /// message is journaled and restored by a resumed run: shared here, the channel adds its own fields.
+    /// </summary>
+    public abstract class TemplateSendResult
+    {
+        public string MessageId { get; set; } = "";
+        public string TemplateId { get; set; } = "";
+        public string? PhoneNumber { get; set; }
+        public string? ChannelMessageId { get; set; }
+        public string? StatusUrl { get; set; }
+        public string? RequestId { get; set; }
+        public string? DestinationUserName { get; set; }
+        public string? RawResponse { get; set; }
+        /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
+        public bool FromJournal { get; set; }
+
+        /// <summary>What the journal keeps of this send (never the text or the key).</summary>
+        public virtual JournalOutcome ToJournalOutcome() => new JournalOutcome
+        {
+            MessageId = MessageId,
+            RequestId = RequestId,
+            Destination = PhoneNumber,
+            ChannelMessageId = ChannelMessageId,
+        };
+
+        /// <summary>Fills the shared fields from the service's answer to the send.</summary>
+        protected void ReadAnswer(JsonElement root, string body, TemplateSendRequest request)
+        {
+            MessageId = JsonFields.GetString(root, "message_id") ?? "";
+            TemplateId = request.TemplateId;
+            RequestId = JsonFields.GetString(root, "request_id");
+            PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")) ?? request.DestinationPhone;
+            StatusUrl = JsonFields.GetString(root, "message_status_url");
+            ChannelMessageId = JsonFields.GetString(root, "channel_message_id");
+            DestinationUserName = request.DestinationUserName;
+            RawResponse = body;
+        }
+
+        /// <summary>Fills the shared fields from the journal's record of an earlier run's accepted send.</summary>
+        protected void ReadJournal(TemplateSendRequest request, JournalEntry entry)
+        {
+            MessageId = entry.MessageId ?? "";
+            TemplateId = request.TemplateId;
+            RequestId = entry.RequestId;
+            PhoneNumber = entry.Destination ?? request.DestinationPhone;
+            ChannelMessageId = entry.ChannelMessageId;
+            DestinationUserName = request.DestinationUserName;
+            FromJournal = true;
+        }
+
+        public override string ToString() => $"{MessageId} -> {PhoneNumber}";
+    }
+}
