@@ -70,7 +70,7 @@ namespace Octopods.PowerShell.Commands
         protected override void EndProcessing()
         {
             if (_waiting.Count == 0) return;
-            var waiting = new WhatsAppWaiting(this, TimeoutSeconds, PollIntervalSeconds);
+            var waiting = StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 1);
             var ids = _waiting.Where(w => w.Error == null).Select(w => w.Id).ToList();
             IReadOnlyDictionary<string, PollOutcome<WhatsAppStatus>> outcomes = ids.Count > 0
                 ? waiting.Wait(Api, ids, pollFirst: true)

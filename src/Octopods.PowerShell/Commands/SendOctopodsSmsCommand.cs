@@ -109,21 +109,7 @@ namespace Octopods.PowerShell.Commands
             FinishRows();
             if (!Wait) return;
             var sent = _ordered.OfType<SmsSendResult>().Where(r => r.MessageId.Length > 0).ToList();
-            if (sent.Count > 0)
-            {
-                var outcomes = SmsStatusFollower.Wait(this, Api, sent.Select(r => r.MessageId), pollFirst: sent.Any(r => r.FromJournal),
-                    PollIntervalSeconds, TimeoutSeconds, ThrottleLimit);
-                var timedOut = new List<string>();
-                foreach (var result in sent)
-                {
-                    var outcome = outcomes[result.MessageId];
-                    if (outcome.Last != null) result.Apply(outcome.Last);
-                    if (outcome.Error != null)
-                        WriteWarning($"Message {result.MessageId} was sent, but following it failed: {outcome.Error.Message}");
-                    else if (outcome.TimedOut) timedOut.Add(result.MessageId);
-                }
-                SmsStatusFollower.WarnTimedOut(this, timedOut, TimeoutSeconds);
-            }
+            StatusFollower.ForSms(this, TimeoutSeconds, PollIntervalSeconds, ThrottleLimit).FollowSent(sent, Api);
             foreach (var item in _ordered)
             {
                 if (item is ErrorRecord error) WriteError(error);

@@ -86,22 +86,7 @@ namespace Octopods.PowerShell.Commands
             base.EndProcessing();
             if (!Wait) return;
             var sent = _ordered.OfType<WhatsAppSendResult>().Where(r => r.MessageId.Length > 0).ToList();
-            if (sent.Count > 0)
-            {
-                var waiting = new WhatsAppWaiting(this, TimeoutSeconds, PollIntervalSeconds, ThrottleLimit);
-                // Messages from the journal may have settled long ago: look before the first pause.
-                var outcomes = waiting.Wait(Api, sent.Select(r => r.MessageId), pollFirst: sent.Any(r => r.FromJournal));
-                var timedOut = new List<string>();
-                foreach (var result in sent)
-                {
-                    var outcome = outcomes[result.MessageId];
-                    if (outcome.Last != null) result.Apply(outcome.Last);
-                    if (outcome.Error != null)
-                        WriteWarning($"Message {result.MessageId} was sent, but following it failed: {outcome.Error.Message}");
-                    else if (outcome.TimedOut) timedOut.Add(result.MessageId);
-                }
-                waiting.WarnTimedOut(timedOut);
-            }
+            StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, ThrottleLimit).FollowSent(sent, Api);
             foreach (var item in _ordered)
             {
                 if (item is ErrorRecord error) WriteError(error);

@@ -30,9 +30,11 @@ namespace Octopods.PowerShell.Commands
         /// <summary>The SMS endpoints; first use resolves the key, so touch it on the pipeline thread before any Run.</summary>
         internal SmsApi Api => _api ??= new SmsApi(Client);
 
-        internal IReadOnlyDictionary<string, PollOutcome<SmsStatus>> WaitForStatuses(IEnumerable<string> ids, bool pollFirst) =>
-            SmsStatusFollower.Wait(this, Api, ids, pollFirst, PollIntervalSeconds, TimeoutSeconds, concurrency: 4);
+        private StatusFollower Follower => StatusFollower.ForSms(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 4);
 
-        internal void WarnTimedOut(ICollection<string> ids) => SmsStatusFollower.WarnTimedOut(this, ids, TimeoutSeconds);
+        internal IReadOnlyDictionary<string, PollOutcome<SmsStatus>> WaitForStatuses(IEnumerable<string> ids, bool pollFirst) =>
+            Follower.Wait(Api, ids, pollFirst);
+
+        internal void WarnTimedOut(ICollection<string> ids) => Follower.WarnTimedOut(ids);
     }
 }
