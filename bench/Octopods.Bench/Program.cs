@@ -54,6 +54,7 @@ namespace Octopods.Bench
         public string? Uri;
         public string? Skip;
         public bool Journal;
+        public bool Bare;
         public int WarmupRows = 2000;
 
         public static Options Parse(string[] args)
@@ -77,6 +78,7 @@ namespace Octopods.Bench
                     case "--client-rate": o.ClientRate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--uri": o.Uri = Next(); break;
                     case "--journal": o.Journal = true; break;
+                    case "--bare": o.Bare = true; break;
                     case "--warmup": o.WarmupRows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--skip": o.Skip = Next(); break;   // comma list of: throughput,memory,rate
                     case "-h":
@@ -156,6 +158,7 @@ namespace Octopods.Bench
     {
         public static int Run(Options options)
         {
+            if (options.Bare) return BareHttpClient.Run(options);
             var repo = FindRepoRoot();
             var version = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(repo, "Octopods.psd1")), @"ModuleVersion\s*=\s*'([^']+)'").Groups[1].Value;
             var manifest = Path.Combine(repo, "out", "Octopods", version, "Octopods.psd1");
@@ -188,9 +191,11 @@ namespace Octopods.Bench
             GC.Collect();
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
+            var poolItemsBefore = ThreadPool.CompletedWorkItemCount;
             var wall = Stopwatch.StartNew();
             var errors = Invoke(runspace, script, journalPath);
             wall.Stop();
+            var poolItems = ThreadPool.CompletedWorkItemCount - poolItemsBefore;
             if (File.Exists(journalPath)) File.Delete(journalPath);
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
@@ -211,6 +216,7 @@ namespace Octopods.Bench
                 ["wallMs"] = wall.Elapsed.TotalMilliseconds,
                 ["cpuMs"] = cpu.TotalMilliseconds,
                 ["generatorCpuMs"] = generator.TotalMilliseconds,
+                ["poolItems"] = poolItems,
                 ["peakWorkingSetMB"] = process.PeakWorkingSet64 / (1024.0 * 1024.0),
             }));
             return 0;
@@ -236,6 +242,62 @@ namespace Octopods.Bench
         }
     }
 
+    /// <summary>
+    /// The floor: the same POSTs with HttpClient alone (no PowerShell, no module), the same number in
+    /// flight, against the same server. What the module adds is the difference.
+    /// </summary>
+    internal static class BareHttpClient
+    {
+        public static int Run(Options options)
+        {
+            using var http = new System.Net.Http.HttpClient(new System.Net.Http.HttpClientHandler
+            {
+                AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
+                MaxConnectionsPerServer = 256,
+            }) { BaseAddress = new Uri(options.Uri!), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            var errors = 0;
+            async Task Loop(int first, int step, int count)
+            {
+                for (var i = first; i < count; i += step)
+                {
+                    using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Post, "api/v1/sms/messages");
+                    request.Headers.TryAddWithoutValidation("X-Octopods-Auth", "sk_bench");
+                    request.Content = new System.Net.Http.StringContent(
+                        "{\"destination_phone\":\"+1415555" + (i % 10000).ToString("D4", CultureInfo.InvariantCulture) + "\",\"body\":\"Benchmark message number " + i + "\"}",
+                        Encoding.UTF8, "application/json");
+                    using var response = await http.SendAsync(request).ConfigureAwait(false);
+                    var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                    using var json = JsonDocument.Parse(body);
+                    if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+                }
+            }
+            void Run(int count, int throttle) =>
+                Task.WaitAll(Enumerable.Range(0, throttle).Select(k => Task.Run(() => Loop(k, throttle, count))).ToArray());
+
+            Run(options.WarmupRows, 64);
+            Thread.Sleep(3000);
+            var process = Process.GetCurrentProcess();
+            GC.Collect();
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var poolItemsBefore = ThreadPool.CompletedWorkItemCount;
+            var wall = Stopwatch.StartNew();
+            Run(options.Rows, options.Throttle);
+            wall.Stop();
+            process.Refresh();
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["rows"] = options.Rows,
+                ["throttle"] = options.Throttle,
+                ["errors"] = errors,
+                ["wallMs"] = wall.Elapsed.TotalMilliseconds,
+                ["cpuMs"] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds,
+                ["poolItems"] = ThreadPool.CompletedWorkItemCount - poolItemsBefore,
+            }));
+            return 0;
+        }
+    }
+
     internal static class Orchestrator
     {
         public static int Run(Options options)
@@ -256,7 +318,7 @@ namespace Octopods.Bench
                 if (!options.Skips("throughput"))
                 {
                     Console.WriteLine($"Throughput: {options.Rows} rows, L = {options.LatencyMs} ms");
-                    Console.WriteLine("  ThrottleLimit | rows/s   | ceiling N/L | % of ceiling | client CPU/msg (total) | CPU/msg (module only) | wall s | errors");
+                    Console.WriteLine("  ThrottleLimit | rows/s   | ceiling N/L | % of ceiling | client CPU/msg (total) | CPU/msg (module only) | HttpClient alone | pool items/msg | wall s | errors");
                     foreach (var throttle in options.Throttles)
                     {
                         var r = RunClient(self, uri, options.Rows, throttle, null);
@@ -266,9 +328,15 @@ namespace Octopods.Bench
                         var ceiling = throttle * 1000.0 / options.LatencyMs;
                         var cpu = r.GetProperty("cpuMs").GetDouble() / options.Rows;
                         var gen = r.GetProperty("generatorCpuMs").GetDouble() / options.Rows;
+                        var pool = r.GetProperty("poolItems").GetInt64() / (double)options.Rows;
                         var errors = r.GetProperty("errors").GetInt32();
+                        // The floor: the same POSTs, the same number in flight, with HttpClient alone.
+                        var bare = RunClient(self, uri, options.Rows, throttle, null, bare: true);
+                        var bareCpu = bare.GetProperty("cpuMs").GetDouble() / options.Rows;
+                        var barePool = bare.GetProperty("poolItems").GetInt64() / (double)options.Rows;
+                        errors += bare.GetProperty("errors").GetInt32();
                         failures += errors;
-                        Console.WriteLine($"  {throttle,13} | {rate,8:0.0} | {ceiling,11:0.0} | {100 * rate / ceiling,11:0.0}% | {cpu,19:0.000} ms | {cpu - gen,18:0.000} ms | {wallS,6:0.0} | {errors}");
+                        Console.WriteLine($"  {throttle,13} | {rate,8:0.0} | {ceiling,11:0.0} | {100 * rate / ceiling,11:0.0}% | {cpu,19:0.000} ms | {cpu - gen,18:0.000} ms | {bareCpu,13:0.000} ms | {pool,6:0.00} ({barePool:0.00}) | {wallS,6:0.0} | {errors}");
                     }
                     foreach (var throttle in new[] { 16, 64 }.Where(t => options.Throttles.Contains(t)))
                     {
@@ -280,7 +348,8 @@ namespace Octopods.Bench
                         var cpu = r.GetProperty("cpuMs").GetDouble() / options.Rows;
                         var gen = r.GetProperty("generatorCpuMs").GetDouble() / options.Rows;
                         failures += r.GetProperty("errors").GetInt32();
-                        Console.WriteLine($"  {throttle,5} +journal | {rate,8:0.0} | {ceiling,11:0.0} | {100 * rate / ceiling,11:0.0}% | {cpu,19:0.000} ms | {cpu - gen,18:0.000} ms | {wallS,6:0.0} | {r.GetProperty("errors").GetInt32()}");
+                        var pool = r.GetProperty("poolItems").GetInt64() / (double)options.Rows;
+                        Console.WriteLine($"  {throttle,5} +journal | {rate,8:0.0} | {ceiling,11:0.0} | {100 * rate / ceiling,11:0.0}% | {cpu,19:0.000} ms | {cpu - gen,18:0.000} ms | {"",16} | {pool,6:0.00}        | {wallS,6:0.0} | {r.GetProperty("errors").GetInt32()}");
                     }
                     Console.WriteLine();
                 }
@@ -345,7 +414,10 @@ namespace Octopods.Bench
                     Console.WriteLine($"Module import (Import-Module in a fresh process, cold): median {sorted[sorted.Count / 2]:0} ms, min {sorted[0]:0} ms, max {sorted[sorted.Count - 1]:0} ms over {sorted.Count} processes");
                 }
                 Console.WriteLine("Client CPU is the client process's TotalProcessorTime during the pipeline (server in another process);");
-                Console.WriteLine("'module only' subtracts the same number of rows generated and piped to Out-Null.");
+                Console.WriteLine("'module only' subtracts the same number of rows generated and piped to Out-Null; 'HttpClient alone' is the");
+                Console.WriteLine("same POSTs with the same number in flight from a bare HttpClient in its own process (no PowerShell, no module).");
+                Console.WriteLine("Pool items/msg: thread-pool work items per row (HttpClient alone in brackets); each wake of an idle pool");
+                Console.WriteLine("worker ends with the runtime spinning before the worker sleeps, most of the CPU at low rates on a VM.");
                 if (failures > 0) Console.WriteLine($"WARNING: {failures} send error(s) during the benchmark.");
             }
             finally
@@ -356,10 +428,11 @@ namespace Octopods.Bench
             return failures > 0 ? 1 : 0;
         }
 
-        private static JsonElement RunClient(string self, string uri, int rows, int throttle, double? rate, bool journal = false)
+        private static JsonElement RunClient(string self, string uri, int rows, int throttle, double? rate, bool journal = false, bool bare = false)
         {
             var args = new List<string> { "client", "--uri", uri, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--throttle", throttle.ToString(CultureInfo.InvariantCulture) };
             if (journal) args.Add("--journal");
+            if (bare) args.Add("--bare");
             if (rate.HasValue) { args.Add("--client-rate"); args.Add(rate.Value.ToString(CultureInfo.InvariantCulture)); }
             using var client = Start(self, args.ToArray());
             var stderr = client.StandardError.ReadToEndAsync();
