@@ -1,0 +1,127 @@
+#Requires -Version 7.4
+<#
+    Pester 5 journeys for bulk sends on real pwsh: a CSV file through Import-Csv and Export-Csv,
+    the summary on the information stream, a run cut short by Select-Object -First (which stops
+    the command upstream of it) and resumed from its journal, and idempotency keys from a column.
+    The engine's own behaviour (order under concurrency, 429 storms, kill and resume, pacing) is
+    covered over loopback by the xunit suites; these check what only a real pwsh pipeline does.
+
+    Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
+#>
+param(
+    [string]$ModulePath
+)
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
+    $null = Import-OctopodsModuleUnderTest -ModulePath $ModulePath
+
+    # 400 customers; rows 100 and 300 have numbers that are not E.164 (and no -DefaultRegion).
+    function New-CustomerCsv {
+        param([string]$Path, [int]$Count = 400)
+        1..$Count | ForEach-Object {
+            $to = if ($_ -in 100, 300) { "415555$('{0:D4}' -f $_)" } else { "+1415555$('{0:D4}' -f $_)" }
+            [pscustomobject]@{ Id = $_; To = $to; Message = "Order $_ has shipped."; Name = "Customer $_" }
+        } | Export-Csv -LiteralPath $Path -NoTypeInformation
+    }
+
+    # The journal's records, one object per line.
+    function Read-Journal {
+        param([string]$Path)
+        Get-Content -LiteralPath $Path | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json }
+    }
+}
+
+AfterAll {
+    if (Get-Command -Name Disconnect-Octopods -ErrorAction SilentlyContinue) { Disconnect-Octopods }
+    Get-Module -Name Octopods | Remove-Module -Force
+}
+
+Describe 'Bulk Send-OctopodsSms from a CSV file' {
+    BeforeEach {
+        Disconnect-Octopods
+        Connect-Octopods -Sandbox
+        $script:Csv = Join-Path $TestDrive "customers-$([guid]::NewGuid().ToString('N')).csv"
+        New-CustomerCsv -Path $script:Csv
+        $script:Journal = [System.IO.Path]::ChangeExtension($script:Csv, '.jsonl')
+    }
+
+    It 'ends every row as one result or one error, in input order, with a summary on the information stream' {
+        $out = Join-Path $TestDrive 'results.csv'
+
+        Import-Csv -LiteralPath $script:Csv |
+            Send-OctopodsSms -ThrottleLimit 16 -JournalPath $script:Journal -ErrorVariable errs -ErrorAction SilentlyContinue -InformationVariable info |
+            Export-Csv -LiteralPath $out -NoTypeInformation
+
+        $results = @(Import-Csv -LiteralPath $out)
+        $results | Should -HaveCount 398
+        $expected = 1..400 | Where-Object { $_ -notin 100, 300 } | ForEach-Object { "+1415555$('{0:D4}' -f $_)" }
+        ($results.PhoneNumber -join ',') | Should -BeExactly ($expected -join ',')
+        @($results.MessageId | Sort-Object -Unique) | Should -HaveCount 398
+
+        $errs | Should -HaveCount 2
+        $errs.TargetObject.Id | Should -Be @('100', '300')
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'Octopods.PhoneInvalid*' }
+
+        $summary = @($info | Where-Object { $_.Tags -contains 'Summary' })
+        $summary | Should -HaveCount 1
+        $summary[0].MessageData.Rows | Should -Be 400
+        $summary[0].MessageData.Sent | Should -Be 398
+        $summary[0].MessageData.Failed | Should -Be 2
+        $summary[0].MessageData.JournalPath | Should -Be $script:Journal
+
+        # A journal line per intent and per outcome, each readable JSON.
+        $records = @(Read-Journal -Path $script:Journal)
+        @($records | Where-Object type -EQ 'intent') | Should -HaveCount 398
+        @($records | Where-Object type -EQ 'sent') | Should -HaveCount 398
+    }
+
+    It 'resumes a run that Select-Object -First cut short, sending every row once and no row twice' {
+        $first = @(Import-Csv -LiteralPath $script:Csv |
+                Send-OctopodsSms -ThrottleLimit 4 -JournalPath $script:Journal -ErrorAction SilentlyContinue -WarningAction SilentlyContinue |
+                Select-Object -First 25)
+        $first | Should -HaveCount 25
+
+        $second = @(Import-Csv -LiteralPath $script:Csv |
+                Send-OctopodsSms -ThrottleLimit 4 -JournalPath $script:Journal -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $second | Should -HaveCount 398
+        $errs | Should -HaveCount 2
+        $fromJournal = @($second | Where-Object FromJournal)
+        # At least the 25 taken, plus whatever was on the wire when the run was stopped.
+        $fromJournal.Count | Should -BeGreaterOrEqual 25
+        ($second[0..24].MessageId -join ',') | Should -BeExactly ($first.MessageId -join ',')
+        $second[0..24] | ForEach-Object { $_.FromJournal | Should -BeTrue }
+
+        # The journal has at most one accepted send per row, across both runs.
+        $sent = @(Read-Journal -Path $script:Journal | Where-Object type -EQ 'sent')
+        $sent | Should -HaveCount 398
+        @($sent | Group-Object row | Where-Object Count -GT 1) | Should -HaveCount 0
+    }
+
+    It 'takes each row''s identity from an idempotency_key column' {
+        $csv = Join-Path $TestDrive 'keyed.csv'
+        @(
+            [pscustomobject]@{ To = '+14155550101'; Message = 'Your code is 1234'; idempotency_key = 'otp-1' }
+            [pscustomobject]@{ To = '+14155550102'; Message = 'Your code is 5678'; idempotency_key = 'otp-2' }
+        ) | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $first = @(Import-Csv -LiteralPath $csv | Send-OctopodsSms -JournalPath $script:Journal)
+
+        # The text changed but the keys did not: the rows were sent already.
+        $edited = Join-Path $TestDrive 'keyed-edited.csv'
+        Import-Csv -LiteralPath $csv | ForEach-Object { $_.Message = $_.Message + '.'; $_ } | Export-Csv -LiteralPath $edited -NoTypeInformation
+        $again = @(Import-Csv -LiteralPath $edited | Send-OctopodsSms -JournalPath $script:Journal)
+
+        $first | Should -HaveCount 2
+        $again | Should -HaveCount 2
+        $again | ForEach-Object { $_.FromJournal | Should -BeTrue }
+        ($again.MessageId -join ',') | Should -BeExactly ($first.MessageId -join ',')
+    }
+
+    It 'sends nothing and writes no journal with -WhatIf' {
+        $output = @(Import-Csv -LiteralPath $script:Csv | Send-OctopodsSms -JournalPath $script:Journal -WhatIf -ErrorAction SilentlyContinue)
+
+        $output | Should -HaveCount 0
+        Test-Path -LiteralPath $script:Journal | Should -BeFalse
+    }
+}
