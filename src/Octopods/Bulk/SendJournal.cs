@@ -320,20 +320,22 @@ namespace Octopods.Bulk
                     done.TrySetException(failed);
                     continue;
                 }
+                OctopodsException? writeFailure = null;
                 try
                 {
                     if (WriteBatchForTests != null) WriteBatchForTests(_stream, batch.GetBuffer(), (int)batch.Length);
                     else _stream.Write(batch.GetBuffer(), 0, (int)batch.Length);
                     _stream.Flush(flushToDisk: true);
-                    done.TrySetResult(true);
                 }
                 catch (Exception ex)
                 {
-                    var failure = new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
+                    writeFailure = new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
                         $"Writing the journal {Path} failed: {ex.Message}", "Nothing more is sent without a journal record; free disk space and run again with the same journal.", ex);
-                    lock (_lock) _failure = failure;
-                    done.TrySetException(failure);
+                    lock (_lock) _failure = writeFailure;
                 }
+                // Outside the try: the waiters continue inline here, and nothing they do is a write failure.
+                if (writeFailure == null) done.TrySetResult(true);
+                else done.TrySetException(writeFailure);
             }
         }
 
@@ -354,10 +356,26 @@ namespace Octopods.Bulk
                 flusher = _flusher;
                 Monitor.Pulse(_lock);
             }
-            // The flusher writes every pending batch before it ends. (Not when a batch's waiter disposes
-            // from the flusher's own thread: it would wait for itself.)
+            // The flusher writes every pending batch before it ends.
             if (flusher != null && flusher != Thread.CurrentThread) flusher.Join(TimeSpan.FromSeconds(30));
-            lock (_lock) _stream.Dispose();
+            TaskCompletionSource<bool>? written = null;
+            lock (_lock)
+            {
+                // A batch's waiter disposing from the flusher's own thread cannot wait for it: write the rest here.
+                if (flusher == Thread.CurrentThread && _pending.Length > 0 && _failure == null)
+                {
+                    try
+                    {
+                        _stream.Write(_pending.GetBuffer(), 0, (int)_pending.Length);
+                        _stream.Flush(flushToDisk: true);
+                        _pending = new MemoryStream();
+                        written = _batch;
+                    }
+                    catch (IOException) { }
+                }
+                _stream.Dispose();
+            }
+            written?.TrySetResult(true);
         }
     }
 }
