@@ -131,13 +131,23 @@ namespace Octopods.PowerShell.Infrastructure
                     {
                         ThrowTerminating(ex, JournalPath);
                     }
-                    DescribeJournal(journal!);
                 }
-                _engine = new BulkSender<TRequest, TResult>(CreateOperation(), new BulkOptions
+                try
                 {
-                    ThrottleLimit = ThrottleLimit,
-                    ResendUnknown = ResendUnknown,
-                }, gate, journal);
+                    if (journal != null) DescribeJournal(journal);
+                    _engine = new BulkSender<TRequest, TResult>(CreateOperation(), new BulkOptions
+                    {
+                        ThrottleLimit = ThrottleLimit,
+                        ResendUnknown = ResendUnknown,
+                    }, gate, journal);
+                }
+                catch
+                {
+                    // (A warning under -WarningAction Stop, say.) The journal holds its file exclusively:
+                    // close it now, or every rerun in this session would find it busy.
+                    journal?.Dispose();
+                    throw;
+                }
                 WriteVerbose($"Bulk send: up to {ThrottleLimit} in flight" +
                              (pacer != null ? $", at most {RatePerSecond:0.###}/s (one every {pacer.Interval.TotalMilliseconds:0} ms)" : ", no pacing") +
                              (journal != null ? $", journal {journal.Path}." : ", no journal."));
@@ -346,7 +356,7 @@ namespace Octopods.PowerShell.Infrastructure
             var engine = _engine;
             if (engine == null) return;
             _engine = null;
-            if (!engine.IsEmpty || engine.InFlight > 0)
+            if (!engine.IsEmpty)
             {
                 _stopped = true;
                 engine.Stop();
