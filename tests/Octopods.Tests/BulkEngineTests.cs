@@ -466,6 +466,28 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task A_failed_first_row_wakes_the_pipeline_at_once_so_a_stop_comes_before_more_sends()
+        {
+            // Rows behind it are slow: without the error rule the pipeline would sleep until a batch is done.
+            var slow = new TaskCompletionSource<bool>();
+            var service = new FakeService
+            {
+                Delay = r => r.Body == "m0" ? Task.Delay(30) : slow.Task,
+                Fail = r => r.Body == "m0" ? new OctopodsException(ErrorNames.ProviderError, OctopodsErrorKind.ProviderError, "no") : null,
+            };
+            using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 64 }, new SendGate(SystemClock.Instance));
+            foreach (var row in Rows(20)) engine.Submit(row, row);
+
+            // Waiting before m0 fails (30 ms, under the engine's 100 ms freshness wake).
+            await engine.WhenNextAsync().WaitAsync(TimeSpan.FromSeconds(1));
+
+            Assert.True(engine.TryTake(out var first));
+            Assert.Equal(BulkRowKind.Failed, first.Kind);
+            Assert.Equal(19, engine.InFlight);
+            slow.SetResult(true);
+        }
+
+        [Fact]
         public async Task The_next_send_does_not_wait_for_the_previous_outcome_to_reach_the_disk()
         {
             // ThrottleLimit 1: row m1's intent may be queued while m0's "sent" record is still being

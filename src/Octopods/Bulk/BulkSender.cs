@@ -258,31 +258,44 @@ namespace Octopods.Bulk
         /// </summary>
         private async Task SendLoopAsync(BulkRowOutcome<TRequest, TResult> first)
         {
-            for (var row = first; row != null; row = NextWaiting())
+            var ended = false;
+            try
             {
-                lock (_lock)
-                {
-                    _inFlight++;
-                    if (_inFlight > _peakInFlight) _peakInFlight = _inFlight;
-                }
-                try
-                {
-                    await RunAsync(row).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    // A bug must neither lose the row nor end the loop (later rows would wait for ever).
-                    var done = false;
-                    lock (_lock) done = row.Done;
-                    if (!done)
-                        Complete(row, BulkRowKind.Unknown, null, new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
-                            $"Sending the message to {_operation.Destination(row.Request)} failed unexpectedly: {ex.Message}",
-                            "It may have gone out, so it was not sent again.", ex));
-                }
-                finally
-                {
-                    lock (_lock) _inFlight--;
-                }
+                for (var row = first; row != null; row = NextWaiting())
+                    await SendOneAsync(row).ConfigureAwait(false);
+                ended = true;   // NextWaiting counted this loop out
+            }
+            finally
+            {
+                // Whatever escaped, the loop's place must be freed or the rows waiting for it never start.
+                if (!ended) lock (_lock) _loops--;
+            }
+        }
+
+        private async Task SendOneAsync(BulkRowOutcome<TRequest, TResult> row)
+        {
+            lock (_lock)
+            {
+                _inFlight++;
+                if (_inFlight > _peakInFlight) _peakInFlight = _inFlight;
+            }
+            try
+            {
+                await RunAsync(row).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A bug must neither lose the row nor end the loop (later rows would wait for ever).
+                bool done;
+                lock (_lock) done = row.Done;
+                if (!done)
+                    Complete(row, BulkRowKind.Unknown, null, new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
+                        $"Sending row {row.Sequence + 1} failed unexpectedly: {ex.Message}",
+                        "It may have gone out, so it was not sent again.", ex));
+            }
+            finally
+            {
+                lock (_lock) _inFlight--;
             }
         }
 
@@ -435,6 +448,7 @@ namespace Octopods.Bulk
                 {
                     signal = _signal;
                     _signal = null;
+                    _sinceWake.Restart();
                 }
                 else signal = null;
             }
@@ -443,14 +457,19 @@ namespace Octopods.Bulk
 
         /// <summary>
         /// Whether finishing <paramref name="row"/> is worth waking the pipeline thread: the first rows
-        /// in order are done, a batch of them (half of MaxPending) or every queued row, so they can
-        /// be taken. One wake per batch instead of per row keeps the pipeline thread's CPU low; the
-        /// other half of the queued rows keeps the window full meanwhile.
+        /// in order are done and there are enough of them (half of MaxPending, at most 16), or the
+        /// first is an error (so -ErrorAction Stop stops the run before more sends start), or every
+        /// queued row is done, or <see cref="MaxWakeDelay"/> has passed (output and progress stay
+        /// fresh at low rates). One wake per batch instead of per row keeps the pipeline thread's CPU
+        /// low; the rest of the queued rows keeps the window full meanwhile.
         /// </summary>
         private bool HeadBatchReadyLocked(BulkRowOutcome<TRequest, TResult> row)
         {
             if (_signal == null || _order.Count == 0) return false;
-            var batch = Math.Max(1, _options.EffectiveMaxPending / 2);
+            var head = _order.Peek();
+            if (!head.Done) return false;
+            if (head.Error != null || _sinceWake.Elapsed >= MaxWakeDelay) return true;
+            var batch = Math.Min(16, Math.Max(1, _options.EffectiveMaxPending / 2));
             var ready = 0;
             foreach (var queued in _order)
             {
@@ -459,6 +478,10 @@ namespace Octopods.Bulk
             }
             return true;
         }
+
+        /// <summary>The longest the pipeline thread sleeps while the first row is done (output and progress stay fresh).</summary>
+        private static readonly TimeSpan MaxWakeDelay = TimeSpan.FromMilliseconds(100);
+        private readonly System.Diagnostics.Stopwatch _sinceWake = System.Diagnostics.Stopwatch.StartNew();
 
         /// <summary>The next row in input order, once it is done.</summary>
         public bool TryTake(out BulkRowOutcome<TRequest, TResult> outcome)
@@ -486,7 +509,11 @@ namespace Octopods.Bulk
             lock (_lock)
             {
                 if (_order.Count == 0 || _order.Peek().Done || (requireRoom && HasRoomLocked)) return Task.CompletedTask;
-                _signal ??= NewSignal();
+                if (_signal == null)
+                {
+                    _signal = NewSignal();
+                    _sinceWake.Restart();   // MaxWakeDelay counts from when the pipeline thread began to wait
+                }
                 return _signal.Task;
             }
         }
