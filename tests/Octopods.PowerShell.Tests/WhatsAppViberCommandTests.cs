@@ -35,6 +35,8 @@ namespace Octopods.PowerShell.Tests
                 )
                 $orders | Send-OctopodsWhatsAppTemplate -TemplateId 1001 -BodyVariableProperty FirstName, OrderId -Wait 2>&1");
             Assert.Equal(5, run.Output.Count);
+            // Export-Csv and Select-Object * list properties in this order: the id first, as before the shared base.
+            Assert.Equal(new[] { "MessageId", "TemplateId", "PhoneNumber", "Status" }, run.Output[0].Properties.Select(p => p.Name).Take(4));
             var ann = Assert.IsType<WhatsAppSendResult>(run.Output[0].BaseObject);
             Assert.Equal(("1001", "+14155550101", "Delivered", true), (ann.TemplateId, ann.PhoneNumber, ann.Status, ann.IsTerminal));
             Assert.NotNull(ann.DeliveredAt);

@@ -11,16 +11,18 @@ namespace Octopods.Templates
     /// </summary>
     public abstract class TemplateSendResult
     {
-        public string MessageId { get; set; } = "";
-        public string TemplateId { get; set; } = "";
-        public string? PhoneNumber { get; set; }
-        public string? ChannelMessageId { get; set; }
-        public string? StatusUrl { get; set; }
-        public string? RequestId { get; set; }
-        public string? DestinationUserName { get; set; }
-        public string? RawResponse { get; set; }
+        // Abstract, so each channel declares them in its own order: PowerShell lists a derived
+        // class's properties first, and Export-Csv or Select-Object * should still begin with MessageId.
+        public abstract string MessageId { get; set; }
+        public abstract string TemplateId { get; set; }
+        public abstract string? PhoneNumber { get; set; }
+        public abstract string? ChannelMessageId { get; set; }
+        public abstract string? StatusUrl { get; set; }
+        public abstract string? RequestId { get; set; }
+        public abstract string? DestinationUserName { get; set; }
+        public abstract string? RawResponse { get; set; }
         /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
-        public bool FromJournal { get; set; }
+        public abstract bool FromJournal { get; set; }
 
         /// <summary>What the journal keeps of this send (never the text or the key).</summary>
         public virtual JournalOutcome ToJournalOutcome() => new JournalOutcome

@@ -7,6 +7,16 @@ namespace Octopods.Viber
     /// <summary>An accepted Viber Business Message: what Send-OctopodsViberTemplate writes. VBM has no status endpoint, so it carries no status.</summary>
     public sealed class ViberSendResult : TemplateSendResult
     {
+        public override string MessageId { get; set; } = "";
+        public override string TemplateId { get; set; } = "";
+        public override string? PhoneNumber { get; set; }
+        public override string? ChannelMessageId { get; set; }
+        public override string? StatusUrl { get; set; }
+        public override string? RequestId { get; set; }
+        public override string? DestinationUserName { get; set; }
+        public override string? RawResponse { get; set; }
+        public override bool FromJournal { get; set; }
+
         public static ViberSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)
         {
             var result = new ViberSendResult();

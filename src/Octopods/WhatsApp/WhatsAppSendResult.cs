@@ -9,14 +9,23 @@ namespace Octopods.WhatsApp
     /// <summary>An accepted WhatsApp template message: what Send-OctopodsWhatsAppTemplate writes. With -Wait the status fields hold the final state.</summary>
     public sealed class WhatsAppSendResult : TemplateSendResult
     {
+        public override string MessageId { get; set; } = "";
+        public override string TemplateId { get; set; } = "";
+        public override string? PhoneNumber { get; set; }
         public string? Status { get; set; }
         public bool IsTerminal => WhatsAppStatuses.IsTerminal(Status);
         public string? FailureReason { get; set; }
+        public override string? ChannelMessageId { get; set; }
+        public override string? StatusUrl { get; set; }
+        public override string? RequestId { get; set; }
+        public override string? DestinationUserName { get; set; }
         public DateTimeOffset? SentAt { get; set; }
         public DateTimeOffset? DeliveredAt { get; set; }
         public DateTimeOffset? ReadAt { get; set; }
         public DateTimeOffset? LastUpdated { get; set; }
         public string? StatusMessage { get; set; }
+        public override string? RawResponse { get; set; }
+        public override bool FromJournal { get; set; }
 
         public static WhatsAppSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)
         {
