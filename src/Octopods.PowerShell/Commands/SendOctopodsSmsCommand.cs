@@ -44,9 +44,6 @@ namespace Octopods.PowerShell.Commands
         [ValidateRange(0.1, 3600)]
         public double PollIntervalSeconds { get; set; } = 2;
 
-        // With -Wait, results and errors are held until the end so they still come out in input order.
-        private readonly List<object> _ordered = new List<object>();
-
         protected override OctopodsChannel Channel => OctopodsChannel.Sms;
         protected override string ProgressActivity => "Sending SMS";
 
@@ -108,25 +105,11 @@ namespace Octopods.PowerShell.Commands
         {
             FinishRows();
             if (!Wait) return;
-            var sent = _ordered.OfType<SmsSendResult>().Where(r => r.MessageId.Length > 0).ToList();
+            var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
             StatusFollower.ForSms(this, TimeoutSeconds, PollIntervalSeconds, ThrottleLimit).FollowSent(sent, Api);
-            foreach (var item in _ordered)
-            {
-                if (item is ErrorRecord error) WriteError(error);
-                else WriteObject(item);
-            }
-            _ordered.Clear();
+            WriteHeld();
         }
 
-        protected override void WriteResult(SmsSendResult result) => Emit(result);
-
-        protected override void WriteRowError(ErrorRecord error) => Emit(error);
-
-        private void Emit(object item)
-        {
-            if (Wait) _ordered.Add(item);
-            else if (item is ErrorRecord error) WriteError(error);
-            else WriteObject(item);
-        }
+        protected override bool HoldOutput => Wait;
     }
 }

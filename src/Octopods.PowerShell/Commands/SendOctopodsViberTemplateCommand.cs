@@ -39,9 +39,5 @@ namespace Octopods.PowerShell.Commands
             var api = Api;
             return TemplateOperation(api.SendAsync, ViberSendResult.Restore);
         }
-
-        protected override void WriteResult(ViberSendResult result) => WriteObject(result);
-
-        protected override void WriteRowError(ErrorRecord error) => WriteError(error);
     }
 }

@@ -67,32 +67,15 @@ namespace Octopods.PowerShell.Commands
             return TemplateOperation(api.SendAsync, WhatsAppSendResult.Restore);
         }
 
-        // With -Wait, results and errors are held until the end so they still come out in input order.
-        private readonly List<object> _ordered = new List<object>();
-
-        protected override void WriteResult(WhatsAppSendResult result) => Emit(result);
-
-        protected override void WriteRowError(ErrorRecord error) => Emit(error);
-
-        private void Emit(object item)
-        {
-            if (Wait) _ordered.Add(item);
-            else if (item is ErrorRecord error) WriteError(error);
-            else WriteObject(item);
-        }
+        protected override bool HoldOutput => Wait;
 
         protected override void EndProcessing()
         {
             base.EndProcessing();
             if (!Wait) return;
-            var sent = _ordered.OfType<WhatsAppSendResult>().Where(r => r.MessageId.Length > 0).ToList();
+            var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
             StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, ThrottleLimit).FollowSent(sent, Api);
-            foreach (var item in _ordered)
-            {
-                if (item is ErrorRecord error) WriteError(error);
-                else WriteObject(item);
-            }
-            _ordered.Clear();
+            WriteHeld();
         }
     }
 }

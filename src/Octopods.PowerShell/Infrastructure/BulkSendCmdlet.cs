@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
@@ -11,7 +13,7 @@ namespace Octopods.PowerShell.Infrastructure
     /// A send cmdlet that takes many rows: the bulk parameters, and the pipeline side of the core's
     /// <see cref="BulkSender{TRequest, TResult}"/>. The derived ProcessRecord validates a row and asks
     /// ShouldProcess on the pipeline thread, then calls <see cref="SubmitRow"/>; results and errors come
-    /// back through <see cref="WriteResult"/>/<see cref="WriteRowError"/> in input order, always on the
+    /// back in input order (or held for a -Wait: <see cref="HoldOutput"/>), always on the
     /// pipeline thread. While the window is full the pipeline thread serves the dispatcher, so verbose
     /// logs and progress keep flowing. EndProcessing calls <see cref="FinishRows"/> to drain.
     /// </summary>
@@ -101,11 +103,39 @@ namespace Octopods.PowerShell.Infrastructure
         /// <summary>"Sending SMS", "Sending WhatsApp templates"…</summary>
         protected abstract string ProgressActivity { get; }
 
-        /// <summary>Writes (or holds, for -Wait) one accepted row's result.</summary>
-        protected abstract void WriteResult(TResult result);
+        /// <summary>
+        /// True when results and errors are held until <see cref="WriteHeld"/> (a send's -Wait follows
+        /// the messages first), so they still come out in input order.
+        /// </summary>
+        protected virtual bool HoldOutput => false;
 
-        /// <summary>Writes (or holds, for -Wait) one row's error.</summary>
-        protected abstract void WriteRowError(ErrorRecord error);
+        private readonly List<object> _held = new List<object>();
+
+        /// <summary>The accepted results held so far, in input order.</summary>
+        protected List<TResult> HeldResults => _held.OfType<TResult>().ToList();
+
+        /// <summary>Writes what was held, results and errors in input order.</summary>
+        protected void WriteHeld()
+        {
+            foreach (var item in _held)
+            {
+                if (item is ErrorRecord error) WriteError(error);
+                else WriteObject(item);
+            }
+            _held.Clear();
+        }
+
+        private void WriteResult(TResult result)
+        {
+            if (HoldOutput) _held.Add(result);
+            else WriteObject(result);
+        }
+
+        private void WriteRowError(ErrorRecord error)
+        {
+            if (HoldOutput) _held.Add(error);
+            else WriteError(error);
+        }
 
         /// <summary>The engine for this invocation; creating it resolves the key and opens the journal.</summary>
         internal BulkSender<TRequest, TResult> Engine
