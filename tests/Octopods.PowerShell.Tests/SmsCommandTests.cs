@@ -134,6 +134,15 @@ namespace Octopods.PowerShell.Tests
         }
 
         [Fact]
+        public void Status_wait_keeps_input_order_for_errors_too()
+        {
+            var run = _engine.Run(@"
+                $sent = Send-OctopodsSms -To +14155552671 -Body hello
+                $sent.MessageId, ' ', $sent.MessageId | Get-OctopodsSmsStatus -Wait 2>&1 | ForEach-Object { $_.GetType().Name }");
+            Assert.Equal(new[] { "SmsStatus", "ErrorRecord", "SmsStatus" }, run.Output.Select(o => o.ToString()));
+        }
+
+        [Fact]
         public void Status_of_an_unknown_id_is_a_not_found_error_naming_the_id()
         {
             var run = _engine.Run("'msg_nope', '' | Get-OctopodsSmsStatus");

@@ -10,14 +10,34 @@ namespace Octopods.PowerShell.Commands
     /// <summary>The status of SMS messages by id; pipe Send-OctopodsSms into it. -Wait follows them to a final status.</summary>
     [Cmdlet(VerbsCommon.Get, "OctopodsSmsStatus", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsStatus))]
-    public sealed class GetOctopodsSmsStatusCommand : SmsWaitingCmdlet
+    public sealed class GetOctopodsSmsStatusCommand : OctopodsApiCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("message_id", "Id")]
         [AllowEmptyString]
         public string[] MessageId { get; set; } = new string[0];
 
-        private readonly List<string> _waiting = new List<string>();
+        /// <summary>Follow each message until it is Delivered, Failed or Undelivered.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>How long -Wait follows the messages before giving up on those still moving.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSeconds { get; set; } = 300;
+
+        /// <summary>The first pause before polling; later pauses grow by half each time, up to 30 s.</summary>
+        [Parameter]
+        [ValidateRange(0.1, 3600)]
+        public double PollIntervalSeconds { get; set; } = 2;
+
+        protected override OctopodsChannel Channel => OctopodsChannel.Sms;
+
+        private SmsApi? _api;
+        private SmsApi Api => _api ??= new SmsApi(Client);
+
+        // With -Wait, ids and empty-id errors are held together so everything comes out in input order.
+        private readonly List<(string Id, OctopodsException? Error)> _waiting = new List<(string, OctopodsException?)>();
 
         protected override void ProcessRecord()
         {
@@ -25,13 +45,15 @@ namespace Octopods.PowerShell.Commands
             {
                 if (string.IsNullOrWhiteSpace(id))
                 {
-                    WriteError(new OctopodsException(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
-                        "The message id is empty", "Pass the MessageId that Send-OctopodsSms returned."), id);
+                    var missing = new OctopodsException(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
+                        "The message id is empty", "Pass the MessageId that Send-OctopodsSms returned.");
+                    if (Wait) _waiting.Add((id ?? "", missing));
+                    else WriteError(missing, id);
                     continue;
                 }
                 if (Wait)
                 {
-                    _waiting.Add(id.Trim());
+                    _waiting.Add((id.Trim(), null));
                     continue;
                 }
                 try
@@ -49,24 +71,7 @@ namespace Octopods.PowerShell.Commands
         protected override void EndProcessing()
         {
             if (_waiting.Count == 0) return;
-            var outcomes = WaitForStatuses(_waiting, pollFirst: true);
-            var timedOut = new List<string>();
-            foreach (var id in _waiting)
-            {
-                var outcome = outcomes[id];
-                if (outcome.Error != null) WriteError(outcome.Error, id);
-                else if (outcome.Last != null)
-                {
-                    if (outcome.TimedOut) timedOut.Add(id);
-                    WriteObject(outcome.Last);
-                }
-                else
-                {
-                    WriteError(new OctopodsException(ErrorNames.Timeout, OctopodsErrorKind.Timeout,
-                        $"No status could be read for message {id} within {TimeoutSeconds} s", "Check the network and try again."), id);
-                }
-            }
-            WarnTimedOut(timedOut);
+            StatusFollower.ForSms(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 4).FollowGiven(_waiting, Api);
         }
     }
 

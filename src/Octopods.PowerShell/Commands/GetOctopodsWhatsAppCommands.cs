@@ -70,33 +70,7 @@ namespace Octopods.PowerShell.Commands
         protected override void EndProcessing()
         {
             if (_waiting.Count == 0) return;
-            var waiting = StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 1);
-            var ids = _waiting.Where(w => w.Error == null).Select(w => w.Id).ToList();
-            IReadOnlyDictionary<string, PollOutcome<WhatsAppStatus>> outcomes = ids.Count > 0
-                ? waiting.Wait(Api, ids, pollFirst: true)
-                : new Dictionary<string, PollOutcome<WhatsAppStatus>>();
-            var timedOut = new List<string>();
-            foreach (var (id, error) in _waiting)
-            {
-                if (error != null)
-                {
-                    WriteError(error, id);
-                    continue;
-                }
-                var outcome = outcomes[id];
-                if (outcome.Error != null) WriteError(outcome.Error, id);
-                else if (outcome.Last != null)
-                {
-                    if (outcome.TimedOut) timedOut.Add(id);
-                    WriteObject(outcome.Last);
-                }
-                else
-                {
-                    WriteError(new OctopodsException(ErrorNames.Timeout, OctopodsErrorKind.Timeout,
-                        $"No status could be read for message {id} within {TimeoutSeconds} s", "Check the network and try again."), id);
-                }
-            }
-            waiting.WarnTimedOut(timedOut);
+            StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 1).FollowGiven(_waiting, Api);
         }
     }
 

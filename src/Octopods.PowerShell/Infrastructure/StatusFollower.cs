@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.Errors;
 using Octopods.Polling;
 using Octopods.Sms;
 using Octopods.WhatsApp;
@@ -44,10 +45,10 @@ namespace Octopods.PowerShell.Infrastructure
         public static StatusFollower ForWhatsApp(OctopodsApiCmdlet cmdlet, int timeoutSeconds, double pollIntervalSeconds, int concurrency) =>
             new StatusFollower(cmdlet, 0x0C72, "Waiting for WhatsApp delivery", "Get-OctopodsWhatsAppStatus", timeoutSeconds, pollIntervalSeconds, concurrency);
 
-        public IReadOnlyDictionary<string, PollOutcome<SmsStatus>> Wait(SmsApi api, IEnumerable<string> ids, bool pollFirst) =>
+        private IReadOnlyDictionary<string, PollOutcome<SmsStatus>> Wait(SmsApi api, IEnumerable<string> ids, bool pollFirst) =>
             Wait(ids, api.GetStatusAsync, s => s.IsTerminal, pollFirst);
 
-        public IReadOnlyDictionary<string, PollOutcome<WhatsAppStatus>> Wait(WhatsAppApi api, IEnumerable<string> ids, bool pollFirst) =>
+        private IReadOnlyDictionary<string, PollOutcome<WhatsAppStatus>> Wait(WhatsAppApi api, IEnumerable<string> ids, bool pollFirst) =>
             Wait(ids, api.GetStatusAsync, s => s.IsTerminal, pollFirst);
 
         /// <summary>
@@ -60,6 +61,42 @@ namespace Octopods.PowerShell.Infrastructure
         /// <inheritdoc cref="FollowSent(IReadOnlyList{SmsSendResult}, SmsApi)"/>
         public void FollowSent(IReadOnlyList<WhatsAppSendResult> sent, WhatsAppApi api) =>
             FollowSent(sent, r => r.MessageId, r => r.FromJournal, (ids, pollFirst) => Wait(api, ids, pollFirst), (r, s) => r.Apply(s));
+
+        /// <summary>
+        /// A status command's -Wait: follows the ids it was given and writes each one's last status or
+        /// error in input order, with the error of an unusable id (empty) kept in its place.
+        /// </summary>
+        public void FollowGiven(IReadOnlyList<(string Id, OctopodsException? Error)> given, SmsApi api) =>
+            FollowGiven(given, ids => Wait(api, ids, pollFirst: true));
+
+        /// <inheritdoc cref="FollowGiven(IReadOnlyList{ValueTuple{string, OctopodsException}}, SmsApi)"/>
+        public void FollowGiven(IReadOnlyList<(string Id, OctopodsException? Error)> given, WhatsAppApi api) =>
+            FollowGiven(given, ids => Wait(api, ids, pollFirst: true));
+
+        private void FollowGiven<TStatus>(IReadOnlyList<(string Id, OctopodsException? Error)> given,
+            Func<IReadOnlyList<string>, IReadOnlyDictionary<string, PollOutcome<TStatus>>> wait) where TStatus : class
+        {
+            var ids = given.Where(g => g.Error == null).Select(g => g.Id).ToList();
+            var outcomes = ids.Count > 0 ? wait(ids) : new Dictionary<string, PollOutcome<TStatus>>();
+            var timedOut = new List<string>();
+            foreach (var (id, error) in given)
+            {
+                var outcome = error == null ? outcomes[id] : null;
+                if (error != null) _cmdlet.WriteError(error, id);
+                else if (outcome!.Error != null) _cmdlet.WriteError(outcome.Error, id);
+                else if (outcome.Last != null)
+                {
+                    if (outcome.TimedOut) timedOut.Add(id);
+                    _cmdlet.WriteObject(outcome.Last);
+                }
+                else
+                {
+                    _cmdlet.WriteError(new OctopodsException(ErrorNames.Timeout, OctopodsErrorKind.Timeout,
+                        $"No status could be read for message {id} within {_timeoutSeconds} s", "Check the network and try again."), id);
+                }
+            }
+            WarnTimedOut(timedOut);
+        }
 
         private void FollowSent<TResult, TStatus>(IReadOnlyList<TResult> sent, Func<TResult, string> id, Func<TResult, bool> fromJournal,
             Func<IEnumerable<string>, bool, IReadOnlyDictionary<string, PollOutcome<TStatus>>> wait, Action<TResult, TStatus> apply) where TStatus : class
@@ -107,7 +144,7 @@ namespace Octopods.PowerShell.Infrastructure
             });
         }
 
-        public void WarnTimedOut(ICollection<string> ids)
+        private void WarnTimedOut(ICollection<string> ids)
         {
             if (ids.Count == 0) return;
             var list = string.Join(", ", ids.Take(10)) + (ids.Count > 10 ? ", …" : "");
