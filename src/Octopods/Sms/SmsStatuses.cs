@@ -1,4 +1,5 @@
 using System;
+using Octopods.Polling;
 
 namespace Octopods.Sms
 {
@@ -8,14 +9,7 @@ namespace Octopods.Sms
         public const string Queued = "Queued", Sent = "Sent", Delivered = "Delivered", Failed = "Failed", Undelivered = "Undelivered";
         private static readonly string[] Known = { Queued, Sent, Delivered, Failed, Undelivered };
 
-        public static string? Normalize(string? raw)
-        {
-            if (string.IsNullOrWhiteSpace(raw)) return null;
-            var text = raw!.Trim();
-            foreach (var known in Known)
-                if (string.Equals(known, text, StringComparison.OrdinalIgnoreCase)) return known;
-            return text;
-        }
+        public static string? Normalize(string? raw) => StatusNames.Normalize(raw, Known);
 
         public static bool IsTerminal(string? status) =>
             string.Equals(status, Delivered, StringComparison.OrdinalIgnoreCase) ||

@@ -1,4 +1,5 @@
 using System;
+using Octopods.Polling;
 
 namespace Octopods.WhatsApp
 {
@@ -8,14 +9,7 @@ namespace Octopods.WhatsApp
         public const string Sent = "Sent", Delivered = "Delivered", Read = "Read", Failed = "Failed", Deleted = "Deleted", Unknown = "Unknown";
         private static readonly string[] Known = { Sent, Delivered, Read, Failed, Deleted, Unknown };
 
-        public static string? Normalize(string? raw)
-        {
-            if (string.IsNullOrWhiteSpace(raw)) return null;
-            var text = raw!.Trim();
-            foreach (var known in Known)
-                if (string.Equals(known, text, StringComparison.OrdinalIgnoreCase)) return known;
-            return text;
-        }
+        public static string? Normalize(string? raw) => StatusNames.Normalize(raw, Known);
 
         /// <summary>Delivered, Read, Failed and Deleted are final; Unknown means "ask again shortly".</summary>
         public static bool IsTerminal(string? status) =>
