@@ -17,46 +17,22 @@ using Xunit;
 namespace Octopods.PowerShell.Tests
 {
     /// <summary>Send-OctopodsSms in bulk: the built module against the emulator on a loopback socket, on the wall clock.</summary>
-    public class BulkSendTests : IAsyncLifetime
+    public class BulkSendTests : LoopbackModuleTests
     {
         private const string Key = "sk_live_BULKSENTINEL_42";
-        private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-bulk-ps-" + Guid.NewGuid().ToString("N"));
-        private EmulatorServer _server = null!;
-        private HostedEngine _engine = null!;
 
-        public async Task InitializeAsync()
+        protected override EmulatorOptions Emulator => new EmulatorOptions
         {
-            Directory.CreateDirectory(_dir);
-            _server = await EmulatorServer.StartAsync(new OctopodsEmulator(SystemClock.Instance, new EmulatorOptions
-            {
-                SentAfter = TimeSpan.FromMilliseconds(100),
-                FinalAfter = TimeSpan.FromMilliseconds(300),
-            }));
-            _engine = new HostedEngine();
-            _engine.Run($"Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', '{Key}').SecurePassword) -BaseUri {_server.BaseUri}").AssertNoErrors();
-        }
+            SentAfter = TimeSpan.FromMilliseconds(100),
+            FinalAfter = TimeSpan.FromMilliseconds(300),
+        };
 
-        public async Task DisposeAsync()
-        {
-            _engine.Dispose();
-            await _server.DisposeAsync();
-            try { Directory.Delete(_dir, true); } catch (IOException) { }
-        }
-
-        private string Journal(string name = "run.jsonl") => Path.Combine(_dir, name);
+        protected override string Connect(Uri baseUri) =>
+            $"Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', '{Key}').SecurePassword) -BaseUri {baseUri}";
 
         /// <summary>Rows as Import-Csv would give them: To/Message columns, numbered.</summary>
         private static string Rows(int count, string extra = "") =>
             $"1..{count} | ForEach-Object {{ [pscustomobject]@{{ To = '+1415555' + (3000 + $_); Message = \"row $_\"{extra} }} }}";
-
-        private static string BodyOf(HttpContext ctx)
-        {
-            ctx.Request.EnableBuffering();
-            using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8, false, 1024, leaveOpen: true);
-            var body = reader.ReadToEndAsync().GetAwaiter().GetResult();
-            ctx.Request.Body.Position = 0;
-            return body;
-        }
 
         [Fact]
         public void Results_and_errors_keep_input_order_under_concurrency()

@@ -21,35 +21,19 @@ namespace Octopods.PowerShell.Tests
     /// Send-OctopodsWhatsAppTemplate and Send-OctopodsViberTemplate in bulk: the built module against the
     /// emulator on a loopback socket, on the wall clock (the SMS counterpart is BulkSendTests).
     /// </summary>
-    public class TemplateBulkSendTests : IAsyncLifetime
+    public class TemplateBulkSendTests : LoopbackModuleTests
     {
         private const string Key = "wa_live_BULKSENTINEL_77";
-        private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-bulk-tpl-" + Guid.NewGuid().ToString("N"));
-        private EmulatorServer _server = null!;
-        private HostedEngine _engine = null!;
 
-        public async Task InitializeAsync()
+        protected override EmulatorOptions Emulator => new EmulatorOptions
         {
-            Directory.CreateDirectory(_dir);
-            _server = await EmulatorServer.StartAsync(new OctopodsEmulator(SystemClock.Instance, new EmulatorOptions
-            {
-                SentAfter = TimeSpan.FromMilliseconds(100),
-                FinalAfter = TimeSpan.FromMilliseconds(300),
-                ReadAfter = TimeSpan.FromMinutes(10),
-            }));
-            _engine = new HostedEngine();
-            _engine.Run($"Connect-Octopods -Channel WhatsApp, Viber -ApiKey ([System.Net.NetworkCredential]::new('', '{Key}').SecurePassword) -BaseUri {_server.BaseUri}")
-                .AssertNoErrors();
-        }
+            SentAfter = TimeSpan.FromMilliseconds(100),
+            FinalAfter = TimeSpan.FromMilliseconds(300),
+            ReadAfter = TimeSpan.FromMinutes(10),
+        };
 
-        public async Task DisposeAsync()
-        {
-            _engine.Dispose();
-            await _server.DisposeAsync();
-            try { Directory.Delete(_dir, true); } catch (IOException) { }
-        }
-
-        private string Journal(string name = "run.jsonl") => Path.Combine(_dir, name);
+        protected override string Connect(Uri baseUri) =>
+            $"Connect-Octopods -Channel WhatsApp, Viber -ApiKey ([System.Net.NetworkCredential]::new('', '{Key}').SecurePassword) -BaseUri {baseUri}";
 
         private static string Id(ErrorRecord error) => error.FullyQualifiedErrorId.Split(',')[0];
 
@@ -59,15 +43,6 @@ namespace Octopods.PowerShell.Tests
 
         private const string WhatsApp = "Send-OctopodsWhatsAppTemplate -TemplateId 1001 -BodyVariableProperty A, B";
         private const string Viber = "Send-OctopodsViberTemplate -TemplateId 2001 -BodyVariableProperty A, B";
-
-        private static string BodyOf(HttpContext ctx)
-        {
-            ctx.Request.EnableBuffering();
-            using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8, false, 1024, leaveOpen: true);
-            var body = reader.ReadToEndAsync().GetAwaiter().GetResult();
-            ctx.Request.Body.Position = 0;
-            return body;
-        }
 
         private static int RowOf(string content) => int.Parse(System.Text.RegularExpressions.Regex.Match(content, @"row (\d+)").Groups[1].Value);
 
