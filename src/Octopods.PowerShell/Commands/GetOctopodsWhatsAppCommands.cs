@@ -12,66 +12,22 @@ namespace Octopods.PowerShell.Commands
     /// <summary>The status of WhatsApp messages by id; pipe Send-OctopodsWhatsAppTemplate into it. -Wait follows them to a final status.</summary>
     [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppStatus", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(WhatsAppStatus))]
-    public sealed class GetOctopodsWhatsAppStatusCommand : OctopodsApiCmdlet
+    public sealed class GetOctopodsWhatsAppStatusCommand : StatusCmdlet
     {
         protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("message_id", "Id")]
-        [AllowEmptyString]
-        public string[] MessageId { get; set; } = new string[0];
-
-        /// <summary>Poll until each message is Delivered, Read, Failed or Deleted (Unknown is asked again).</summary>
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 86400)]
-        public int TimeoutSeconds { get; set; } = 300;
-
-        [Parameter]
-        [ValidateRange(0.1, 3600)]
-        public double PollIntervalSeconds { get; set; } = 2;
+        protected override string SendCommand => "Send-OctopodsWhatsAppTemplate";
 
         private WhatsAppApi? _api;
         private WhatsAppApi Api => _api ??= new WhatsAppApi(Client);
-        // With -Wait, ids and empty-id errors are held together so everything comes out in input order.
-        private readonly List<(string Id, OctopodsException? Error)> _waiting = new List<(string, OctopodsException?)>();
 
-        protected override void ProcessRecord()
+        internal override object ReadStatus(string id)
         {
-            foreach (var id in MessageId)
-            {
-                if (string.IsNullOrWhiteSpace(id))
-                {
-                    var missing = new OctopodsException(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
-                        "The message id is empty", "Pass the MessageId that Send-OctopodsWhatsAppTemplate returned.");
-                    if (Wait) _waiting.Add((id ?? "", missing));
-                    else WriteError(missing, id);
-                    continue;
-                }
-                if (Wait)
-                {
-                    _waiting.Add((id.Trim(), null));
-                    continue;
-                }
-                try
-                {
-                    var api = Api;
-                    WriteObject(Run(ct => api.GetStatusAsync(id, ct)));
-                }
-                catch (OctopodsException ex)
-                {
-                    WriteError(ex, id);
-                }
-            }
+            var api = Api;   // resolves the key here, on the pipeline thread
+            return Run(ct => api.GetStatusAsync(id, ct));
         }
 
-        protected override void EndProcessing()
-        {
-            if (_waiting.Count == 0) return;
-            StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 1).FollowGiven(_waiting, Api);
-        }
+        internal override void Follow(IReadOnlyList<(string Id, OctopodsException? Error)> given) =>
+            StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 1).FollowGiven(given, Api);
     }
 
     /// <summary>The most recent messages this WhatsApp key sent through the API. A key that never sent gives nothing, not an error.</summary>
