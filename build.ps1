@@ -1,38 +1,36 @@
 <#
 .SYNOPSIS
-    Builds, tests, documents and packages the Octopods module.
+    Builds, documents, tests and packages the Octopods module.
 
 .DESCRIPTION
-    The one entry point for people with PowerShell. Tasks run in the order given; a task that needs
-    the built module (Pester, Package, Demo) builds it first when this run has not.
+    The project's one entry point. On a machine with only the .NET SDK:
 
-      Build    dotnet build of src/Octopods.PowerShell. Its LayoutModule target lays out the importable
-               module folder out/Octopods/<ModuleVersion>/ (the version comes from Octopods.psd1).
-      Test     dotnet test at the repository root: the xunit suites, the same command the README gives.
-      Pester   tests/pester/*.Tests.ps1 with Pester 5 in a child pwsh, against the built module.
-      Help     platyPS: docs/en-US markdown -> MAML help in out/Octopods/<ModuleVersion>/en-US.
-      Package  Build + Help, then a zip of the module folder: out/Octopods.<ModuleVersion>.zip.
-      Demo     Build, then examples/sandbox-quickstart.ps1 in a child PowerShell.
-      Clean    Removes out/.
+        dotnet tool restore
+        dotnet pwsh ./build.ps1 -Task Demo     # build, then the sandbox quick start
+        dotnet pwsh ./build.ps1 -Task Test     # build, xunit suites, Pester suite, totals
 
-    Build, Test, Help, Package and Clean also run on Windows PowerShell 5.1. Pester needs pwsh 7.4+
-    on the machine (it is started as a child process whatever runs this script).
-    The first failing step stops the script with a non-zero exit code.
+    Build    dotnet build of src/Octopods.PowerShell, which lays out out/Octopods/<version>/, then Help.
+    Help     platyPS 0.14: docs/en-US -> MAML and about_*.help.txt in out/Octopods/<version>/en-US.
+    Test     Build, dotnet test (TRX), then tests/pester in a child PowerShell (NUnit XML) with a
+             throwaway HOME; prints "N passed, N failed" read from the result files in out/TestResults.
+    Package  Build, then out/Octopods.<version>.zip of the module folder.
+    Demo     Build, then examples/sandbox-quickstart.ps1 in a child PowerShell.
+    Clean    Removes out/.
 
-.EXAMPLE
-    ./build.ps1
-    Builds the module in Release into out/Octopods/<version>/.
-
-.EXAMPLE
-    ./build.ps1 -Task Build, Test, Pester
-    Builds, runs the xunit suites, then the Pester suite.
+    Modules the build uses (platyPS, Microsoft.PowerShell.SecretManagement and SecretStore) are found
+    on PSModulePath, with ../shared/modules first when it exists; otherwise they are saved from the
+    PowerShell Gallery into out/modules. Pester is restored from NuGet at the version pinned in
+    tools/TestDependencies.csproj. Child PowerShell runs are started with -File, so their output is text.
 
 .EXAMPLE
-    ./build.ps1 -Task Demo -Configuration Debug
+    dotnet pwsh ./build.ps1 -Task Test
+
+.EXAMPLE
+    ./build.ps1 -Task Build, Package -Configuration Release
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Help', 'Package', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Help', 'Test', 'Package', 'Demo', 'Clean')]
     [string[]]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -42,269 +40,146 @@ param(
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
-# ---------------------------------------------------------------------------------------------
-# Where things are. The module version has one home: ModuleVersion in Octopods.psd1.
-# ---------------------------------------------------------------------------------------------
 $RepoRoot = $PSScriptRoot
-$SourceManifest = Join-Path $RepoRoot 'Octopods.psd1'
-$ModuleVersion = (Import-PowerShellDataFile -Path $SourceManifest).ModuleVersion
+$ModuleVersion = (Import-PowerShellDataFile -Path (Join-Path $RepoRoot 'Octopods.psd1')).ModuleVersion
 $OutRoot = Join-Path $RepoRoot 'out'
-$ModuleOutDir = [System.IO.Path]::Combine($OutRoot, 'Octopods', $ModuleVersion)
-$BuiltManifest = Join-Path $ModuleOutDir 'Octopods.psd1'
-$CmdletProject = [System.IO.Path]::Combine($RepoRoot, 'src', 'Octopods.PowerShell', 'Octopods.PowerShell.csproj')
-$OnWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
+$ModuleDir = [IO.Path]::Combine($OutRoot, 'Octopods', $ModuleVersion)
+$ResultsDir = Join-Path $OutRoot 'TestResults'
+$ToolModules = Join-Path $OutRoot 'modules'
+$SharedModules = [IO.Path]::GetFullPath([IO.Path]::Combine($RepoRoot, '..', 'shared', 'modules'))
+$script:Built = $false
 
-# Which configuration the module folder in out/ holds right now, as far as this run knows.
-# dotnet test builds Debug and lays out the module again, so it resets this (see Invoke-TestTask).
-$script:LayoutConfiguration = $null
+function Write-Step([string]$Message) { Write-Host "`n==> $Message" -ForegroundColor Cyan }
 
-function Write-Step {
-    param([string]$Message)
-    Write-Host ''
-    Write-Host "==> $Message" -ForegroundColor Cyan
+function Invoke-Native([string]$FilePath, [string[]]$ArgumentList) {
+    Write-Host "    > $FilePath $($ArgumentList -join ' ')"
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 
-function Write-Detail {
-    param([string]$Message)
-    Write-Host "    $Message"
-}
-
-# Runs a native command, echoing it first; stops the build when it exits non-zero.
-function Invoke-Native {
-    param(
-        [Parameter(Mandatory)][string]$FilePath,
-        [string[]]$ArgumentList = @(),
-        [string]$WorkingDirectory = $RepoRoot
-    )
-    Write-Detail "> $FilePath $($ArgumentList -join ' ')"
-    Push-Location -LiteralPath $WorkingDirectory
+# This same PowerShell as a child process: pwsh.dll under dotnet (one process, as the tool shim would
+# start), pwsh, or Windows PowerShell. -File keeps the child's output plain text.
+function Invoke-ChildPowerShell([string]$Script, [string[]]$Arguments = @(), [hashtable]$Environment = @{}) {
+    $exe, $prefix = (Join-Path $PSHOME 'pwsh'), @()
+    if ($PSVersionTable.PSEdition -eq 'Desktop') { $exe, $prefix = (Join-Path $PSHOME 'powershell.exe'), @('-ExecutionPolicy', 'Bypass') }
+    elseif (Test-Path (Join-Path $PSHOME 'pwsh.dll')) { $exe, $prefix = 'dotnet', @(Join-Path $PSHOME 'pwsh.dll') }
+    $saved = @{}
+    foreach ($name in $Environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Environment[$name])
+    }
     try {
-        & $FilePath @ArgumentList
-        $exitCode = $LASTEXITCODE
+        Invoke-Native $exe (@($prefix) + @('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments)
     }
     finally {
-        Pop-Location
-    }
-    if ($exitCode -ne 0) {
-        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $exitCode."
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
     }
 }
 
-function Assert-Dotnet {
-    if (-not (Get-Command -Name dotnet -CommandType Application -ErrorAction SilentlyContinue)) {
-        throw 'The .NET SDK (dotnet) is not on PATH. Install the SDK named in the README, then run this again.'
-    }
+# PSModulePath for child runs: the shared modules, then any saved into out/modules, then the caller's.
+function Get-ToolModulePath {
+    $paths = @($SharedModules, $ToolModules) | Where-Object { Test-Path -LiteralPath $_ }
+    (@($paths) + @($env:PSModulePath)) -join [IO.Path]::PathSeparator
 }
 
-# pwsh for child processes: the running one when this is pwsh, else the first on PATH.
-function Find-Pwsh {
-    $name = if ($OnWindows) { 'pwsh.exe' } else { 'pwsh' }
-    if ($PSVersionTable.PSEdition -eq 'Core') {
-        $candidate = Join-Path $PSHOME $name
-        if (Test-Path -LiteralPath $candidate) { return $candidate }
-    }
-    $command = Get-Command -Name $name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($command) { return $command.Path }
-    return $null
-}
-
-# A child PowerShell for the demo: pwsh when there is one, else this Windows PowerShell.
-function Find-ChildPowerShell {
-    $pwsh = Find-Pwsh
-    if ($pwsh) { return $pwsh }
-    if ($PSVersionTable.PSEdition -eq 'Desktop') { return Join-Path $PSHOME 'powershell.exe' }
-    throw 'The demo runs in a child pwsh, which is not on PATH. Without pwsh, run it in the bundled host: dotnet run --project tools/Octopods.Host -- examples/sandbox-quickstart.ps1'
-}
-
-# Runs a script text in a child process (-EncodedCommand survives any quoting) and checks its exit code.
-function Invoke-ChildPowerShell {
-    param(
-        [Parameter(Mandatory)][string]$Executable,
-        [Parameter(Mandatory)][string]$Script
-    )
-    $encoded = [System.Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($Script))
-    $arguments = @('-NoProfile', '-NonInteractive')
-    if ($OnWindows) { $arguments += @('-ExecutionPolicy', 'Bypass') }
-    Write-Detail "> $Executable $($arguments -join ' ') -EncodedCommand <script>"
-    & $Executable @arguments -EncodedCommand $encoded
-    if ($LASTEXITCODE -ne 0) {
-        throw "The child PowerShell ($Executable) exited with code $LASTEXITCODE."
-    }
-}
-
-# A path as a single-quoted PowerShell literal, for script text handed to a child process.
-function ConvertTo-Literal {
-    param([string]$Text)
-    return "'" + $Text.Replace("'", "''") + "'"
-}
-
-# ---------------------------------------------------------------------------------------------
-# Tasks
-# ---------------------------------------------------------------------------------------------
-function Invoke-BuildTask {
-    Write-Step "Build ($Configuration): compile src/Octopods.PowerShell and lay out the module in out/Octopods/$ModuleVersion/"
-    Assert-Dotnet
-    Invoke-Native -FilePath 'dotnet' -ArgumentList @('build', $CmdletProject, '-c', $Configuration, '-nologo')
-    if (-not (Test-Path -LiteralPath $BuiltManifest)) {
-        throw "The build succeeded but $BuiltManifest is missing: check the LayoutModule target in $CmdletProject."
-    }
-    $script:LayoutConfiguration = $Configuration
-    Write-Detail "Module ready: $ModuleOutDir"
-}
-
-# Build unless this run already laid out the module in the requested configuration.
-function Confirm-ModuleBuilt {
-    if ($script:LayoutConfiguration -ne $Configuration) { Invoke-BuildTask }
-}
-
-function Invoke-TestTask {
-    Write-Step 'Test: dotnet test at the repository root (core xunit tests and the hosted-engine module tests)'
-    Assert-Dotnet
-    # The README's command, unchanged. It builds in Debug, and building the cmdlet project lays out
-    # out/Octopods/<version>/ again with Debug binaries: later tasks in this run rebuild first.
-    Invoke-Native -FilePath 'dotnet' -ArgumentList @('test')
-    $script:LayoutConfiguration = 'Debug'
-}
-
-function Invoke-PesterTask {
-    Write-Step 'Pester: run tests/pester against the built module in a child pwsh'
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Select-Object -First 1
-    if (-not $pester) {
-        throw 'Pester 5 is required for -Task Pester and was not found. Install it with: Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser'
-    }
-    $pwsh = Find-Pwsh
-    if (-not $pwsh) {
-        throw 'The Pester suite needs PowerShell 7.4 or later (pwsh), which is not on PATH. Install it from https://aka.ms/powershell.'
-    }
-    Confirm-ModuleBuilt
-
-    $testsPath = [System.IO.Path]::Combine($RepoRoot, 'tests', 'pester')
-    $resultsDir = Join-Path $OutRoot 'TestResults'
-    $null = New-Item -ItemType Directory -Path $resultsDir -Force
-    $resultsFile = Join-Path $resultsDir 'pester.xml'
-    Write-Detail "Module under test: $BuiltManifest (passed as OCTOPODS_MODULE_PATH)"
-    Write-Detail "Results (NUnit XML): $resultsFile"
-
-    # The child gets a clean session: the binary module is loaded there, never in this process,
-    # so its DLL stays unlocked for the next build on Windows.
-    $childScript = @'
-$ErrorActionPreference = 'Stop'
-try {
-    Import-Module -Name Pester -MinimumVersion 5.0 -ErrorAction Stop
-}
-catch {
-    [Console]::Error.WriteLine('Pester 5 is required. Install it with: Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser')
-    exit 2
-}
-$config = New-PesterConfiguration
-$config.Run.Path = __TESTS__
-$config.Run.PassThru = $true
-$config.Output.Verbosity = 'Detailed'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputFormat = 'NUnitXml'
-$config.TestResult.OutputPath = __RESULTS__
-$result = Invoke-Pester -Configuration $config
-if ($result.Result -ne 'Passed') { exit 1 }
-exit 0
-'@
-    $childScript = $childScript.Replace('__TESTS__', (ConvertTo-Literal $testsPath)).Replace('__RESULTS__', (ConvertTo-Literal $resultsFile))
-
-    $previous = $env:OCTOPODS_MODULE_PATH
-    $env:OCTOPODS_MODULE_PATH = $BuiltManifest
+# Makes sure each named module is available to child runs, saving it from the Gallery when it is not.
+function Confirm-ToolModule([hashtable]$Modules) {
+    $env:PSModulePath, $previous = (Get-ToolModulePath), $env:PSModulePath
     try {
-        Invoke-ChildPowerShell -Executable $pwsh -Script $childScript
+        foreach ($name in $Modules.Keys) {
+            if (Get-Module -ListAvailable -Name $name | Where-Object { $_.Version -eq [version]$Modules[$name] }) { continue }
+            Write-Host "    $name $($Modules[$name]) is not on PSModulePath; saving it from the PowerShell Gallery into out/modules"
+            try {
+                $null = New-Item -ItemType Directory -Path $ToolModules -Force
+                Save-PSResource -Name $name -Version $Modules[$name] -Path $ToolModules -TrustRepository -ErrorAction Stop
+            }
+            catch {
+                throw "$name $($Modules[$name]) is needed and could not be saved ($_). Put it on PSModulePath: Install-PSResource $name -Version $($Modules[$name]), or place ../shared/modules beside this clone."
+            }
+        }
     }
-    finally {
-        $env:OCTOPODS_MODULE_PATH = $previous
-    }
+    finally { $env:PSModulePath = $previous }
 }
 
-function Invoke-HelpTask {
-    Write-Step "Help: platyPS markdown in docs/en-US -> MAML help in out/Octopods/$ModuleVersion/en-US"
+function Invoke-Build {
+    if ($script:Built) { return }
+    Write-Step "Build ($Configuration): out/Octopods/$ModuleVersion/"
+    Invoke-Native 'dotnet' @('build', (Join-Path $RepoRoot 'src/Octopods.PowerShell/Octopods.PowerShell.csproj'), '-c', $Configuration, '-nologo', '-v', 'quiet')
+    Invoke-Help
+    $script:Built = $true
+}
+
+function Invoke-Help {
+    Write-Step "Help: docs/en-US -> out/Octopods/$ModuleVersion/en-US (platyPS 0.14.2)"
+    Confirm-ToolModule @{ platyPS = '0.14.2' }
+    $helpDir = Join-Path $ModuleDir 'en-US'
+    if (Test-Path -LiteralPath $helpDir) { Remove-Item -LiteralPath $helpDir -Recurse -Force }
+    # A child process: platyPS carries its own YamlDotNet, which must not meet other modules here.
+    Invoke-ChildPowerShell (Join-Path $RepoRoot 'tools/New-ModuleHelp.ps1') @((Join-Path $RepoRoot 'docs/en-US'), $helpDir) @{ PSModulePath = (Get-ToolModulePath) }
+}
+
+function Invoke-Test {
+    # Old results first: a build that fails now must not leave an earlier run's counts behind.
+    if (Test-Path -LiteralPath $ResultsDir) { Remove-Item -LiteralPath $ResultsDir -Recurse -Force }
+    Invoke-Build
+
+    Write-Step 'Test: xunit suites (core, loopback HTTP, hosted engine)'
+    $env:OCTOPODS_PWSH_DLL, $previousPwsh = (Join-Path $PSHOME 'pwsh.dll'), $env:OCTOPODS_PWSH_DLL
     try {
-        Import-Module -Name platyPS -ErrorAction Stop
+        & dotnet test (Join-Path $RepoRoot 'Octopods.PowerShell.sln') -c $Configuration -nologo --logger trx --results-directory $ResultsDir
+        $xunitExit = $LASTEXITCODE
     }
-    catch {
-        throw 'platyPS is required for -Task Help and was not found. Install it with: Install-Module platyPS -Scope CurrentUser'
+    finally { $env:OCTOPODS_PWSH_DLL = $previousPwsh }
+
+    Write-Step 'Test: Pester suite in a child PowerShell, with a throwaway HOME'
+    Confirm-ToolModule @{ 'Microsoft.PowerShell.SecretManagement' = '1.1.2'; 'Microsoft.PowerShell.SecretStore' = '1.0.6' }
+    $pesterPackages = Join-Path $OutRoot 'packages'
+    Invoke-Native 'dotnet' @('restore', (Join-Path $RepoRoot 'tools/TestDependencies.csproj'), '--packages', $pesterPackages, '-v', 'quiet')
+    $pester = Get-ChildItem -Path (Join-Path $pesterPackages 'pester') -Filter 'Pester.psd1' -Recurse | Select-Object -First 1
+    # SecretStore and SecretManagement keep their files under HOME (XDG folders on Linux and macOS):
+    # a temporary one keeps the journeys away from the user's own store.
+    $testHome = Join-Path ([IO.Path]::GetTempPath()) "octopods-test-home-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory -Path $testHome -Force
+    try {
+        $isolated = @{
+            HOME = $testHome; XDG_DATA_HOME = "$testHome/.local/share"; XDG_CONFIG_HOME = "$testHome/.config"; XDG_CACHE_HOME = "$testHome/.cache"
+            OCTOPODS_TEST_HOME = $testHome; PSModulePath = (Get-ToolModulePath)
+            OCTOPODS_MODULE_PATH = (Join-Path $ModuleDir 'Octopods.psd1')
+            OCTOPODS_SMS_API_KEY = $null; OCTOPODS_WHATSAPP_API_KEY = $null; OCTOPODS_VIBER_API_KEY = $null; OCTOPODS_BASE_URI = $null
+        }
+        $pesterExit = 0
+        try {
+            Invoke-ChildPowerShell (Join-Path $RepoRoot 'tools/Invoke-PesterSuite.ps1') @($pester.FullName, (Join-Path $RepoRoot 'tests/pester'), (Join-Path $ResultsDir 'pester.xml')) $isolated
+        }
+        catch { $pesterExit = 1; Write-Host $_ -ForegroundColor Red }
     }
-    Confirm-ModuleBuilt
-    $docs = [System.IO.Path]::Combine($RepoRoot, 'docs', 'en-US')
-    $markdown = @(Get-ChildItem -Path $docs -Filter '*.md' -File -ErrorAction SilentlyContinue)
-    if ($markdown.Count -eq 0) {
-        # Nothing to convert yet: the build already copied any about_ topics as plain text.
-        Write-Warning "No markdown help in $docs; skipping. Create it with New-MarkdownHelp -Module Octopods -OutputFolder docs/en-US after importing the built module."
-        return
-    }
-    $helpOut = Join-Path $ModuleOutDir 'en-US'
-    New-ExternalHelp -Path $docs -OutputPath $helpOut -Force | ForEach-Object { Write-Detail "wrote $($_.FullName)" }
+    finally { Remove-Item -LiteralPath $testHome -Recurse -Force -ErrorAction SilentlyContinue }
+
+    & (Join-Path $RepoRoot 'tools/Measure-TestResults.ps1') -Path $ResultsDir
+    if ($xunitExit -ne 0 -or $pesterExit -ne 0) { throw "Tests failed (dotnet test exit $xunitExit, Pester exit $pesterExit)." }
 }
 
-function Invoke-PackageTask {
-    Confirm-ModuleBuilt
-    Invoke-HelpTask
-    # A zip rather than Publish-Module: publishing needs a registered repository (Register-PSRepository
-    # changes the user's settings) and a gallery key. The zip holds Octopods/<version>/, ready to
-    # extract into any folder on PSModulePath; a release publishes the same folder with
-    # Publish-PSResource -Path out/Octopods/<version> -Repository PSGallery.
-    # Compress it on PowerShell 7: Windows PowerShell 5.1 writes '\' into entry names, which other
-    # platforms do not read as folders.
+function Invoke-Package {
+    Invoke-Build
     $zip = Join-Path $OutRoot "Octopods.$ModuleVersion.zip"
-    Write-Step "Package: zip out/Octopods/$ModuleVersion/ as $zip"
-    $staging = Join-Path $OutRoot 'package'
-    if (Test-Path -LiteralPath $staging) { Remove-Item -LiteralPath $staging -Recurse -Force }
-    $stagedVersion = [System.IO.Path]::Combine($staging, 'Octopods', $ModuleVersion)
-    $null = New-Item -ItemType Directory -Path $stagedVersion -Force
-    try {
-        Copy-Item -Path (Join-Path $ModuleOutDir '*') -Destination $stagedVersion -Recurse -Force
-        Compress-Archive -Path (Join-Path $staging 'Octopods') -DestinationPath $zip -Force
-    }
-    finally {
-        Remove-Item -LiteralPath $staging -Recurse -Force -ErrorAction SilentlyContinue
-    }
-    Write-Detail "Package ready: $zip"
+    Write-Step "Package: $zip"
+    # Octopods/<version>/ inside the zip, ready to extract into a folder on PSModulePath.
+    Compress-Archive -Path (Join-Path $OutRoot 'Octopods') -DestinationPath $zip -Force
 }
 
-function Invoke-DemoTask {
-    $child = Find-ChildPowerShell
-    Confirm-ModuleBuilt
-    $demo = [System.IO.Path]::Combine($RepoRoot, 'examples', 'sandbox-quickstart.ps1')
-    Write-Step "Demo: examples/sandbox-quickstart.ps1 in a child PowerShell ($child) with out/ on PSModulePath"
-    # Errors the demo does not handle itself stop it (exit 1); the rows it rejects on purpose do not.
-    $childScript = @(
-        '$ErrorActionPreference = ''Stop'''
-        '$env:PSModulePath = ' + (ConvertTo-Literal $OutRoot) + ' + [System.IO.Path]::PathSeparator + $env:PSModulePath'
-        '& ' + (ConvertTo-Literal $demo)
-        'exit 0'
-    ) -join [Environment]::NewLine
-    Invoke-ChildPowerShell -Executable $child -Script $childScript
+function Invoke-Demo {
+    Invoke-Build
+    Write-Step 'Demo: examples/sandbox-quickstart.ps1 with out/ on PSModulePath'
+    Invoke-ChildPowerShell (Join-Path $RepoRoot 'examples/sandbox-quickstart.ps1') @() @{ PSModulePath = $OutRoot + [IO.Path]::PathSeparator + $env:PSModulePath }
 }
 
-function Invoke-CleanTask {
-    Write-Step 'Clean: remove out/ (module layout, test results, packages)'
-    if (Test-Path -LiteralPath $OutRoot) {
-        Remove-Item -LiteralPath $OutRoot -Recurse -Force
-        Write-Detail "removed $OutRoot"
-    }
-    else {
-        Write-Detail 'nothing to remove'
-    }
-    $script:LayoutConfiguration = $null
-}
-
-# ---------------------------------------------------------------------------------------------
-# Run the tasks in the order given.
-# ---------------------------------------------------------------------------------------------
-Write-Host "Octopods $ModuleVersion | tasks: $($Task -join ', ') | configuration: $Configuration"
 foreach ($name in $Task) {
     switch ($name) {
-        'Build'   { Invoke-BuildTask }
-        'Test'    { Invoke-TestTask }
-        'Pester'  { Invoke-PesterTask }
-        'Help'    { Invoke-HelpTask }
-        'Package' { Invoke-PackageTask }
-        'Demo'    { Invoke-DemoTask }
-        'Clean'   { Invoke-CleanTask }
+        'Build' { Invoke-Build }
+        'Help' { Invoke-Help }
+        'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
+        'Demo' { Invoke-Demo }
+        'Clean' { if (Test-Path -LiteralPath $OutRoot) { Remove-Item -LiteralPath $OutRoot -Recurse -Force }; $script:Built = $false }
     }
 }
-Write-Host ''
-Write-Host "Done: $($Task -join ', ')." -ForegroundColor Green

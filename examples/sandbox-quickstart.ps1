@@ -8,16 +8,13 @@
     call to an emulator inside this session. The emulator's clock moves only when something waits
     on it, so -Wait returns at once.
 
-    The script uses only the core cmdlets (no Microsoft.PowerShell.Utility), so it also runs in a
-    minimal hosted engine such as tools/Octopods.Host: each step prints through Out-Host, headings
-    go to $host.UI, and the one-line summary is the script's output.
+    Each step prints through Out-Host, headings go to $host.UI, and the one-line summary is the
+    script's output.
 
 .EXAMPLE
-    dotnet run --project tools/Octopods.Host -- examples/sandbox-quickstart.ps1
-    On a machine without pwsh (the README's first command).
-
-.EXAMPLE
-    ./build.ps1 -Task Demo
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
+    On a machine with only the .NET SDK (the README's first command): builds the module, then runs
+    this script in the project's pwsh 7.6.9 with out/ on PSModulePath.
 
 .EXAMPLE
     $env:PSModulePath = "$PWD/out" + [System.IO.Path]::PathSeparator + $env:PSModulePath

@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace Octopods.PowerShell.Tests
 {
     /// <summary>
-    /// A bulk send (SMS, and a WhatsApp template) in a child process (tools/Octopods.Host running a .ps1) killed at a seeded random
+    /// A bulk send (SMS, and a WhatsApp template) in a child process (real pwsh running a .ps1) killed at a seeded random
     /// moment, then resumed here with the same journal: every row must end accepted exactly once or
     /// reported unknown, and none may be accepted twice.
     /// </summary>
@@ -39,15 +39,6 @@ namespace Octopods.PowerShell.Tests
         {
             await _server.DisposeAsync();
             try { Directory.Delete(_dir, true); } catch (IOException) { }
-        }
-
-        private static string HostDll()
-        {
-            // Same configuration as this test assembly (bin/Debug or bin/Release).
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            var path = Path.Combine(ModuleFolder.RepoRoot, "tools", "Octopods.Host", "bin", configuration, "net10.0", "Octopods.Host.dll");
-            if (!File.Exists(path)) throw new FileNotFoundException("Build tools/Octopods.Host first", path);
-            return path;
         }
 
         private const string RowScript = "1..{0} | ForEach-Object {{ [pscustomobject]@{{ To = '+1415555' + (4000 + $_); Message = \"kill row $_\"; B = 'x' }} }}";
@@ -77,8 +68,8 @@ namespace Octopods.PowerShell.Tests
             var journal = Path.Combine(_dir, $"seed{seed}.jsonl");
             var script = Path.Combine(_dir, $"seed{seed}.ps1");
             File.WriteAllText(script, $@"
-param($uri, $journal)
-Import-Module Octopods -ErrorAction Stop
+param($manifest, $uri, $journal)
+Import-Module $manifest -ErrorAction Stop
 Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri $uri
 {string.Format(RowScript, Rows)} | {command} -JournalPath $journal -ThrottleLimit {Throttle} | Out-Null
 ");
@@ -89,7 +80,8 @@ Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { HostDll(), script, _server.BaseUri.ToString(), journal }) start.ArgumentList.Add(arg);
+            foreach (var arg in new[] { RealPwsh.Dll, "-NoProfile", "-NonInteractive", "-File", script, ModuleFolder.Manifest, _server.BaseUri.ToString(), journal })
+                start.ArgumentList.Add(arg);
             using var child = Process.Start(start)!;
             var stdout = child.StandardOutput.ReadToEndAsync();
             var stderr = child.StandardError.ReadToEndAsync();

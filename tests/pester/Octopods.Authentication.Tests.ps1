@@ -4,12 +4,14 @@
     module and the REAL Microsoft.PowerShell.SecretManagement and SecretStore modules, with the
     store configured as an unattended job needs it: -Interaction None, unlocked by password.
 
-    These tests RESET the current user's SecretStore (Reset-SecretStore erases every secret in it).
-    They therefore run only where that is harmless, a CI runner or a throwaway account, and only
-    when $env:OCTOPODS_TEST_SECRETSTORE is '1'. Elsewhere they are reported as skipped.
-    CI setup:
-        Install-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -Scope CurrentUser -Force
-        $env:OCTOPODS_TEST_SECRETSTORE = '1'; ./build.ps1 -Task Pester
+    These journeys RESET the SecretStore of whoever runs them (Reset-SecretStore erases every secret
+    in it), so they refuse to run, and fail saying why, unless the store is a throwaway one:
+      - build.ps1 -Task Test runs the suite in a child pwsh whose HOME (and XDG folders) is a new
+        temporary folder and sets OCTOPODS_TEST_HOME to it: on Linux and macOS SecretManagement and
+        SecretStore keep their files there, so the user's own store is never touched;
+      - Windows keeps the store in the profile whatever HOME says: there a CI runner or throwaway
+        account sets OCTOPODS_TEST_SECRETSTORE=1.
+    The real modules come from PSModulePath (build.ps1 puts ../shared/modules first when present).
 
     Sends go to a small HTTP listener on loopback started by this file, which records the
     X-Octopods-Auth header of each request and answers like the SMS send endpoint: the tests see
@@ -20,12 +22,6 @@
 param(
     [string]$ModulePath
 )
-
-BeforeDiscovery {
-    $script:StoreTestsEnabled = $env:OCTOPODS_TEST_SECRETSTORE -eq '1' -and
-        [bool](Get-Module -ListAvailable -Name Microsoft.PowerShell.SecretManagement) -and
-        [bool](Get-Module -ListAvailable -Name Microsoft.PowerShell.SecretStore)
-}
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
@@ -74,8 +70,18 @@ AfterAll {
     Get-Module -Name Octopods | Remove-Module -Force
 }
 
-Describe 'Keys from a real SecretStore vault in a job that cannot prompt' -Skip:(-not $script:StoreTestsEnabled) {
+Describe 'Keys from a real SecretStore vault in a job that cannot prompt' {
     BeforeAll {
+        $isolated = $env:OCTOPODS_TEST_HOME -and $HOME -eq $env:OCTOPODS_TEST_HOME -and -not $IsWindows
+        if (-not ($isolated -or $env:OCTOPODS_TEST_SECRETSTORE -eq '1')) {
+            throw 'These journeys reset the SecretStore. Run them with ''dotnet pwsh ./build.ps1 -Task Test'', which gives them a throwaway HOME, ' +
+                'or set OCTOPODS_TEST_SECRETSTORE=1 on a throwaway account (on Windows the store lives in the profile).'
+        }
+        foreach ($name in 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') {
+            if (-not (Get-Module -ListAvailable -Name $name)) {
+                throw "$name is not on PSModulePath. Install it (Install-PSResource $name), or run 'dotnet pwsh ./build.ps1 -Task Test', which finds ../shared/modules or saves it from the Gallery."
+            }
+        }
         Import-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -ErrorAction Stop
         $script:StorePassword = ConvertTo-TestSecureString "pester-store-$([guid]::NewGuid())"
         Reset-SecretStore -Password $script:StorePassword -Authentication Password -Interaction None -Force
@@ -159,7 +165,12 @@ Describe 'Keys from a real SecretStore vault in a job that cannot prompt' -Skip:
         Set-SecretStoreConfiguration -PasswordTimeout 1 -Password $script:StorePassword -Confirm:$false
         try {
             Start-Sleep -Seconds 2
-XX
+            $failure = Get-CommandFailure { Send-OctopodsSms -To '+14155552671' -Body 'x' -SecretName Octopods.Sms -Vault OctopodsPester -ErrorAction Stop }
+
+            $failure.FullyQualifiedErrorId | Should -BeLike 'Octopods.VaultLocked,*'
+            $failure.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::AuthenticationError)
+            "$failure" | Should -Match 'Unlock-SecretStore -Password'
+            "$failure" | Should -Match '-Interaction None'
             $script:Recorder.Keys.Count | Should -Be 0
         }
         finally {

@@ -46,6 +46,7 @@ namespace Octopods.PowerShell.Infrastructure
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try
             {
                 _connection = ConnectionResolver.Resolve(Channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);

@@ -27,6 +27,9 @@ namespace Octopods.PowerShell.Infrastructure
             }
         }
 
+        /// <summary>Every command: -Debug shows diagnostics without prompting (see PromptFreeDebug).</summary>
+        protected override void BeginProcessing() => PromptFreeDebug.Apply(this);
+
         /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
         internal CancellationToken StopToken => _stop.Token;
 

@@ -1,0 +1,38 @@
+using System;
+using System.IO;
+using System.Runtime.CompilerServices;
+
+namespace Octopods.PowerShell.Tests
+{
+    /// <summary>
+    /// Keeps the hosted engines (and the pwsh children they start) away from the machine's own
+    /// modules, profile folders and SecretStore: before any test, this process gets a throwaway
+    /// HOME and XDG folders, and a PSModulePath of one empty folder. Nothing outside this process changes.
+    /// </summary>
+    internal static class HermeticEnvironment
+    {
+        /// <summary>The user profile before isolation, where the NuGet cache (and the pinned pwsh) lives.</summary>
+        public static string OriginalUserProfile { get; private set; } = "";
+
+        [ModuleInitializer]
+        internal static void Isolate()
+        {
+            OriginalUserProfile = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NUGET_PACKAGES")))
+                Environment.SetEnvironmentVariable("NUGET_PACKAGES", Path.Combine(OriginalUserProfile, ".nuget", "packages"));
+
+            var home = Path.Combine(Path.GetTempPath(), "octopods-hosted-" + Environment.ProcessId);
+            var modules = Path.Combine(home, "modules");
+            Directory.CreateDirectory(modules);
+            Environment.SetEnvironmentVariable("HOME", home);
+            Environment.SetEnvironmentVariable("XDG_DATA_HOME", Path.Combine(home, ".local", "share"));
+            Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", Path.Combine(home, ".config"));
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", Path.Combine(home, ".cache"));
+            Environment.SetEnvironmentVariable("PSModulePath", modules);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { Directory.Delete(home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            };
+        }
+    }
+}
