@@ -2,7 +2,7 @@
     Dot-sourced by every *.Tests.ps1 here: finds and imports the built module under test.
     First match wins:
       -ModulePath (container data: New-PesterContainer -Path ... -Data @{ ModulePath = '...' })
-      $env:OCTOPODS_MODULE_PATH (build.ps1 -Task Pester sets it)
+      $env:OCTOPODS_MODULE_PATH (build.ps1 -Task Test sets it)
       out/Octopods/<ModuleVersion>/Octopods.psd1 of this checkout (./build.ps1 builds it)
     Either path may name the manifest or the folder that holds it.
 #>
