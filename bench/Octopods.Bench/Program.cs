@@ -300,6 +300,8 @@ namespace Octopods.Bench
 
     internal static class Orchestrator
     {
+        private static readonly int[] JournalThrottles = { 16, 64 };
+
         public static int Run(Options options)
         {
             var self = typeof(Program).Assembly.Location;
@@ -338,7 +340,7 @@ namespace Octopods.Bench
                         failures += errors;
                         Console.WriteLine($"  {throttle,13} | {rate,8:0.0} | {ceiling,11:0.0} | {100 * rate / ceiling,11:0.0}% | {cpu,19:0.000} ms | {cpu - gen,18:0.000} ms | {bareCpu,13:0.000} ms | {pool,6:0.00} ({barePool:0.00}) | {wallS,6:0.0} | {errors}");
                     }
-                    foreach (var throttle in new[] { 16, 64 }.Where(t => options.Throttles.Contains(t)))
+                    foreach (var throttle in JournalThrottles.Where(t => options.Throttles.Contains(t)))
                     {
                         // The same with -JournalPath: two fsync'd records per row (group commit).
                         var r = RunClient(self, uri, options.Rows, throttle, null, journal: true);
@@ -440,7 +442,7 @@ namespace Octopods.Bench
             client.WaitForExit();
             var err = stderr.GetAwaiter().GetResult();
             if (err.Length > 0) Console.Error.Write(err);
-            var line = output.Split('\n').Last(l => l.TrimStart().StartsWith("{", StringComparison.Ordinal));
+            var line = output.Split('\n').Last(l => l.TrimStart().StartsWith('{'));
             return JsonDocument.Parse(line).RootElement.Clone();
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -39,7 +40,7 @@ namespace Octopods.PowerShell.Tests
         {
             var random = new Random(11);
             var delays = new Dictionary<string, int>();
-            _server.Intercept = async ctx =>
+            Server.Intercept = async ctx =>
             {
                 if (ctx.Request.Method == "POST")
                 {
@@ -49,7 +50,7 @@ namespace Octopods.PowerShell.Tests
                 }
                 return false;
             };
-            var run = _engine.Run(@"
+            var run = Engine.Run(@"
                 $rows = 1..40 | ForEach-Object {
                     if ($_ % 9 -eq 0) { [pscustomobject]@{ To = 'not a phone'; Message = ""row $_"" } }
                     else { [pscustomobject]@{ To = '+1415555' + (3000 + $_); Message = ""row $_"" } }
@@ -70,22 +71,22 @@ namespace Octopods.PowerShell.Tests
                     Assert.Equal("+1415555" + (3000 + i), Assert.IsType<SmsSendResult>(item).PhoneNumber);
                 }
             }
-            var ledger = _server.Emulator.Ledger;
+            var ledger = Server.Emulator.Ledger;
             Assert.Equal(36, ledger.Count);
             // The sends overlapped (acceptance order differs from input order), yet the output did not.
-            Assert.NotEqual(ledger.OrderBy(s => int.Parse(s.Content.Substring(4))).Select(s => s.MessageId), ledger.Select(s => s.MessageId));
+            Assert.NotEqual(ledger.OrderBy(s => int.Parse(s.Content.AsSpan(4), CultureInfo.InvariantCulture)).Select(s => s.MessageId), ledger.Select(s => s.MessageId));
         }
 
         [Fact]
         public void A_rate_limit_storm_mid_run_loses_and_duplicates_nothing()
         {
-            _server.Emulator.Options.RateLimitPerSecond = 10;
-            var run = _engine.Run(Rows(30) + " | Send-OctopodsSms -ThrottleLimit 16 -Verbose");
+            Server.Emulator.Options.RateLimitPerSecond = 10;
+            var run = Engine.Run(Rows(30) + " | Send-OctopodsSms -ThrottleLimit 16 -Verbose");
             run.AssertNoErrors();
             Assert.Equal(30, run.Output.Count);
-            Assert.True(_server.Emulator.RequestCount > 30, "the emulator refused nothing");
+            Assert.True(Server.Emulator.RequestCount > 30, "the emulator refused nothing");
             Assert.Contains(run.Verbose, v => v.Contains("429"));
-            var contents = _server.Emulator.Ledger.Select(s => s.Content).OrderBy(c => c).ToList();
+            var contents = Server.Emulator.Ledger.Select(s => s.Content).OrderBy(c => c).ToList();
             Assert.Equal(Enumerable.Range(1, 30).Select(i => "row " + i).OrderBy(c => c), contents);
             Assert.Contains(run.Information, i => i.Contains("30 sent") && i.Contains("rate-limit pause"));
         }
@@ -93,9 +94,9 @@ namespace Octopods.PowerShell.Tests
         [Fact]
         public void Pacing_keeps_every_one_second_window_within_the_rate()
         {
-            var run = _engine.Run(Rows(12) + " | Send-OctopodsSms -ThrottleLimit 8 -RatePerSecond 8");
+            var run = Engine.Run(Rows(12) + " | Send-OctopodsSms -ThrottleLimit 8 -RatePerSecond 8");
             run.AssertNoErrors();
-            var times = _server.Emulator.Ledger.Select(s => s.AcceptedAt).OrderBy(t => t).ToList();
+            var times = Server.Emulator.Ledger.Select(s => s.AcceptedAt).OrderBy(t => t).ToList();
             Assert.Equal(12, times.Count);
             var maxInWindow = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
             // Generous bounds (tests run in parallel; the figures belong to the benchmark): 8/s ideal, 1.38 s span.
@@ -108,7 +109,7 @@ namespace Octopods.PowerShell.Tests
         {
             var journal = Journal();
             var dropped = 0;
-            _server.Intercept = ctx =>
+            Server.Intercept = ctx =>
             {
                 if (ctx.Request.Method == "POST" && BodyOf(ctx).Contains("row 3") && Interlocked.Exchange(ref dropped, 1) == 0)
                 {
@@ -124,13 +125,13 @@ namespace Octopods.PowerShell.Tests
                 [pscustomobject]@{{ To = '+14155553004'; Message = 'row 4' }}
                 [pscustomobject]@{{ To = 'bad'; Message = 'row 5' }}
             )";
-            var first = _engine.Run($"$rows = {rows}; $rows | Send-OctopodsSms -JournalPath '{journal}' -ThrottleLimit 4");
+            var first = Engine.Run($"$rows = {rows}; $rows | Send-OctopodsSms -JournalPath '{journal}' -ThrottleLimit 4");
             Assert.Equal(2, first.Output.Count);
             Assert.Equal(new[] { "Octopods.ProviderError", "Octopods.OutcomeUnknown", "Octopods.PhoneInvalid" },
                 first.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
-            Assert.Equal(2, _server.Emulator.Ledger.Count);
+            Assert.Equal(2, Server.Emulator.Ledger.Count);
 
-            var second = _engine.Run($"$rows = {rows}; $rows | Send-OctopodsSms -JournalPath '{journal}' -Verbose");
+            var second = Engine.Run($"$rows = {rows}; $rows | Send-OctopodsSms -JournalPath '{journal}' -Verbose");
             var results = second.All<SmsSendResult>();
             Assert.Equal(new[] { "+14155553001", "+14155553004" }, results.Select(r => r.PhoneNumber));
             Assert.All(results, r => Assert.True(r.FromJournal));
@@ -140,13 +141,13 @@ namespace Octopods.PowerShell.Tests
             Assert.Contains("-ResendUnknown", second.Errors[1].ToString());
             Assert.Contains(second.Verbose, v => v.Contains("Resuming from the journal") && v.Contains("2 row(s) accepted earlier"));
             // Only the refused row went out again (and was refused again); the unknown row was not re-sent.
-            Assert.Equal(2, _server.Emulator.Ledger.Count);
+            Assert.Equal(2, Server.Emulator.Ledger.Count);
             Assert.Contains(second.Information, i => i.Contains("2 from the journal") && i.Contains("1 unknown"));
 
-            var third = _engine.Run($"$rows = {rows}; $rows | Send-OctopodsSms -JournalPath '{journal}' -ResendUnknown");
+            var third = Engine.Run($"$rows = {rows}; $rows | Send-OctopodsSms -JournalPath '{journal}' -ResendUnknown");
             Assert.Equal(3, third.Output.Count);
-            Assert.Equal(3, _server.Emulator.Ledger.Count);
-            Assert.Equal("row 3", _server.Emulator.Ledger[2].Content);
+            Assert.Equal(3, Server.Emulator.Ledger.Count);
+            Assert.Equal("row 3", Server.Emulator.Ledger[2].Content);
 
             var text = File.ReadAllText(journal);
             Assert.DoesNotContain(Key, text);
@@ -158,23 +159,23 @@ namespace Octopods.PowerShell.Tests
         public void Wait_on_a_resumed_run_follows_the_journaled_messages_too()
         {
             var journal = Journal();
-            _engine.Run(Rows(3) + $" | Send-OctopodsSms -JournalPath '{journal}'").AssertNoErrors();
-            var run = _engine.Run(Rows(4) + $" | Send-OctopodsSms -JournalPath '{journal}' -Wait -PollIntervalSeconds 0.2 -TimeoutSeconds 30");
+            Engine.Run(Rows(3) + $" | Send-OctopodsSms -JournalPath '{journal}'").AssertNoErrors();
+            var run = Engine.Run(Rows(4) + $" | Send-OctopodsSms -JournalPath '{journal}' -Wait -PollIntervalSeconds 0.2 -TimeoutSeconds 30");
             run.AssertNoErrors();
             var results = run.All<SmsSendResult>();
             Assert.Equal(new[] { true, true, true, false }, results.Select(r => r.FromJournal));
             Assert.All(results, r => Assert.Equal("Delivered", r.Status));
-            Assert.Equal(4, _server.Emulator.Ledger.Count);
+            Assert.Equal(4, Server.Emulator.Ledger.Count);
         }
 
         [Fact]
         public void WhatIf_sends_nothing_and_writes_no_journal()
         {
             var journal = Journal();
-            var run = _engine.Run(Rows(5) + $" | Send-OctopodsSms -JournalPath '{journal}' -WhatIf");
+            var run = Engine.Run(Rows(5) + $" | Send-OctopodsSms -JournalPath '{journal}' -WhatIf");
             run.AssertNoErrors();
             Assert.Empty(run.Output);
-            Assert.Empty(_server.Requests);
+            Assert.Empty(Server.Requests);
             Assert.False(File.Exists(journal));
         }
 
@@ -187,27 +188,27 @@ namespace Octopods.PowerShell.Tests
                 [pscustomobject]@{{ To = '+14155553001'; Message = 'same' }}
                 [pscustomobject]@{{ To = '+14155553002'; Message = 'v1'; IdempotencyKey = 'order-7' }}
             ) | Send-OctopodsSms -JournalPath '{journal}'";
-            _engine.Run(script).AssertNoErrors();
-            Assert.Equal(3, _server.Emulator.Ledger.Count);
+            Engine.Run(script).AssertNoErrors();
+            Assert.Equal(3, Server.Emulator.Ledger.Count);
             // Re-run with the text of the keyed row edited: the key, not the text, names the row.
-            var again = _engine.Run(script.Replace("'v1'", "'v2'"));
+            var again = Engine.Run(script.Replace("'v1'", "'v2'"));
             again.AssertNoErrors();
             Assert.All(again.All<SmsSendResult>(), r => Assert.True(r.FromJournal));
-            Assert.Equal(3, _server.Emulator.Ledger.Count);
+            Assert.Equal(3, Server.Emulator.Ledger.Count);
             Assert.DoesNotContain("order-7", File.ReadAllText(journal));
         }
 
         [Fact]
         public void Progress_shows_rows_errors_rate_and_percent_with_TotalCount_and_a_summary_ends_the_run()
         {
-            _server.Latency = TimeSpan.FromMilliseconds(30);
-            var run = _engine.Run(Rows(30) + " | Send-OctopodsSms -ThrottleLimit 2 -TotalCount 30");
+            Server.Latency = TimeSpan.FromMilliseconds(30);
+            var run = Engine.Run(Rows(30) + " | Send-OctopodsSms -ThrottleLimit 2 -TotalCount 30");
             run.AssertNoErrors();
             var bars = run.Progress.Where(p => p.Activity == "Sending SMS" && p.RecordType == ProgressRecordType.Processing).ToList();
             Assert.NotEmpty(bars);
             Assert.Contains(bars, p => p.PercentComplete > 0 && p.PercentComplete <= 100 && p.StatusDescription.Contains("of 30 row(s) done") && p.StatusDescription.Contains("rows/s"));
             Assert.Contains(run.Progress, p => p.Activity == "Sending SMS" && p.RecordType == ProgressRecordType.Completed);
-            var summary = Assert.Single(run.Information, i => i.StartsWith("Send-OctopodsSms:"));
+            var summary = Assert.Single(run.Information, i => i.StartsWith("Send-OctopodsSms:", StringComparison.Ordinal));
             Assert.Contains("30 row(s): 30 sent, 0 failed, 0 from the journal, 0 unknown", summary);
         }
 
@@ -217,7 +218,7 @@ namespace Octopods.PowerShell.Tests
             var journal = Journal();
             var posts = 0;
             var hung = new TaskCompletionSource<bool>();
-            _server.Intercept = async ctx =>
+            Server.Intercept = async ctx =>
             {
                 var n = ctx.Request.Method == "POST" ? Interlocked.Increment(ref posts) : 0;
                 if (n > 5)
@@ -228,7 +229,7 @@ namespace Octopods.PowerShell.Tests
                 }
                 return false;
             };
-            using var ps = _engine.CreatePowerShell(Rows(50) + $" | Send-OctopodsSms -ThrottleLimit 2 -JournalPath '{journal}' -TotalCount 50");
+            using var ps = Engine.CreatePowerShell(Rows(50) + $" | Send-OctopodsSms -ThrottleLimit 2 -JournalPath '{journal}' -TotalCount 50");
             var invocation = ps.BeginInvoke();
             await hung.Task.WaitAsync(TimeSpan.FromSeconds(20));
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -242,12 +243,12 @@ namespace Octopods.PowerShell.Tests
             Assert.Contains("row(s) not read", warning);
             Assert.Contains(journal, warning);
             // The journal is released and says what happened: the resumed run sends nothing twice.
-            _server.Intercept = null;
-            var resumed = _engine.Run(Rows(50) + $" | Send-OctopodsSms -JournalPath '{journal}' -ThrottleLimit 8");
+            Server.Intercept = null;
+            var resumed = Engine.Run(Rows(50) + $" | Send-OctopodsSms -JournalPath '{journal}' -ThrottleLimit 8");
             Assert.Equal(2, resumed.Errors.Count);
             Assert.All(resumed.Errors, e => Assert.StartsWith("Octopods.OutcomeUnknown", e.FullyQualifiedErrorId));
             Assert.Equal(48, resumed.Output.Count);
-            var ledger = _server.Emulator.Ledger.Select(s => s.Content).ToList();
+            var ledger = Server.Emulator.Ledger.Select(s => s.Content).ToList();
             Assert.Equal(ledger.Count, ledger.Distinct().Count());
             Assert.Equal(48, ledger.Count);
         }
@@ -256,7 +257,7 @@ namespace Octopods.PowerShell.Tests
         public void The_key_never_reaches_the_journal_or_any_stream()
         {
             var journal = Journal();
-            var run = _engine.Run(Rows(5) + $" | Send-OctopodsSms -JournalPath '{journal}' -ThrottleLimit 3 -Verbose -Debug -TotalCount 5");
+            var run = Engine.Run(Rows(5) + $" | Send-OctopodsSms -JournalPath '{journal}' -ThrottleLimit 3 -Verbose -Debug -TotalCount 5");
             run.AssertNoErrors();
             Assert.DoesNotContain(run.AllText(), t => t.Contains(Key) || t.Contains("SENTINEL"));
             Assert.DoesNotContain("SENTINEL", File.ReadAllText(journal));

@@ -54,7 +54,7 @@ namespace Octopods.PowerShell.Tests
 
             var run = engine.Run("Send-OctopodsSms -To +14155552671 -Body 'from a scheduled task' -Verbose");
             run.AssertNoErrors();
-            Assert.Equal("+14155552671", run.Single<SmsSendResult>().PhoneNumber);
+            Assert.Equal("+14155552671", run.SingleOutput<SmsSendResult>().PhoneNumber);
             Assert.Equal(Key, _server.Keys.Single());
             Assert.Contains(run.Verbose, v => v.Contains("from Environment"));
             Assert.DoesNotContain(run.AllText(), t => t.Contains(Key));

@@ -43,7 +43,7 @@ namespace Octopods.PowerShell.Tests
                 throw new Xunit.Sdk.XunitException("Unexpected errors:\n" + string.Join("\n", Errors.Select(e => e.FullyQualifiedErrorId + ": " + e)));
         }
 
-        public T Single<T>() => (T)Output.Single().BaseObject;
+        public T SingleOutput<T>() => (T)Output.Single().BaseObject;
         public List<T> All<T>() => Output.Select(o => (T)o.BaseObject).ToList();
 
         /// <summary>Everything a user or a log could see, as text.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -41,7 +42,8 @@ namespace Octopods.PowerShell.Tests
             try { Directory.Delete(_dir, true); } catch (IOException) { }
         }
 
-        private const string RowScript = "1..{0} | ForEach-Object {{ [pscustomobject]@{{ To = '+1415555' + (4000 + $_); Message = \"kill row $_\"; B = 'x' }} }}";
+        private static string RowScript(int rows) =>
+            $"1..{rows} | ForEach-Object {{ [pscustomobject]@{{ To = '+1415555' + (4000 + $_); Message = \"kill row $_\"; B = 'x' }} }}";
 
         private const string Sms = "Send-OctopodsSms";
         // The same rows through a template command: the row's number is its first body variable.
@@ -71,7 +73,7 @@ namespace Octopods.PowerShell.Tests
 param($manifest, $uri, $journal)
 Import-Module $manifest -ErrorAction Stop
 Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri $uri
-{string.Format(RowScript, Rows)} | {command} -JournalPath $journal -ThrottleLimit {Throttle} | Out-Null
+{RowScript(Rows)} | {command} -JournalPath $journal -ThrottleLimit {Throttle} | Out-Null
 ");
             var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
             var start = new ProcessStartInfo(dotnet)
@@ -104,10 +106,10 @@ Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new
 
             using var engine = new HostedEngine();
             engine.Run($"Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_kill_test').SecurePassword) -BaseUri {_server.BaseUri}").AssertNoErrors();
-            var resumed = engine.Run(string.Format(RowScript, Rows) + $" | {command} -JournalPath $args[0] -ThrottleLimit 8", journal);
+            var resumed = engine.Run(RowScript(Rows) + $" | {command} -JournalPath $args[0] -ThrottleLimit 8", journal);
 
             var results = resumed.Output.Select(o => (Phone: (string)o.Properties["PhoneNumber"].Value, FromJournal: (bool)o.Properties["FromJournal"].Value)).ToList();
-            var unknown = resumed.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("Octopods.OutcomeUnknown,")).ToList();
+            var unknown = resumed.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("Octopods.OutcomeUnknown,", StringComparison.Ordinal)).ToList();
             Assert.Equal(resumed.Errors.Count, unknown.Count);               // nothing else went wrong
             Assert.Equal(Rows, results.Count + unknown.Count);                 // every row accounted for
             Assert.InRange(unknown.Count, 0, Throttle);                        // at most the window was in doubt
@@ -115,7 +117,7 @@ Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new
             var ledger = _server.Emulator.Ledger.GroupBy(s => RowOf(s.Content)).ToDictionary(g => g.Key, g => g.Count());
             Assert.All(ledger, pair => Assert.True(pair.Value == 1, $"row {pair.Key} was accepted {pair.Value} times"));
             foreach (var result in results)
-                Assert.True(ledger.ContainsKey(int.Parse(result.Phone.Substring("+1415555".Length)) - 4000), $"{result.Phone} reported sent but not in the ledger");
+                Assert.True(ledger.ContainsKey(int.Parse(result.Phone.AsSpan("+1415555".Length), CultureInfo.InvariantCulture) - 4000), $"{result.Phone} reported sent but not in the ledger");
             var unknownPhones = unknown.Select(e => (string)((System.Management.Automation.PSObject)e.TargetObject).Properties["To"].Value).ToList();
             var accepted = ledger.Keys.Select(k => "+1415555" + (4000 + k)).ToHashSet();
             foreach (var i in Enumerable.Range(1, Rows))
@@ -129,6 +131,6 @@ Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new
         }
 
         /// <summary>The row's number in what the emulator accepted: the SMS body, or the template text holding it.</summary>
-        private static int RowOf(string content) => int.Parse(System.Text.RegularExpressions.Regex.Match(content, @"kill row (\d+)").Groups[1].Value);
+        private static int RowOf(string content) => int.Parse(System.Text.RegularExpressions.Regex.Match(content, @"kill row (\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
     }
 }

@@ -14,11 +14,11 @@ namespace Octopods.PowerShell.Tests
     /// What the bulk suites share: the built module in a hosted engine, connected to the emulator on a
     /// loopback socket on the wall clock, and a scratch folder for journals.
     /// </summary>
-    public abstract class LoopbackModuleTests : IAsyncLifetime
+    public abstract class LoopbackModuleTests : IAsyncLifetime, IDisposable
     {
-        protected readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-ps-" + Guid.NewGuid().ToString("N"));
-        protected EmulatorServer _server = null!;
-        protected HostedEngine _engine = null!;
+        protected string Dir { get; } = Path.Combine(Path.GetTempPath(), "octopods-ps-" + Guid.NewGuid().ToString("N"));
+        protected EmulatorServer Server { get; private set; } = null!;
+        protected HostedEngine Engine { get; private set; } = null!;
 
         /// <summary>The emulator's timing for this suite.</summary>
         protected abstract EmulatorOptions Emulator { get; }
@@ -28,20 +28,30 @@ namespace Octopods.PowerShell.Tests
 
         public async Task InitializeAsync()
         {
-            Directory.CreateDirectory(_dir);
-            _server = await EmulatorServer.StartAsync(new OctopodsEmulator(SystemClock.Instance, Emulator));
-            _engine = new HostedEngine();
-            _engine.Run(Connect(_server.BaseUri)).AssertNoErrors();
+            Directory.CreateDirectory(Dir);
+            Server = await EmulatorServer.StartAsync(new OctopodsEmulator(SystemClock.Instance, Emulator));
+            Engine = new HostedEngine();
+            Engine.Run(Connect(Server.BaseUri)).AssertNoErrors();
+        }
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing) Engine?.Dispose();
         }
 
         public async Task DisposeAsync()
         {
-            _engine.Dispose();
-            await _server.DisposeAsync();
-            try { Directory.Delete(_dir, true); } catch (IOException) { }
+            await Server.DisposeAsync();
+            try { Directory.Delete(Dir, true); } catch (IOException) { }
         }
 
-        protected string Journal(string name = "run.jsonl") => Path.Combine(_dir, name);
+        protected string Journal(string name = "run.jsonl") => Path.Combine(Dir, name);
 
         /// <summary>A request's body, read without consuming it (the emulator reads it next).</summary>
         protected static string BodyOf(HttpContext ctx)

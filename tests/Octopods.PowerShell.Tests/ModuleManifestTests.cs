@@ -34,7 +34,7 @@ namespace Octopods.PowerShell.Tests
         public void Manifest_declares_both_editions_and_5_1()
         {
             using var engine = new HostedEngine(importModule: false);
-            var info = engine.Run("Test-ModuleManifest -Path $args[0]", ModuleFolder.Manifest).Single<PSModuleInfo>();
+            var info = engine.Run("Test-ModuleManifest -Path $args[0]", ModuleFolder.Manifest).SingleOutput<PSModuleInfo>();
             Assert.Equal(new[] { "Core", "Desktop" }, info.CompatiblePSEditions.OrderBy(e => e));
             Assert.Equal(new Version(5, 1), info.PowerShellVersion);
             Assert.Equal(ModuleFolder.Version, info.Version.ToString(3));
@@ -72,7 +72,7 @@ namespace Octopods.PowerShell.Tests
             {
                 var shipped = Path.Combine(Path.GetDirectoryName(ModuleFolder.Manifest)!, "en-US", topic + ".help.txt");
                 Assert.True(File.Exists(shipped), $"{topic} is not in the built module");
-                var help = engine.Run("(Get-Help -Name $args[0]).ToString()", topic);
+                var help = engine.Run("(Get-Help -Name $args[0]).ToString()", topic!);
                 help.AssertNoErrors();
                 Assert.Contains("SHORT DESCRIPTION", string.Join("", help.Output));
             }

@@ -14,7 +14,7 @@ namespace Octopods.PowerShell.Tests
     /// errors, and the whole resolution order. Runs alone: some tests set process environment variables.
     /// </summary>
     [Collection(ProcessEnvironmentCollection.Name)]
-    public class SecretManagementTests : IAsyncLifetime
+    public sealed class SecretManagementTests : IAsyncLifetime, IDisposable
     {
         private static readonly string StandIn = Path.Combine(AppContext.BaseDirectory, "StandIns", "Microsoft.PowerShell.SecretManagement", "Microsoft.PowerShell.SecretManagement.psd1");
         private EmulatorServer _server = null!;
@@ -28,11 +28,12 @@ namespace Octopods.PowerShell.Tests
             _engine = new HostedEngine();
         }
 
+        public void Dispose() => _engine?.Dispose();
+
         public async Task DisposeAsync()
         {
             Environment.SetEnvironmentVariable("OCTOPODS_SMS_API_KEY", null);
             Environment.SetEnvironmentVariable("OCTOPODS_BASE_URI", null);
-            _engine.Dispose();
             await _server.DisposeAsync();
         }
 

@@ -10,7 +10,7 @@ using Xunit;
 namespace Octopods.PowerShell.Tests
 {
     /// <summary>The SMS journeys against the in-process sandbox (Connect-Octopods -Sandbox).</summary>
-    public class SmsSandboxTests : IDisposable
+    public sealed class SmsSandboxTests : IDisposable
     {
         private readonly HostedEngine _engine = new HostedEngine();
 
@@ -27,7 +27,7 @@ namespace Octopods.PowerShell.Tests
         {
             var run = _engine.Run("Send-OctopodsSms -DestinationPhone +14155552671 -Body 'Your order ORD-1001 has shipped.'");
             run.AssertNoErrors();
-            var result = run.Single<SmsSendResult>();
+            var result = run.SingleOutput<SmsSendResult>();
             Assert.StartsWith("msg_", result.MessageId);
             Assert.StartsWith("req_", result.RequestId);
             Assert.Equal("+14155552671", result.PhoneNumber);
@@ -110,7 +110,7 @@ namespace Octopods.PowerShell.Tests
         {
             var run = _engine.Run($"Send-OctopodsSms -To {SandboxNumbers.StaysQueued} -Body hi -Wait -TimeoutSeconds 20");
             run.AssertNoErrors();
-            var result = run.Single<SmsSendResult>();
+            var result = run.SingleOutput<SmsSendResult>();
             Assert.Equal("Queued", result.Status);
             Assert.False(result.IsTerminal);
             Assert.Contains(run.Warnings, w => w.Contains(result.MessageId) && w.Contains("20 s"));
@@ -243,7 +243,7 @@ namespace Octopods.PowerShell.Tests
     }
 
     /// <summary>The module against the emulator on a loopback socket: real HTTP, observable ledger.</summary>
-    public class SmsLoopbackTests : IAsyncLifetime
+    public sealed class SmsLoopbackTests : IAsyncLifetime, IDisposable
     {
         private const string Key = "sk_live_SENTINEL_7f3a9c2e51";
         private EmulatorServer _server = null!;
@@ -257,9 +257,10 @@ namespace Octopods.PowerShell.Tests
             connect.AssertNoErrors();
         }
 
+        public void Dispose() => _engine?.Dispose();
+
         public async Task DisposeAsync()
         {
-            _engine.Dispose();
             await _server.DisposeAsync();
         }
 
@@ -375,7 +376,7 @@ namespace Octopods.PowerShell.Tests
         public void Verbose_logs_each_exchange_with_method_path_status_and_request_id()
         {
             var run = _engine.Run("Send-OctopodsSms -To +14155552671 -Body hi -Verbose");
-            Assert.Contains(run.Verbose, v => v.StartsWith("POST /api/v1/sms/messages -> 201 in ") && v.Contains("request_id req_sbx_"));
+            Assert.Contains(run.Verbose, v => v.StartsWith("POST /api/v1/sms/messages -> 201 in ", StringComparison.Ordinal) && v.Contains("request_id req_sbx_"));
         }
     }
 }

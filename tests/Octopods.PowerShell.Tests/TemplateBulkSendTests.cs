@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -44,10 +45,10 @@ namespace Octopods.PowerShell.Tests
         private const string WhatsApp = "Send-OctopodsWhatsAppTemplate -TemplateId 1001 -BodyVariableProperty A, B";
         private const string Viber = "Send-OctopodsViberTemplate -TemplateId 2001 -BodyVariableProperty A, B";
 
-        private static int RowOf(string content) => int.Parse(System.Text.RegularExpressions.Regex.Match(content, @"row (\d+)").Groups[1].Value);
+        private static int RowOf(string content) => int.Parse(System.Text.RegularExpressions.Regex.Match(content, @"row (\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
 
         /// <summary>How many times the emulator accepted each row (by its "row N" variable), per channel.</summary>
-        private Dictionary<int, int> Accepted(OctopodsChannel channel) => _server.Emulator.Ledger
+        private Dictionary<int, int> Accepted(OctopodsChannel channel) => Server.Emulator.Ledger
             .Where(s => s.Channel == channel)
             .Select(s => RowOf(s.Content))
             .GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
@@ -56,7 +57,7 @@ namespace Octopods.PowerShell.Tests
         public void WhatsApp_results_and_errors_keep_input_order_under_concurrency_with_progress_and_summary()
         {
             var random = new Random(7);
-            _server.Intercept = async ctx =>
+            Server.Intercept = async ctx =>
             {
                 if (ctx.Request.Method == "POST")
                 {
@@ -66,7 +67,7 @@ namespace Octopods.PowerShell.Tests
                 }
                 return false;
             };
-            var run = _engine.Run(@"
+            var run = Engine.Run(@"
                 $rows = 1..40 | ForEach-Object {
                     if ($_ % 9 -eq 0) { [pscustomobject]@{ To = 'not a phone'; A = ""row $_""; B = 'x' } }
                     elseif ($_ % 13 -eq 0) { [pscustomobject]@{ To = '+1415555' + (5000 + $_); A = ""row $_"" } }
@@ -89,19 +90,19 @@ namespace Octopods.PowerShell.Tests
                     Assert.Equal(("+1415555" + (5000 + i), "1001", false), (result.PhoneNumber, result.TemplateId, result.FromJournal));
                 }
             }
-            var ledger = _server.Emulator.Ledger;
+            var ledger = Server.Emulator.Ledger;
             Assert.Equal(33, ledger.Count);
             Assert.All(Accepted(OctopodsChannel.WhatsApp), pair => Assert.Equal(1, pair.Value));
             // The sends overlapped (acceptance order differs from input order), yet the output did not.
             var byRow = ledger.OrderBy(s => RowOf(s.Content)).Select(s => s.MessageId);
             Assert.NotEqual(byRow, ledger.Select(s => s.MessageId));
             // One template lookup for the whole run.
-            Assert.Single(_server.Requests, r => r.StartsWith("GET /api/v1/whatsapp/templates/1001"));
+            Assert.Single(Server.Requests, r => r.StartsWith("GET /api/v1/whatsapp/templates/1001", StringComparison.Ordinal));
 
             Assert.Contains(run.Progress, p => p.Activity == "Sending WhatsApp templates" && p.RecordType == ProgressRecordType.Processing &&
                                               p.StatusDescription.Contains("of 40 row(s) done"));
             Assert.Contains(run.Progress, p => p.Activity == "Sending WhatsApp templates" && p.RecordType == ProgressRecordType.Completed);
-            var summary = Assert.Single(run.Information, i => i.StartsWith("Send-OctopodsWhatsAppTemplate:"));
+            var summary = Assert.Single(run.Information, i => i.StartsWith("Send-OctopodsWhatsAppTemplate:", StringComparison.Ordinal));
             Assert.Contains("40 row(s): 33 sent, 7 failed, 0 from the journal, 0 unknown", summary);
         }
 
@@ -111,7 +112,7 @@ namespace Octopods.PowerShell.Tests
             var journal = Journal();
             var refused = 0;
             var dropped = 0;
-            _server.Intercept = async ctx =>
+            Server.Intercept = async ctx =>
             {
                 if (ctx.Request.Method != "POST") return false;
                 var body = BodyOf(ctx);
@@ -131,16 +132,16 @@ namespace Octopods.PowerShell.Tests
                 return false;
             };
             var rows = Rows(4) + "; [pscustomobject]@{ To = 'bad'; A = 'row 5'; B = 'x' }";
-            var first = _engine.Run($"$(& {{ {rows} }}) | {WhatsApp} -JournalPath '{journal}' -ThrottleLimit 4");
+            var first = Engine.Run($"$(& {{ {rows} }}) | {WhatsApp} -JournalPath '{journal}' -ThrottleLimit 4");
             Assert.Equal(new[] { "+14155555001", "+14155555004" }, first.All<WhatsAppSendResult>().Select(r => r.PhoneNumber));
             var firstErrors = first.Errors.Select(Id).ToList();
             Assert.Equal("Octopods.PhoneInvalid", firstErrors[0]);   // the service's code 5: certainly not sent
             Assert.Equal("Octopods.OutcomeUnknown", firstErrors[1]);
             Assert.Equal("Octopods.PhoneInvalid", firstErrors[2]);
             Assert.Equal(3, firstErrors.Count);
-            Assert.Equal(2, _server.Emulator.Ledger.Count);
+            Assert.Equal(2, Server.Emulator.Ledger.Count);
 
-            var second = _engine.Run($"$(& {{ {rows} }}) | {WhatsApp} -JournalPath '{journal}' -Verbose");
+            var second = Engine.Run($"$(& {{ {rows} }}) | {WhatsApp} -JournalPath '{journal}' -Verbose");
             var results = second.All<WhatsAppSendResult>();
             Assert.Equal(new[] { "+14155555001", "+14155555002", "+14155555004" }, results.Select(r => r.PhoneNumber));
             Assert.Equal(new[] { true, false, true }, results.Select(r => r.FromJournal));
@@ -153,7 +154,7 @@ namespace Octopods.PowerShell.Tests
             // Only the refused row went out again; the unknown row was not re-sent.
             Assert.Equal(new Dictionary<int, int> { [1] = 1, [2] = 1, [4] = 1 }, Accepted(OctopodsChannel.WhatsApp));
 
-            var third = _engine.Run($"$(& {{ {rows} }}) | {WhatsApp} -JournalPath '{journal}' -ResendUnknown");
+            var third = Engine.Run($"$(& {{ {rows} }}) | {WhatsApp} -JournalPath '{journal}' -ResendUnknown");
             Assert.Equal(new[] { true, true, false, true }, third.All<WhatsAppSendResult>().Select(r => r.FromJournal));
             Assert.Equal("Octopods.PhoneInvalid", Id(Assert.Single(third.Errors)));
             Assert.Equal(new Dictionary<int, int> { [1] = 1, [2] = 1, [3] = 1, [4] = 1 }, Accepted(OctopodsChannel.WhatsApp));
@@ -168,35 +169,35 @@ namespace Octopods.PowerShell.Tests
         public void WhatsApp_Wait_on_a_resumed_run_follows_the_journaled_messages_too()
         {
             var journal = Journal();
-            _engine.Run($"{Rows(3)} | {WhatsApp} -JournalPath '{journal}'").AssertNoErrors();
-            var run = _engine.Run($"{Rows(4)} | {WhatsApp} -JournalPath '{journal}' -Wait -PollIntervalSeconds 0.2 -TimeoutSeconds 30");
+            Engine.Run($"{Rows(3)} | {WhatsApp} -JournalPath '{journal}'").AssertNoErrors();
+            var run = Engine.Run($"{Rows(4)} | {WhatsApp} -JournalPath '{journal}' -Wait -PollIntervalSeconds 0.2 -TimeoutSeconds 30");
             run.AssertNoErrors();
             var results = run.All<WhatsAppSendResult>();
             Assert.Equal(new[] { true, true, true, false }, results.Select(r => r.FromJournal));
             Assert.All(results, r => Assert.Equal("Delivered", r.Status));
             Assert.All(results, r => Assert.NotNull(r.DeliveredAt));
-            Assert.Equal(4, _server.Emulator.Ledger.Count);
+            Assert.Equal(4, Server.Emulator.Ledger.Count);
             foreach (var result in results)
-                Assert.Contains(_server.Requests, r => r == "GET /api/v1/whatsapp/messages/" + result.MessageId);
+                Assert.Contains(Server.Requests, r => r == "GET /api/v1/whatsapp/messages/" + result.MessageId);
         }
 
         [Fact]
         public void WhatIf_sends_nothing_and_writes_no_journal_for_either_template_command()
         {
             var journal = Journal();
-            var run = _engine.Run($"{Rows(5)} | {WhatsApp} -JournalPath '{journal}' -WhatIf; {Rows(5)} | {Viber} -JournalPath '{journal}' -WhatIf");
+            var run = Engine.Run($"{Rows(5)} | {WhatsApp} -JournalPath '{journal}' -WhatIf; {Rows(5)} | {Viber} -JournalPath '{journal}' -WhatIf");
             run.AssertNoErrors();
             Assert.Empty(run.Output);
-            Assert.DoesNotContain(_server.Requests, r => r.StartsWith("POST "));
+            Assert.DoesNotContain(Server.Requests, r => r.StartsWith("POST ", StringComparison.Ordinal));
             Assert.False(File.Exists(journal));
         }
 
         [Fact]
         public void WhatsApp_pacing_keeps_every_one_second_window_within_the_rate()
         {
-            var run = _engine.Run($"{Rows(12)} | {WhatsApp} -ThrottleLimit 8 -RatePerSecond 8");
+            var run = Engine.Run($"{Rows(12)} | {WhatsApp} -ThrottleLimit 8 -RatePerSecond 8");
             run.AssertNoErrors();
-            var times = _server.Emulator.Ledger.Select(s => s.AcceptedAt).OrderBy(t => t).ToList();
+            var times = Server.Emulator.Ledger.Select(s => s.AcceptedAt).OrderBy(t => t).ToList();
             Assert.Equal(12, times.Count);
             var maxInWindow = times.Select((t, i) => times.Skip(i).TakeWhile(u => u - t < TimeSpan.FromSeconds(1)).Count()).Max();
             // Generous bounds (tests run in parallel; the figures belong to the benchmark): 8/s ideal, 1.38 s span.
@@ -213,31 +214,31 @@ namespace Octopods.PowerShell.Tests
                 [pscustomobject]@{{ To = '+14155555001'; A = 'row 1'; B = 'same' }}
                 [pscustomobject]@{{ To = '+14155555002'; A = 'row 2'; B = 'v1'; IdempotencyKey = 'order-7' }}
             ) | {WhatsApp} -JournalPath '{journal}'";
-            _engine.Run(script).AssertNoErrors();
-            Assert.Equal(3, _server.Emulator.Ledger.Count);
+            Engine.Run(script).AssertNoErrors();
+            Assert.Equal(3, Server.Emulator.Ledger.Count);
             // Re-run with a variable of the keyed row edited: the key, not the variables, names the row.
-            var again = _engine.Run(script.Replace("'v1'", "'v2'"));
+            var again = Engine.Run(script.Replace("'v1'", "'v2'"));
             again.AssertNoErrors();
             Assert.All(again.All<WhatsAppSendResult>(), r => Assert.True(r.FromJournal));
-            Assert.Equal(3, _server.Emulator.Ledger.Count);
+            Assert.Equal(3, Server.Emulator.Ledger.Count);
             Assert.DoesNotContain("order-7", File.ReadAllText(journal));
             // Without a key, other variables make other rows: both unkeyed rows go out again.
-            var edited = _engine.Run(script.Replace("'same'", "'changed'"));
+            var edited = Engine.Run(script.Replace("'same'", "'changed'"));
             edited.AssertNoErrors();
             Assert.Equal(new[] { false, false, true }, edited.All<WhatsAppSendResult>().Select(r => r.FromJournal));
-            Assert.Equal(5, _server.Emulator.Ledger.Count);
+            Assert.Equal(5, Server.Emulator.Ledger.Count);
         }
 
         [Fact]
         public void A_Viber_bulk_send_resumed_with_its_journal_sends_each_row_exactly_once()
         {
             var journal = Journal("viber.jsonl");
-            var first = _engine.Run($"{Rows(6)} | {Viber} -ThrottleLimit 4 -JournalPath '{journal}'");
+            var first = Engine.Run($"{Rows(6)} | {Viber} -ThrottleLimit 4 -JournalPath '{journal}'");
             first.AssertNoErrors();
             Assert.Equal(6, first.Output.Count);
-            Assert.Contains(first.Information, i => i.StartsWith("Send-OctopodsViberTemplate:") && i.Contains("6 sent"));
+            Assert.Contains(first.Information, i => i.StartsWith("Send-OctopodsViberTemplate:", StringComparison.Ordinal) && i.Contains("6 sent"));
 
-            var resumed = _engine.Run($"{Rows(10)} | {Viber} -ThrottleLimit 4 -JournalPath '{journal}' -TotalCount 10");
+            var resumed = Engine.Run($"{Rows(10)} | {Viber} -ThrottleLimit 4 -JournalPath '{journal}' -TotalCount 10");
             resumed.AssertNoErrors();
             var results = resumed.All<ViberSendResult>();
             Assert.Equal(Enumerable.Range(1, 10).Select(i => "+1415555" + (5000 + i)), results.Select(r => r.PhoneNumber));
@@ -256,7 +257,7 @@ namespace Octopods.PowerShell.Tests
             var journal = Journal("stop.jsonl");
             var posts = 0;
             var hung = new TaskCompletionSource<bool>();
-            _server.Intercept = async ctx =>
+            Server.Intercept = async ctx =>
             {
                 var n = ctx.Request.Method == "POST" ? Interlocked.Increment(ref posts) : 0;
                 if (n > 5)
@@ -267,7 +268,7 @@ namespace Octopods.PowerShell.Tests
                 }
                 return false;
             };
-            using var ps = _engine.CreatePowerShell($"{Rows(30)} | {Viber} -ThrottleLimit 2 -JournalPath '{journal}' -TotalCount 30");
+            using var ps = Engine.CreatePowerShell($"{Rows(30)} | {Viber} -ThrottleLimit 2 -JournalPath '{journal}' -TotalCount 30");
             var invocation = ps.BeginInvoke();
             await hung.Task.WaitAsync(TimeSpan.FromSeconds(20));
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -280,8 +281,8 @@ namespace Octopods.PowerShell.Tests
             Assert.Contains("2 unknown", warning);
             Assert.Contains(journal, warning);
 
-            _server.Intercept = null;
-            var resumed = _engine.Run($"{Rows(30)} | {Viber} -JournalPath '{journal}' -ThrottleLimit 8");
+            Server.Intercept = null;
+            var resumed = Engine.Run($"{Rows(30)} | {Viber} -JournalPath '{journal}' -ThrottleLimit 8");
             Assert.Equal(2, resumed.Errors.Count);
             Assert.All(resumed.Errors, e => Assert.Equal("Octopods.OutcomeUnknown", Id(e)));
             var results = resumed.All<ViberSendResult>();
@@ -296,7 +297,7 @@ namespace Octopods.PowerShell.Tests
         public void The_key_never_reaches_the_journal_or_any_stream_of_a_template_bulk_send()
         {
             var journal = Journal();
-            var run = _engine.Run($"{Rows(5)} | {WhatsApp} -JournalPath '{journal}' -ThrottleLimit 3 -Verbose -Debug -TotalCount 5 -Wait -PollIntervalSeconds 0.2");
+            var run = Engine.Run($"{Rows(5)} | {WhatsApp} -JournalPath '{journal}' -ThrottleLimit 3 -Verbose -Debug -TotalCount 5 -Wait -PollIntervalSeconds 0.2");
             run.AssertNoErrors();
             Assert.DoesNotContain(run.AllText(), t => t.Contains(Key) || t.Contains("SENTINEL"));
             Assert.DoesNotContain("SENTINEL", File.ReadAllText(journal));

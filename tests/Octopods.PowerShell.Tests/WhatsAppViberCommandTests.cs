@@ -12,7 +12,7 @@ using Xunit;
 namespace Octopods.PowerShell.Tests
 {
     /// <summary>The WhatsApp and Viber journeys against the in-process sandbox (Connect-Octopods -Sandbox).</summary>
-    public class WhatsAppViberSandboxTests : IDisposable
+    public sealed class WhatsAppViberSandboxTests : IDisposable
     {
         private readonly HostedEngine _engine = new HostedEngine();
 
@@ -212,7 +212,7 @@ namespace Octopods.PowerShell.Tests
     }
 
     /// <summary>The new commands against the emulator on a loopback socket: request bodies, requests spent, key never shown.</summary>
-    public class WhatsAppViberLoopbackTests : IAsyncLifetime
+    public sealed class WhatsAppViberLoopbackTests : IAsyncLifetime, IDisposable
     {
         private const string Key = "wa_live_SENTINEL_4c9d1e77";
         private EmulatorServer _server = null!;
@@ -226,9 +226,10 @@ namespace Octopods.PowerShell.Tests
                 .AssertNoErrors();
         }
 
+        public void Dispose() => _engine?.Dispose();
+
         public async Task DisposeAsync()
         {
-            _engine.Dispose();
             await _server.DisposeAsync();
         }
 
@@ -267,8 +268,8 @@ namespace Octopods.PowerShell.Tests
             Assert.Equal("Octopods.VariablesSize", ((ErrorRecord)run.Output[4].BaseObject).FullyQualifiedErrorId.Split(',')[0]);
             var requests = _server.Requests;
             // One lookup per invocation: the second command asks again.
-            Assert.Equal(2, requests.Count(r => r.StartsWith("GET /api/v1/whatsapp/templates/1001")));
-            Assert.Equal(3, requests.Count(r => r.StartsWith("POST ")));
+            Assert.Equal(2, requests.Count(r => r.StartsWith("GET /api/v1/whatsapp/templates/1001", StringComparison.Ordinal)));
+            Assert.Equal(3, requests.Count(r => r.StartsWith("POST ", StringComparison.Ordinal)));
             Assert.Equal(3, _server.Emulator.Ledger.Count);
         }
 
@@ -290,7 +291,7 @@ namespace Octopods.PowerShell.Tests
             var error = Assert.Single(run.Errors);
             Assert.Equal("Octopods.VariablesSize", error.FullyQualifiedErrorId.Split(',')[0]);
             Assert.Contains("Octopods WhatsApp error 4", error.ToString());
-            Assert.Equal(2, _server.Requests.Count(r => r.StartsWith("POST ")));
+            Assert.Equal(2, _server.Requests.Count(r => r.StartsWith("POST ", StringComparison.Ordinal)));
         }
 
         [Fact]
@@ -302,7 +303,7 @@ namespace Octopods.PowerShell.Tests
                 Send-OctopodsViberTemplate -TemplateId 2001 -To +14155552671 -BodyVariable a, b -Force");
             run.AssertNoErrors();
             Assert.Empty(run.Output);
-            Assert.DoesNotContain(_server.Requests, r => r.StartsWith("POST "));
+            Assert.DoesNotContain(_server.Requests, r => r.StartsWith("POST ", StringComparison.Ordinal));
             Assert.Empty(_server.Emulator.Ledger);
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
@@ -45,7 +46,7 @@ namespace Octopods.Tests
     {
         private static readonly DateTimeOffset T0 = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 
-        private static int MaxInAnySecond(IReadOnlyList<DateTimeOffset> times)
+        private static int MaxInAnySecond(List<DateTimeOffset> times)
         {
             var max = 0;
             for (var i = 0; i < times.Count; i++)
@@ -157,7 +158,7 @@ namespace Octopods.Tests
         }
     }
 
-    public class SendJournalTests : IDisposable
+    public sealed class SendJournalTests : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-journal-" + Guid.NewGuid().ToString("N"));
         private string PathOf(string name) => Path.Combine(_dir, name);
@@ -297,7 +298,7 @@ namespace Octopods.Tests
 
     /// <summary>What the engine keeps per row for the whole run. Runs alone: it measures the heap.</summary>
     [Collection(TimingCollection.Name)]
-    public class BulkSenderMemoryTests : IDisposable
+    public sealed class BulkSenderMemoryTests : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-mem-" + Guid.NewGuid().ToString("N"));
 
@@ -340,7 +341,7 @@ namespace Octopods.Tests
     }
 
     /// <summary>The engine over a fake send: order, window, journal decisions, stop.</summary>
-    public class BulkSenderTests : IDisposable
+    public sealed class BulkSenderTests : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-bulk-" + Guid.NewGuid().ToString("N"));
 
@@ -421,7 +422,7 @@ namespace Octopods.Tests
         {
             var random = new Random(7);
             var delays = Enumerable.Range(0, 200).Select(_ => random.Next(0, 15)).ToArray();
-            var service = new FakeService { Delay = r => Task.Delay(delays[int.Parse(r.Body.Substring(1))]) };
+            var service = new FakeService { Delay = r => Task.Delay(delays[int.Parse(r.Body.AsSpan(1), CultureInfo.InvariantCulture)]) };
             using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 8 }, new SendGate(SystemClock.Instance));
             var rows = Rows(200);
             var outcomes = await RunAll(engine, rows);
@@ -437,7 +438,7 @@ namespace Octopods.Tests
         [Fact]
         public async Task ThrottleLimit_1_sends_strictly_in_sequence()
         {
-            var service = new FakeService { Delay = r => Task.Delay(r.Body.EndsWith("0") ? 5 : 0) };
+            var service = new FakeService { Delay = r => Task.Delay(r.Body.EndsWith('0') ? 5 : 0) };
             using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 1 }, new SendGate(SystemClock.Instance));
             var rows = Rows(30);
             await RunAll(engine, rows);

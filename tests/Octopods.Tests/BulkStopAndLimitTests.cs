@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -17,7 +18,7 @@ using Xunit;
 namespace Octopods.Tests
 {
     /// <summary>The engine with the real client over an in-process handler: stops during 429 pauses, quota blocks.</summary>
-    public class BulkStopAndLimitTests : IDisposable
+    public sealed class BulkStopAndLimitTests : IDisposable
     {
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-stop-" + Guid.NewGuid().ToString("N"));
 
@@ -134,7 +135,7 @@ namespace Octopods.Tests
             Assert.Equal(1, handler.Posts);   // only the row that met the 429
             Assert.All(outcomes, o => Assert.Equal(BulkRowKind.Failed, o.Kind));
             Assert.Equal(ErrorNames.RateLimited, outcomes[0].Error!.ErrorName);
-            var until = (clock.UtcNow + TimeSpan.FromHours(20)).UtcDateTime.ToString("yyyy-MM-dd HH:mm");
+            var until = (clock.UtcNow + TimeSpan.FromHours(20)).UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             Assert.All(outcomes.Skip(1), o =>
             {
                 Assert.Equal(ErrorNames.RateLimitBlocked, o.Error!.ErrorName);

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -186,7 +187,7 @@ namespace Octopods.Tests
             _server.Intercept = async ctx =>
             {
                 ctx.Response.StatusCode = 429;
-                await ctx.Response.WriteAsync("{\"message\":\"Please try after " + _clock.UtcNow.AddHours(2).ToString("yyyy-MM-dd HH:mm:ss") + " UTC.\"}");
+                await ctx.Response.WriteAsync("{\"message\":\"Please try after " + _clock.UtcNow.AddHours(2).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC.\"}");
                 return true;
             };
             var ex = await Fails(() => Api().SendAsync(Sms(), default));

@@ -98,7 +98,7 @@ namespace Octopods.Tests
                     try
                     {
                         if (Interlocked.Increment(ref started) == 2) cts.Cancel();   // Ctrl+C while two polls run
-                        await Task.Delay(300);   // a request that does not end at once
+                        await Task.Delay(300, CancellationToken.None);   // a request that does not end at once
                         return new SmsStatus { MessageId = id, Status = "Sent" };
                     }
                     finally

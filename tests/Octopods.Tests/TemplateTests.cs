@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
@@ -60,7 +61,7 @@ namespace Octopods.Tests
             Assert.Contains("\"message_variables\":[\"Alex\",7]", Json(WhatsApp(TemplateVariables.FromRaw(new List<object?> { "Alex", 7 }))));
             // JSON text keeps its keys, values and order; only insignificant whitespace goes.
             Assert.Contains("\"message_variables\":{\"1\":\"Alex\",\"2\":3}", Json(WhatsApp(TemplateVariables.FromRaw("{\"1\": \"Alex\", \"2\": 3}"))));
-            var sections = new Hashtable { ["header"] = new object[0], ["body"] = new object[] { "x" } };
+            var sections = new Hashtable { ["header"] = Array.Empty<object>(), ["body"] = new object[] { "x" } };
             var raw = TemplateVariables.FromRaw(sections);
             Assert.True(raw.RawIsSections);
             Assert.Equal(new[] { "x" }, raw.Body);
@@ -363,7 +364,7 @@ namespace Octopods.Tests
             Assert.NotEqual(baseline, Identity(TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null), header: "https://cdn.example.com/a.jpg"));
             Assert.NotEqual(baseline, Identity(TemplateVariables.FromRaw(new List<object?> { "a", 7 })));
             Assert.NotEqual(Identity(TemplateVariables.FromRaw(new List<object?> { "7" })), Identity(TemplateVariables.FromRaw(new List<object?> { 7 })));
-            Assert.NotEqual(Identity(TemplateVariables.None), Identity(TemplateVariables.FromSections(null, new string[0], null, null)));
+            Assert.NotEqual(Identity(TemplateVariables.None), Identity(TemplateVariables.FromSections(null, Array.Empty<string>(), null, null)));
             // Neither the recipient's name nor the Intercom fields make a message different.
             Assert.Equal(baseline, TemplateSendRequest.Create(OctopodsChannel.WhatsApp, "1001", "+14155552671",
                 TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null), null, "Ann", true, "42").IdentityContent);

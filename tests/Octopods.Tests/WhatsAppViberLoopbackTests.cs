@@ -91,7 +91,7 @@ namespace Octopods.Tests
         {
             var api = WhatsApp();
             await api.SendAsync(TemplateSendRequest.Create(OctopodsChannel.WhatsApp, "1002", "+14155552671",
-                TemplateVariables.FromSections(new[] { "Ann" }, new[] { "Ann", "Monday", "10:00" }, new string[0], null)), default);
+                TemplateVariables.FromSections(new[] { "Ann" }, new[] { "Ann", "Monday", "10:00" }, Array.Empty<string>(), null)), default);
             await api.SendAsync(TemplateSendRequest.Create(OctopodsChannel.WhatsApp, "1001", "+14155552671",
                 TemplateVariables.FromRaw("{\"1\":\"Bo\",\"2\":\"77\"}")), default);
             await api.SendAsync(TemplateSendRequest.Create(OctopodsChannel.WhatsApp, "1003", "+14155552671",

@@ -17,7 +17,7 @@ namespace Octopods.PowerShell.Infrastructure
     /// pipeline thread. While the window is full the pipeline thread serves the dispatcher, so verbose
     /// logs and progress keep flowing. EndProcessing calls <see cref="FinishRows"/> to drain.
     /// </summary>
-    public abstract class BulkSendCmdlet<TRequest, TResult> : OctopodsApiCmdlet, IDisposable where TResult : class
+    public abstract class BulkSendCmdlet<TRequest, TResult> : OctopodsApiCmdlet where TResult : class
     {
         private const int ProgressId = 0x0C71;
         private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
@@ -329,13 +329,15 @@ namespace Octopods.PowerShell.Infrastructure
             };
         }
 
+        private static readonly string[] SummaryTags = { "Octopods", "Summary" };
+
         private void WriteSummary(bool stopped)
         {
             if (_summaryWritten) return;
             _summaryWritten = true;
             var summary = Summary(stopped);
             if (stopped) WriteWarning(summary.ToString());
-            else WriteInformation(summary, new[] { "Octopods", "Summary" });
+            else WriteInformation(summary, SummaryTags);
         }
 
         /// <summary>Runs pipeline-side bulk work; Ctrl+C lets sends on the wire finish briefly, reports, and stops.</summary>
@@ -381,7 +383,13 @@ namespace Octopods.PowerShell.Infrastructure
 
         internal override void OnStopping() => _engine?.Stop();
 
-        public void Dispose()
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) DisposeEngine();
+            base.Dispose(disposing);
+        }
+
+        private void DisposeEngine()
         {
             var engine = _engine;
             if (engine == null) return;

@@ -7,7 +7,7 @@ using Octopods.Errors;
 namespace Octopods.PowerShell.Infrastructure
 {
     /// <summary>What every Octopods cmdlet shares: running core work with Ctrl+C support, and errors as records.</summary>
-    public abstract class OctopodsCmdlet : PSCmdlet
+    public abstract class OctopodsCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private PipelineDispatcher? _dispatcher;
@@ -35,8 +35,23 @@ namespace Octopods.PowerShell.Infrastructure
 
         protected override void StopProcessing()
         {
-            _stop.Cancel();
+            try { _stop.Cancel(); }
+            catch (ObjectDisposedException) { return; }   // the command already ended
             OnStopping();
+        }
+
+        /// <summary>PowerShell disposes a command when its pipeline ends, stopped or not.</summary>
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing) return;
+            _dispatcher?.Dispose();
+            _stop.Dispose();
         }
 
         /// <summary>Called on the stopping thread after cancellation; must not write to any stream.</summary>

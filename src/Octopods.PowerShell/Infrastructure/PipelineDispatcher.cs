@@ -11,11 +11,11 @@ namespace Octopods.PowerShell.Infrastructure
     /// The pipeline thread sleeps on a kernel event, not a spinning wait: a bulk send wakes it many
     /// times a second, and spinning (sched_yield) on every wake cost more CPU than the sends.
     /// </summary>
-    internal sealed class PipelineDispatcher
+    internal sealed class PipelineDispatcher : IDisposable
     {
         private readonly ConcurrentQueue<Action> _queue = new ConcurrentQueue<Action>();
         private readonly AutoResetEvent _wake = new AutoResetEvent(false);
-        private readonly int _pipelineThread = Thread.CurrentThread.ManagedThreadId;
+        private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
         private readonly Action<Task> _wakeOnCompletion;
 
         public PipelineDispatcher()
@@ -26,7 +26,7 @@ namespace Octopods.PowerShell.Infrastructure
         /// <summary>Queues an action for the pipeline thread; runs it at once when already on it.</summary>
         public void Post(Action action)
         {
-            if (Thread.CurrentThread.ManagedThreadId == _pipelineThread)
+            if (Environment.CurrentManagedThreadId == _pipelineThread)
             {
                 action();
                 return;
@@ -35,7 +35,14 @@ namespace Octopods.PowerShell.Infrastructure
             Wake();
         }
 
-        private void Wake() => _wake.Set();
+        private void Wake()
+        {
+            // Work that finishes after the command ended has nobody to wake.
+            try { _wake.Set(); }
+            catch (ObjectDisposedException) { }
+        }
+
+        public void Dispose() => _wake.Dispose();
 
         /// <summary>Runs whatever the background work has queued so far, without waiting.</summary>
         public void DrainQueued()

@@ -36,7 +36,9 @@ namespace Octopods.PowerShell.Infrastructure
                 .Select(name => new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, name));
         }
 
-        internal static string Quote(string text) => text.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ';', '(', ')' }) >= 0 ? $"'{text.Replace("'", "''")}'" : text;
+        private static readonly char[] NeedQuotes = { ' ', '\'', '"', '$', '`', ';', '(', ')' };
+
+        internal static string Quote(string text) => text.IndexOfAny(NeedQuotes) >= 0 ? $"'{text.Replace("'", "''")}'" : text;
     }
 
     /// <summary>

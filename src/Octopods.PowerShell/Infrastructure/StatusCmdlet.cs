@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using Octopods.Errors;
@@ -13,7 +14,7 @@ namespace Octopods.PowerShell.Infrastructure
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("message_id", "Id")]
         [AllowEmptyString]
-        public string[] MessageId { get; set; } = new string[0];
+        public string[] MessageId { get; set; } = Array.Empty<string>();
 
         /// <summary>Follow each message until its status is final.</summary>
         [Parameter]

@@ -144,7 +144,7 @@ namespace Octopods.PowerShell.Infrastructure
             });
         }
 
-        private void WarnTimedOut(ICollection<string> ids)
+        private void WarnTimedOut(List<string> ids)
         {
             if (ids.Count == 0) return;
             var list = string.Join(", ", ids.Take(10)) + (ids.Count > 10 ? ", …" : "");

@@ -567,6 +567,7 @@ namespace Octopods.Bulk
             Stop();
             _send.Cancel();
             _journal?.Dispose();
+            _gate.Dispose();
         }
     }
 }

@@ -31,7 +31,7 @@ namespace Octopods.Bulk
     /// every wait at once: a stopped send never starts. <see cref="Block"/> (a 429 asking for longer
     /// than the client may wait) makes every later send fail at once without being tried.
     /// </summary>
-    public sealed class SendGate
+    public sealed class SendGate : IDisposable
     {
         private readonly object _lock = new object();
         private readonly IClock _clock;
@@ -147,7 +147,10 @@ namespace Octopods.Bulk
             }
             if (IsStopped || cancellationToken.IsCancellationRequested) throw Stopped(null);
             ThrowIfBlocked();
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            CancellationToken stop;
+            try { stop = _stop.Token; }
+            catch (ObjectDisposedException) { throw Stopped(null); }   // a disposed gate is a stopped one
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
             try
             {
                 await EnterAsync(true, linked.Token).ConfigureAwait(false);
@@ -158,6 +161,13 @@ namespace Octopods.Bulk
             }
             if (IsStopped) throw Stopped(null);
             ThrowIfBlocked();
+        }
+
+        /// <summary>Stops the gate for good; a send that still asks for its turn is refused as stopped.</summary>
+        public void Dispose()
+        {
+            Stop();
+            _stop.Dispose();
         }
 
         private static SendStoppedException Stopped(Exception? inner) =>

@@ -102,7 +102,7 @@ namespace Octopods.Polling
                             {
                                 try { await PollOne(outcome, id, fetch, cancellationToken).ConfigureAwait(false); }
                                 finally { slots.Release(); }
-                            }));
+                            }, cancellationToken));
                         }
                     }
                     catch (OperationCanceledException)

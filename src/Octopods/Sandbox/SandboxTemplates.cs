@@ -97,6 +97,8 @@ namespace Octopods.Sandbox
     /// </summary>
     internal static class SandboxTemplates
     {
+        private static readonly string[] TrackOrderButtons = { "https://shop.example.com/track/{{1}}" };
+
         public static List<SandboxTemplate> WhatsAppSeed() => new List<SandboxTemplate>
         {
             new SandboxTemplate { Id = "1001", Name = "order_shipped", Body = "Hi {{1}}, your order {{2}} has shipped." },
@@ -113,7 +115,7 @@ namespace Octopods.Sandbox
             new SandboxTemplate
             {
                 Id = "1004", Name = "track_order", Body = "Your order {{1}} is on its way.",
-                ButtonUrls = new[] { "https://shop.example.com/track/{{1}}" },
+                ButtonUrls = TrackOrderButtons,
             },
             new SandboxTemplate { Id = "1005", Name = "spring_sale", Language = "es_ES", Category = "MARKETING", Status = TemplateStatuses.Pending, Active = false, Body = "¡{{1}} de descuento en todo!" },
             new SandboxTemplate { Id = "1006", Name = "winback_offer", Category = "MARKETING", Status = TemplateStatuses.Rejected, Active = false, Body = "We miss you, {{1}}! Come back for {{2}} off." },
@@ -154,12 +156,15 @@ namespace Octopods.Sandbox
             return true;
         }
 
+        private static readonly char[] Ampersand = { '&' };
+        private static readonly char[] EqualsSign = { '=' };
+
         public static Dictionary<string, string> ParseQuery(string query)
         {
             var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var part in (query ?? "").Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in (query ?? "").Split(Ampersand, StringSplitOptions.RemoveEmptyEntries))
             {
-                var pair = part.Split(new[] { '=' }, 2);
+                var pair = part.Split(EqualsSign, 2);
                 result[Uri.UnescapeDataString(pair[0])] = pair.Length > 1 ? Uri.UnescapeDataString(pair[1].Replace('+', ' ')) : "";
             }
             return result;

@@ -31,9 +31,11 @@ namespace Octopods.Sandbox
         protected abstract bool ListsAllStatuses { get; }
         protected const string AccountPhone = "+15550100001";
 
+        private static readonly char[] Slash = { '/' };
+
         public EmulatorResponse Handle(EmulatorRequest request, string relativePath, string requestId)
         {
-            var parts = relativePath.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+            var parts = relativePath.Split(Slash, StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
             if (parts.Length >= 1 && parts[0] == "templates")
             {
                 if (request.Method == "POST" && parts.Length == 3 && parts[2] == "messages") return Send(request, parts[1], requestId);

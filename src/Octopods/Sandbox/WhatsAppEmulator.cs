@@ -148,7 +148,7 @@ namespace Octopods.Sandbox
             });
         }
 
-        private void WriteFailure(Utf8JsonWriter w, Message message, string status, bool asObject)
+        private static void WriteFailure(Utf8JsonWriter w, Message message, string status, bool asObject)
         {
             if (status != WhatsAppStatuses.Failed || message.FailureTitle == null)
             {
