@@ -21,9 +21,6 @@ namespace Octopods
 
         internal string Reveal() => _value;
 
-        /// <summary>True when <paramref name="text"/> contains this key (used to scrub text that came from elsewhere).</summary>
-        public bool AppearsIn(string? text) => text != null && text.IndexOf(_value, StringComparison.Ordinal) >= 0;
-
         public string Redact(string? text) => text == null ? "" : text.Replace(_value, Redacted);
 
         public const string Redacted = "***";

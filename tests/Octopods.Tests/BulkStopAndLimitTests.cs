@@ -59,14 +59,13 @@ namespace Octopods.Tests
         }
 
         private static BulkSender<SmsSendRequest, SmsSendResult> Engine(StubHandler handler, SendGate gate, BulkOptions options, SendJournal? journal,
-            IClock? clock = null, Action<OctopodsClientOptions>? configure = null)
+            IClock? clock = null, Func<OctopodsClientOptions, OctopodsClientOptions>? configure = null)
         {
             var clientOptions = new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey("k"), new Uri("https://stub.invalid/"))
             {
                 Handler = handler, Gate = gate, Clock = clock ?? SystemClock.Instance,
             };
-            configure?.Invoke(clientOptions);
-            var api = new SmsApi(new OctopodsClient(clientOptions));
+            var api = new SmsApi(new OctopodsClient(configure == null ? clientOptions : configure(clientOptions)));
             var operation = new BulkOperation<SmsSendRequest, SmsSendResult>(OctopodsChannel.Sms, api.SendAsync,
                 r => r.DestinationPhone, r => r.Body, s => new JournalOutcome { MessageId = s.MessageId }, (r, e) => new SmsSendResult { MessageId = e.MessageId ?? "" });
             return new BulkSender<SmsSendRequest, SmsSendResult>(operation, options, gate, journal);
@@ -97,12 +96,12 @@ namespace Octopods.Tests
             };
             var gate = new SendGate(clock, new RatePacer(10, clock));
             var flushes = 0;
-            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, SendJournal.Open(Path.Combine(_dir, "pace.jsonl")), clock))
+            var journal = SendJournal.Open(Path.Combine(_dir, "pace.jsonl"), JournalWrites.OnIntent(_ =>
             {
-                engine.IntentWritten = () =>
-                {
-                    if (Interlocked.Increment(ref flushes) == 1) clock.Advance(TimeSpan.FromMilliseconds(300));
-                };
+                if (Interlocked.Increment(ref flushes) == 1) clock.Advance(TimeSpan.FromMilliseconds(300));
+            }));
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, journal, clock))
+            {
                 foreach (var row in Rows(15))
                 {
                     SpinWait.SpinUntil(() => engine.HasRoom);
@@ -161,7 +160,7 @@ namespace Octopods.Tests
             };
             var gate = new SendGate(clock);
             List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> outcomes;
-            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, null, clock, o => o.MaxRateLimitRetries = 0))
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, null, clock, o => o with { MaxRateLimitRetries = 0 }))
             {
                 foreach (var row in Rows(3)) engine.Submit(row, row);
                 await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
@@ -190,9 +189,9 @@ namespace Octopods.Tests
             var bothIntents = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             handler.Hold = bothIntents.Task;
             var intents = 0;
-            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 2, StopGrace = TimeSpan.FromSeconds(4) }, SendJournal.Open(path)))
+            var journal = SendJournal.Open(path, JournalWrites.OnIntent(count => { if (Interlocked.Add(ref intents, count) >= 2) bothIntents.TrySetResult(true); }));
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 2, StopGrace = TimeSpan.FromSeconds(4) }, journal))
             {
-                engine.IntentWritten = () => { if (Interlocked.Increment(ref intents) == 2) bothIntents.TrySetResult(true); };
                 foreach (var row in rows) engine.Submit(row, row);
                 Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref handler.Posts) >= 2 && gate.PauseLeft > TimeSpan.Zero, 10000), "both rows were refused");
                 postsAtStop = Volatile.Read(ref handler.Posts);

@@ -28,12 +28,14 @@ namespace Octopods.Tests
         public async Task InitializeAsync() => _server = await EmulatorServer.StartAsync(new OctopodsEmulator(_clock));
         public async Task DisposeAsync() => await _server.DisposeAsync();
 
-        private SmsApi Api(string key = Key, Action<OctopodsClientOptions>? configure = null)
+        private SmsApi Api(string key = Key, Func<OctopodsClientOptions, OctopodsClientOptions>? configure = null)
         {
-            var options = new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey(key), _server.BaseUri) { Clock = _clock };
-            options.Log = e => { lock (_log) _log.Add(e); };
-            configure?.Invoke(options);
-            return new SmsApi(new OctopodsClient(options));
+            var options = new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey(key), _server.BaseUri)
+            {
+                Clock = _clock,
+                Log = e => { lock (_log) _log.Add(e); },
+            };
+            return new SmsApi(new OctopodsClient(configure == null ? options : configure(options)));
         }
 
         private static SmsSendRequest Sms(string phone = "+14155552671", string body = "hello") => SmsSendRequest.Create(phone, body);
@@ -128,7 +130,7 @@ namespace Octopods.Tests
         {
             _server.Emulator.Options.RateLimitPerSecond = 1;
             var waits = new List<TimeSpan>();
-            var api = Api(configure: o => o.RateLimitWait = waits.Add);
+            var api = Api(configure: o => o with { RateLimitWait = waits.Add });
             var start = _clock.UtcNow;
             await api.SendAsync(Sms(body: "one"), default);
             await api.SendAsync(Sms(body: "two"), default);
@@ -159,7 +161,7 @@ namespace Octopods.Tests
             _server.Emulator.Options.RateLimitPerSecond = 1;
             _server.Emulator.Options.SendRetryAfterHeader = true;
             var waits = new List<TimeSpan>();
-            var api = Api(configure: o => o.RateLimitWait = waits.Add);
+            var api = Api(configure: o => o with { RateLimitWait = waits.Add });
             await api.SendAsync(Sms(), default);
             await api.SendAsync(Sms(), default);
             Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(waits));
@@ -174,11 +176,48 @@ namespace Octopods.Tests
                 await ctx.Response.WriteAsync("{\"message\":\"You have fired too many requests. Please try after 2000-01-01 00:00:00 UTC.\"}");
                 return true;
             };
-            var ex = await Fails(() => Api(configure: o => o.MaxRateLimitRetries = 3).SendAsync(Sms(), default));
+            var ex = await Fails(() => Api(configure: o => o with { MaxRateLimitRetries = 3 }).SendAsync(Sms(), default));
             Assert.Equal(ErrorNames.RateLimited, ex.ErrorName);
             Assert.Equal(OctopodsErrorKind.LimitsExceeded, ex.Kind);
             Assert.Equal(4, _server.Requests.Count);
             Assert.Contains("nothing was sent", ex.Message);
+        }
+
+        [Fact]
+        public async Task A_key_the_service_echoes_is_redacted_from_errors_logs_and_raw_answers()
+        {
+            const string echoed = "sk_live_echo_" + "9f3b2c7d";
+            var headers = new List<string>();
+            _server.Intercept = async ctx =>
+            {
+                var sent = ctx.Request.Headers["X-Octopods-Auth"].ToString();
+                lock (headers) headers.Add(sent);
+                if (ctx.Request.Method == "GET")
+                {
+                    ctx.Response.StatusCode = 200;
+                    await ctx.Response.WriteAsync("{\"message_id\":\"m1\",\"status\":\"delivered\",\"note\":\"for key " + sent + "\"}");
+                    return true;
+                }
+                ctx.Response.StatusCode = 401;
+                await ctx.Response.WriteAsync("{\"error\":\"Invalid API key " + sent + "\"}");
+                return true;
+            };
+            var api = Api(key: echoed);
+
+            var ex = await Fails(() => api.SendAsync(Sms(), default));
+            var status = await api.GetStatusAsync("m1", default);
+
+            Assert.Equal(ErrorNames.Unauthorized, ex.ErrorName);
+            Assert.Contains("Invalid API key ***", ex.Message);
+            Assert.DoesNotContain(echoed, ex.ToString());
+            Assert.Contains("for key ***", status.RawResponse);
+            Assert.DoesNotContain(echoed, status.RawResponse);
+            List<HttpExchange> log;
+            lock (_log) log = _log.ToList();
+            Assert.Equal(2, log.Count);
+            Assert.All(log, e => Assert.DoesNotContain(echoed, e.Details));
+            Assert.All(log, e => Assert.Contains("X-Octopods-Auth: ***", e.Details));
+            Assert.Equal(new[] { echoed, echoed }, headers);   // the key itself went out as the header
         }
 
         [Fact]
@@ -232,7 +271,7 @@ namespace Octopods.Tests
                 await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
                 return true;
             };
-            var ex = await Fails(() => Api(configure: o => o.RequestTimeout = TimeSpan.FromMilliseconds(200)).SendAsync(Sms(), default));
+            var ex = await Fails(() => Api(configure: o => o with { RequestTimeout = TimeSpan.FromMilliseconds(200) }).SendAsync(Sms(), default));
             Assert.Equal(ErrorNames.OutcomeUnknown, ex.ErrorName);
             Assert.Contains("not sent again", ex.Message);
             Assert.Single(_server.Requests);
@@ -247,7 +286,7 @@ namespace Octopods.Tests
                 await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
                 return true;
             };
-            var ex = await Fails(() => Api(configure: o => o.RequestTimeout = TimeSpan.FromMilliseconds(200)).GetStatusAsync("m", default));
+            var ex = await Fails(() => Api(configure: o => o with { RequestTimeout = TimeSpan.FromMilliseconds(200) }).GetStatusAsync("m", default));
             Assert.Equal(ErrorNames.Timeout, ex.ErrorName);
         }
 

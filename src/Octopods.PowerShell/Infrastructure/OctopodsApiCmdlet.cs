@@ -70,30 +70,47 @@ namespace Octopods.PowerShell.Infrastructure
         /// <summary>False only in a dry run (-WhatIf) that found no key: then nothing may be asked of the service.</summary>
         internal bool HasConnection => _connection != null;
 
-        /// <summary>The client for this invocation. Touch it on the pipeline thread before any Run.</summary>
+        /// <summary>The clock of this command's connection (the sandbox's, or the system's).</summary>
+        private protected Time.IClock ConnectionClock => _connection?.Options.Clock ?? Time.SystemClock.Instance;
+
+        /// <summary>
+        /// The client for this invocation, made once: the connection's options with this command's
+        /// logging (and, for a bulk send, its gate). Touch it on the pipeline thread before any Run.
+        /// </summary>
         internal OctopodsClient Client
         {
             get
             {
                 if (_client != null) return _client;
                 if (_connection == null) ThrowTerminating(_unresolved!, Channel);
-                var options = _connection!.Options;
-                var key = options.ApiKey;
-                var debug = IsDebugOn();
-                // Only when someone listens: each log is a hop to the pipeline thread, which a bulk send
-                // of thousands of rows would otherwise pay per request for nothing.
-                if (debug || IsOn("Verbose", "VerbosePreference"))
-                {
-                    options.Log = exchange => Dispatcher.Post(() =>
-                    {
-                        WriteVerbose(key.Redact(exchange.Summary));
-                        if (debug) WriteDebug(key.Redact(exchange.Details));
-                    });
-                }
-                options.RateLimitWait = wait => Dispatcher.Post(() =>
-                    WriteVerbose($"Octopods asked to slow down (HTTP 429): waiting {wait.TotalSeconds:0.#} s before retrying; nothing was sent."));
-                return _client = new OctopodsClient(options);
+                return _client = new OctopodsClient(ConfigureClient(WithLogging(_connection!.Options)));
             }
+        }
+
+        /// <summary>What a kind of command adds to its client's options.</summary>
+        private protected virtual OctopodsClientOptions ConfigureClient(OctopodsClientOptions options) => options;
+
+        private OctopodsClientOptions WithLogging(OctopodsClientOptions options)
+        {
+            var debug = IsDebugOn();
+            Action<HttpExchange>? log = null;
+            // Only when someone listens: each log is a hop to the pipeline thread, which a bulk send
+            // of thousands of rows would otherwise pay per request for nothing. The client has
+            // redacted the key from every exchange it logs.
+            if (debug || IsOn("Verbose", "VerbosePreference"))
+            {
+                log = exchange => Dispatcher.Post(() =>
+                {
+                    WriteVerbose(exchange.Summary);
+                    if (debug) WriteDebug(exchange.Details);
+                });
+            }
+            return options with
+            {
+                Log = log,
+                RateLimitWait = wait => Dispatcher.Post(() =>
+                    WriteVerbose($"Octopods asked to slow down (HTTP 429): waiting {wait.TotalSeconds:0.#} s before retrying; nothing was sent.")),
+            };
         }
 
         private bool IsDebugOn() => IsOn("Debug", "DebugPreference");

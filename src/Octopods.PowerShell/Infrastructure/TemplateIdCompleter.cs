@@ -27,9 +27,8 @@ namespace Octopods.PowerShell.Infrastructure
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var channel = (commandName ?? "").IndexOf("Viber", StringComparison.OrdinalIgnoreCase) >= 0 ? OctopodsChannel.Viber : OctopodsChannel.WhatsApp;
-            var options = ConnectionResolver.ForCompletion(channel);
+            var options = ConnectionResolver.ForCompletion(channel) is { } found ? found with { RequestTimeout = Patience } : null;
             if (options == null) return Array.Empty<CompletionResult>();
-            options.RequestTimeout = Patience;
 
             IReadOnlyList<MessageTemplate> templates;
             try

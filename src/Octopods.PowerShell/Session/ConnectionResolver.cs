@@ -56,17 +56,11 @@ namespace Octopods.PowerShell.Session
             {
                 var key = connection.Key != null ? Reveal(connection.Key) : secrets.Read(connection.SecretName!, connection.Vault);
                 var uri = baseUri != null ? TransportSecurity.ValidateBaseUri(baseUri) : connection.BaseUri;
-                var resolved = Make(channel, new ApiKey(key), uri, "Session");
+                var resolved = Make(channel, new ApiKey(key), uri, "Session", connection.Sandbox ? session.Sandbox : null);
                 resolved.Description.ConnectedAt = connection.ConnectedAt;
                 resolved.Description.SecretName = connection.SecretName;
                 resolved.Description.Vault = connection.Vault;
-                if (connection.Sandbox)
-                {
-                    var emulator = session.Sandbox;
-                    resolved.Options.Handler = emulator.CreateHttpHandler();
-                    resolved.Options.Clock = emulator.Clock;
-                    resolved.Description.Sandbox = true;
-                }
+                resolved.Description.Sandbox = connection.Sandbox;
                 return resolved;
             }
 
@@ -118,13 +112,7 @@ namespace Octopods.PowerShell.Session
                 var connection = session.Get(channel);
                 if (connection?.Key != null)
                 {
-                    var options = new OctopodsClientOptions(channel, new ApiKey(Reveal(connection.Key)), connection.BaseUri);
-                    if (connection.Sandbox)
-                    {
-                        options.Handler = session.Sandbox.CreateHttpHandler();
-                        options.Clock = session.Sandbox.Clock;
-                    }
-                    return options;
+                    return Options(channel, new ApiKey(Reveal(connection.Key)), connection.BaseUri, connection.Sandbox ? session.Sandbox : null);
                 }
                 if (connection != null) return null;
                 var fromEnvironment = Environment.GetEnvironmentVariable(KeyVariable(channel));
@@ -143,9 +131,15 @@ namespace Octopods.PowerShell.Session
 
         private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
-        private static ResolvedConnection Make(OctopodsChannel channel, ApiKey key, Uri uri, string source) =>
-            new ResolvedConnection(new OctopodsClientOptions(channel, key, uri),
+        private static ResolvedConnection Make(OctopodsChannel channel, ApiKey key, Uri uri, string source, Sandbox.OctopodsEmulator? sandbox = null) =>
+            new ResolvedConnection(Options(channel, key, uri, sandbox),
                 new OctopodsConnection { Channel = channel, BaseUri = uri, KeySource = source });
+
+        /// <summary>The client options, made once: the sandbox's handler and clock, or the network.</summary>
+        private static OctopodsClientOptions Options(OctopodsChannel channel, ApiKey key, Uri uri, Sandbox.OctopodsEmulator? sandbox) =>
+            sandbox == null
+                ? new OctopodsClientOptions(channel, key, uri)
+                : new OctopodsClientOptions(channel, key, uri) { Handler = sandbox.CreateHttpHandler(), Clock = sandbox.Clock };
 
         /// <summary>The key as text, for the moment the transport writes the header.</summary>
         internal static string Reveal(SecureString secure)

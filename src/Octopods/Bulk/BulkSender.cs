@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
+using Octopods.Http;
 using Octopods.Time;
 
 namespace Octopods.Bulk
@@ -165,9 +166,6 @@ namespace Octopods.Bulk
         public int PeakInFlight => Volatile.Read(ref _peakInFlight);
         public int InFlight => Volatile.Read(ref _inFlight);
         public bool Stopping => _start.IsCancellationRequested;
-
-        /// <summary>Tests: called after a row's intent is on disk, before its stop check and send.</summary>
-        internal Action? IntentWritten;
 
         /// <summary>
         /// True when another row may be submitted now: fewer than <see cref="BulkOptions.MaxPending"/> rows
@@ -350,7 +348,6 @@ namespace Octopods.Bulk
                     Complete(row, BulkRowKind.Failed, null, ex);
                     return;
                 }
-                IntentWritten?.Invoke();
             }
             if (_start.IsCancellationRequested)
             {

@@ -61,7 +61,7 @@ namespace Octopods.Bulk
         private readonly object _lock = new object();
         private readonly FileStream _stream;
         private readonly Dictionary<string, JournalEntry> _previous;
-        private readonly Func<string, string> _redact;
+        private readonly JournalOptions _options;
         private MemoryStream _pending = new MemoryStream();
         private TaskCompletionSource<bool> _batch = NewBatch();
         // One thread per open journal writes and fsyncs each batch: waking it is a futex, where a
@@ -71,13 +71,13 @@ namespace Octopods.Bulk
         private bool _disposed;
         private Exception? _failure;
 
-        private SendJournal(string path, FileStream stream, Dictionary<string, JournalEntry> previous, int skippedLines, Func<string, string>? redact)
+        private SendJournal(string path, FileStream stream, Dictionary<string, JournalEntry> previous, int skippedLines, JournalOptions options)
         {
             Path = path;
             _stream = stream;
             _previous = previous;
             SkippedLines = skippedLines;
-            _redact = redact ?? (s => s);
+            _options = options;
         }
 
         public string Path { get; }
@@ -94,7 +94,7 @@ namespace Octopods.Bulk
         public JournalEntry? Find(string rowId) => _previous.TryGetValue(rowId, out var entry) ? entry : null;
 
         /// <summary>Reads what the file already says, then opens it for appending (exclusively).</summary>
-        public static SendJournal Open(string path, Func<string, string>? redact = null)
+        public static SendJournal Open(string path, JournalOptions? options = null)
         {
             var full = System.IO.Path.GetFullPath(path);
             var dir = System.IO.Path.GetDirectoryName(full);
@@ -120,14 +120,14 @@ namespace Octopods.Bulk
             {
                 var (previous, skipped, endsWithNewline) = Read(stream);
                 stream.Seek(0, SeekOrigin.End);
-                var journal = new SendJournal(full, stream, previous, skipped, redact);
+                var journal = new SendJournal(full, stream, previous, skipped, options ?? new JournalOptions());
                 // A torn last line must not swallow the first new record.
                 if (stream.Length > 0 && !endsWithNewline) journal._pending.WriteByte((byte)'\n');
                 journal.Append(w =>
                 {
                     w.WriteString("type", "run");
                     w.WriteNumber("version", FormatVersion);
-                    w.WriteString("at", DateTimeOffset.UtcNow);
+                    w.WriteString("at", journal._options.Clock.UtcNow);
                 });
                 return journal;
             }
@@ -224,7 +224,7 @@ namespace Octopods.Bulk
                 w.WriteString("channel", channel.ToString());
                 w.WriteString("to", destination);
                 w.WriteNumber("attempt", attempt);
-                w.WriteString("at", DateTimeOffset.UtcNow);
+                w.WriteString("at", _options.Clock.UtcNow);
             });
 
         public Task WriteSentAsync(string rowId, JournalOutcome outcome) =>
@@ -237,7 +237,7 @@ namespace Octopods.Bulk
                 WriteOptional(w, "status", outcome.Status);
                 WriteOptional(w, "to", outcome.Destination);
                 WriteOptional(w, "channel_message_id", outcome.ChannelMessageId);
-                w.WriteString("at", DateTimeOffset.UtcNow);
+                w.WriteString("at", _options.Clock.UtcNow);
             });
 
         /// <summary>After a failure: <paramref name="certain"/> when the service certainly did not accept the row.</summary>
@@ -247,9 +247,9 @@ namespace Octopods.Bulk
                 w.WriteString("type", certain ? "failed" : "unknown");
                 w.WriteString("row", rowId);
                 w.WriteString("error", error.ErrorName);
-                w.WriteString("message", _redact(error.Detail));
+                w.WriteString("message", error.Detail);
                 WriteOptional(w, "request_id", error.RequestId);
-                w.WriteString("at", DateTimeOffset.UtcNow);
+                w.WriteString("at", _options.Clock.UtcNow);
             });
 
         private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
@@ -286,9 +286,6 @@ namespace Octopods.Bulk
             return wait;
         }
 
-        /// <summary>Tests: replaces the write of one batch (to tear it).</summary>
-        internal Action<FileStream, byte[], int>? WriteBatchForTests;
-
         /// <summary>Writes what is pending as one batch, fsyncs, completes its waiters; sleeps while nothing is; ends at Dispose.</summary>
         private void FlushLoop()
         {
@@ -323,8 +320,7 @@ namespace Octopods.Bulk
                 OctopodsException? writeFailure = null;
                 try
                 {
-                    if (WriteBatchForTests != null) WriteBatchForTests(_stream, batch.GetBuffer(), (int)batch.Length);
-                    else _stream.Write(batch.GetBuffer(), 0, (int)batch.Length);
+                    _options.WriteBatch(_stream, batch.GetBuffer(), (int)batch.Length);
                     _stream.Flush(flushToDisk: true);
                 }
                 catch (Exception ex)

@@ -13,6 +13,8 @@ namespace Octopods.Http
         public int Attempt { get; internal set; }
         public string? RequestBody { get; internal set; }
         public string? ResponseBody { get; internal set; }
+        /// <summary>The authentication header as sent, with the key redacted by the client.</summary>
+        public string AuthHeader { get; internal set; } = ApiKey.Redacted;
         /// <summary>What went wrong when there was no answer (timeout, connection refused).</summary>
         public string? Failure { get; internal set; }
 
@@ -23,7 +25,7 @@ namespace Octopods.Http
             (RequestId != null ? $", request_id {RequestId}" : "");
 
         public string Details =>
-            $"{Method} {Path}\nX-Octopods-Auth: {ApiKey.Redacted}\n{RequestBody ?? ""}\n--> {StatusCode}\n{ResponseBody ?? ""}";
+            $"{Method} {Path}\n{OctopodsClient.AuthHeader}: {AuthHeader}\n{RequestBody ?? ""}\n--> {StatusCode}\n{ResponseBody ?? ""}";
 
         public override string ToString() => Summary;
     }

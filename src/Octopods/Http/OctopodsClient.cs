@@ -15,8 +15,10 @@ using Octopods.Json;
 namespace Octopods.Http
 {
     /// <summary>
-    /// The transport for one channel key: authentication header, timeouts, 429 waits, and the
-    /// translation of every failure into a named <see cref="OctopodsException"/>.
+    /// The transport for one channel key: authentication header, timeouts, 429 waits (alone, or
+    /// shared through a bulk run's <see cref="SendGate"/>), redaction of the key from everything the
+    /// service answers and everything logged, and the translation of every failure into a named
+    /// <see cref="OctopodsException"/>.
     /// A POST is repeated only after a 429 (the service took nothing); any failure that leaves the
     /// outcome unknown is reported, never retried: a duplicate SMS is worse than a missing one.
     /// </summary>
@@ -136,6 +138,8 @@ namespace Octopods.Http
         {
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.TryAddWithoutValidation(AuthHeader, _options.ApiKey.Reveal());
+            // The header as it goes out, for -Debug: redacted like everything else that is logged.
+            exchange.AuthHeader = _options.ApiKey.Redact(string.Join(", ", request.Headers.GetValues(AuthHeader)));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (body != null)
             {
@@ -149,7 +153,9 @@ namespace Octopods.Http
             try
             {
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-                var text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                // A service may echo the key (an error naming the key it refused): it is redacted here,
+                // before the answer reaches a log, an error message, a result's RawResponse or a journal.
+                var text = _options.ApiKey.Redact(response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false));
                 exchange.StatusCode = (int)response.StatusCode;
                 exchange.Duration = watch.Elapsed;
                 exchange.ResponseBody = text;

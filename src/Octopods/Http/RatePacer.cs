@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Time;
 
-namespace Octopods.Bulk
+namespace Octopods.Http
 {
     /// <summary>
     /// Spaces sends so that no one-second window holds more than the rate allows: each start is at

@@ -1,0 +1,18 @@
+namespace Octopods.PowerShell.Infrastructure
+{
+    /// <summary>What a send command's parameters ask of its <see cref="BulkPipeline{TRequest, TResult}"/>.</summary>
+    internal sealed class BulkPipelineSettings
+    {
+        public int ThrottleLimit { get; init; } = Bulk.BulkOptions.DefaultThrottleLimit;
+        public double RatePerSecond { get; init; }
+        /// <summary>The journal's full path, or null for none.</summary>
+        public string? JournalPath { get; init; }
+        public bool ResendUnknown { get; init; }
+        /// <summary>Rows to expect, for the progress bar's percentage (0: unknown).</summary>
+        public long TotalCount { get; init; }
+        /// <summary>Hold results and errors until WriteHeld (a -Wait follows the messages first).</summary>
+        public bool HoldOutput { get; init; }
+        /// <summary>The progress bar's activity: "Sending SMS", …</summary>
+        public string Activity { get; init; } = "";
+    }
+}
