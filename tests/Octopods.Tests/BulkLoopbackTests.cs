@@ -39,8 +39,7 @@ namespace Octopods.Tests
             var gate = new SendGate(SystemClock.Instance, rate.HasValue ? new RatePacer(rate.Value, SystemClock.Instance) : null);
             var options = new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey("k"), _server.BaseUri) { Gate = gate };
             var api = new SmsApi(new OctopodsClient(options));
-            var operation = new BulkOperation<SmsSendRequest, SmsSendResult>(OctopodsChannel.Sms, api.SendAsync,
-                r => r.DestinationPhone, r => r.Body, s => new JournalOutcome { MessageId = s.MessageId }, (r, e) => new SmsSendResult { MessageId = e.MessageId ?? "" });
+            var operation = ChannelOperations.Sms(api);
             return (new BulkSender<SmsSendRequest, SmsSendResult>(operation, new BulkOptions { ThrottleLimit = throttle }, gate, journal), gate);
         }
 

@@ -66,8 +66,7 @@ namespace Octopods.Tests
                 Handler = handler, Gate = gate, Clock = clock ?? SystemClock.Instance,
             };
             var api = new SmsApi(new OctopodsClient(configure == null ? clientOptions : configure(clientOptions)));
-            var operation = new BulkOperation<SmsSendRequest, SmsSendResult>(OctopodsChannel.Sms, api.SendAsync,
-                r => r.DestinationPhone, r => r.Body, s => new JournalOutcome { MessageId = s.MessageId }, (r, e) => new SmsSendResult { MessageId = e.MessageId ?? "" });
+            var operation = ChannelOperations.Sms(api);
             return new BulkSender<SmsSendRequest, SmsSendResult>(operation, options, gate, journal);
         }
 

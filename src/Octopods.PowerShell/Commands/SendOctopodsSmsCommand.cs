@@ -50,34 +50,7 @@ namespace Octopods.PowerShell.Commands
         private SmsApi? _api;
         private SmsApi Api => _api ??= new SmsApi(Client);
 
-        protected override BulkOperation<SmsSendRequest, SmsSendResult> CreateOperation()
-        {
-            var api = Api;
-            return new BulkOperation<SmsSendRequest, SmsSendResult>(OctopodsChannel.Sms,
-                api.SendAsync,
-                request => request.DestinationPhone,
-                request => request.Body,
-                result => new JournalOutcome
-                {
-                    MessageId = result.MessageId,
-                    RequestId = result.RequestId,
-                    Status = result.Status,
-                    Destination = result.PhoneNumber,
-                    ChannelMessageId = result.ChannelMessageId,
-                },
-                (request, entry) => new SmsSendResult
-                {
-                    MessageId = entry.MessageId ?? "",
-                    RequestId = entry.RequestId,
-                    PhoneNumber = entry.Destination ?? request.DestinationPhone,
-                    Status = SmsStatuses.Normalize(entry.Status),
-                    ChannelMessageId = entry.ChannelMessageId,
-                    Encoding = request.Segments.Encoding,
-                    Segments = request.Segments.Segments,
-                    DestinationUserName = request.DestinationUserName,
-                    FromJournal = true,
-                });
-        }
+        protected override BulkOperation<SmsSendRequest, SmsSendResult> CreateOperation() => ChannelOperations.Sms(Api);
 
         protected override void ProcessRecord()
         {

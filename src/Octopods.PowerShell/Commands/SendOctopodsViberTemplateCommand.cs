@@ -34,10 +34,6 @@ namespace Octopods.PowerShell.Commands
 
         protected override string ProgressActivity => "Sending Viber templates";
 
-        protected override BulkOperation<TemplateSendRequest, ViberSendResult> CreateOperation()
-        {
-            var api = Api;
-            return TemplateOperation(api.SendAsync, ViberSendResult.Restore);
-        }
+        protected override BulkOperation<TemplateSendRequest, ViberSendResult> CreateOperation() => ChannelOperations.Viber(Api);
     }
 }

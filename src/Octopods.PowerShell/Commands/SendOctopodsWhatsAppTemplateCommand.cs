@@ -61,11 +61,7 @@ namespace Octopods.PowerShell.Commands
 
         protected override string ProgressActivity => "Sending WhatsApp templates";
 
-        protected override BulkOperation<TemplateSendRequest, WhatsAppSendResult> CreateOperation()
-        {
-            var api = Api;
-            return TemplateOperation(api.SendAsync, WhatsAppSendResult.Restore);
-        }
+        protected override BulkOperation<TemplateSendRequest, WhatsAppSendResult> CreateOperation() => ChannelOperations.WhatsApp(Api);
 
         protected override bool HoldOutput => Wait;
 

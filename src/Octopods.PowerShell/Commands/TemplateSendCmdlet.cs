@@ -127,15 +127,6 @@ namespace Octopods.PowerShell.Commands
         /// <summary>Waits for the rows still in flight and writes them in order, then the summary.</summary>
         protected override void EndProcessing() => FinishRows();
 
-        /// <summary>The bulk operation of a template family: its POST, the row's identity and what the journal keeps.</summary>
-        protected BulkOperation<TemplateSendRequest, TResult> TemplateOperation(
-            Func<TemplateSendRequest, CancellationToken, Task<TResult>> send,
-            Func<TemplateSendRequest, JournalEntry, TResult> restore) =>
-            new BulkOperation<TemplateSendRequest, TResult>(Channel, send,
-                request => request.DestinationPhone,
-                request => request.IdentityContent,
-                result => result.ToJournalOutcome(), restore);
-
         private TemplateVariables BuildVariables()
         {
             var row = InputObject;

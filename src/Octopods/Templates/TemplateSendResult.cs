@@ -6,8 +6,8 @@ using Octopods.Phones;
 namespace Octopods.Templates
 {
     /// <summary>
-    /// What the template send commands (WhatsApp, Viber) write about an accepted message, and how such a
-    /// message is journaled and restored by a resumed run: shared here, the channel adds its own fields.
+    /// What the template send commands (WhatsApp, Viber) write about an accepted message: shared
+    /// here, the channel adds its own fields.
     /// </summary>
     public abstract class TemplateSendResult
     {
@@ -21,17 +21,8 @@ namespace Octopods.Templates
         public abstract string? RequestId { get; set; }
         public abstract string? DestinationUserName { get; set; }
         public abstract string? RawResponse { get; set; }
-        /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
+        /// <summary>True when a resumed run found this message already accepted and did not send it again.</summary>
         public abstract bool FromJournal { get; set; }
-
-        /// <summary>What the journal keeps of this send (never the text or the key).</summary>
-        public virtual JournalOutcome ToJournalOutcome() => new JournalOutcome
-        {
-            MessageId = MessageId,
-            RequestId = RequestId,
-            Destination = PhoneNumber,
-            ChannelMessageId = ChannelMessageId,
-        };
 
         /// <summary>Fills the shared fields from the service's answer to the send.</summary>
         protected void ReadAnswer(JsonElement root, string body, TemplateSendRequest request)
@@ -44,18 +35,6 @@ namespace Octopods.Templates
             ChannelMessageId = JsonFields.GetString(root, "channel_message_id");
             DestinationUserName = request.DestinationUserName;
             RawResponse = body;
-        }
-
-        /// <summary>Fills the shared fields from the journal's record of an earlier run's accepted send.</summary>
-        protected void ReadJournal(TemplateSendRequest request, JournalEntry entry)
-        {
-            MessageId = entry.MessageId ?? "";
-            TemplateId = request.TemplateId;
-            RequestId = entry.RequestId;
-            PhoneNumber = entry.Destination ?? request.DestinationPhone;
-            ChannelMessageId = entry.ChannelMessageId;
-            DestinationUserName = request.DestinationUserName;
-            FromJournal = true;
         }
 
         public override string ToString() => $"{MessageId} -> {PhoneNumber}";

@@ -23,13 +23,5 @@ namespace Octopods.Viber
             result.ReadAnswer(root, body, request);
             return result;
         }
-
-        /// <summary>The result a resumed run writes for a row its journal shows as accepted.</summary>
-        public static ViberSendResult Restore(TemplateSendRequest request, JournalEntry entry)
-        {
-            var result = new ViberSendResult();
-            result.ReadJournal(request, entry);
-            return result;
-        }
     }
 }

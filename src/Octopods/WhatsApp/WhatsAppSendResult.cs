@@ -34,21 +34,6 @@ namespace Octopods.WhatsApp
             return result;
         }
 
-        /// <summary>The result a resumed run writes for a row its journal shows as accepted.</summary>
-        public static WhatsAppSendResult Restore(TemplateSendRequest request, JournalEntry entry)
-        {
-            var result = new WhatsAppSendResult { Status = WhatsAppStatuses.Normalize(entry.Status) };
-            result.ReadJournal(request, entry);
-            return result;
-        }
-
-        public override JournalOutcome ToJournalOutcome()
-        {
-            var outcome = base.ToJournalOutcome();
-            outcome.Status = Status;
-            return outcome;
-        }
-
         /// <summary>Takes the state a status poll found.</summary>
         public void Apply(WhatsAppStatus status)
         {
