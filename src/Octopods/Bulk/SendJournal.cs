@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
@@ -56,7 +55,6 @@ namespace Octopods.Bulk
     public sealed class SendJournal : IDisposable
     {
         public const int FormatVersion = 1;
-        private static readonly JsonWriterOptions WriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         private readonly object _lock = new object();
         private readonly FileStream _stream;
@@ -267,7 +265,7 @@ namespace Octopods.Bulk
                     return Task.FromException(new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
                         $"The journal {Path} is already closed", "Nothing more is written to it."));
                 if (_failure != null) return Task.FromException(_failure);
-                using (var writer = new Utf8JsonWriter(_pending, WriterOptions))
+                using (var writer = new Utf8JsonWriter(_pending, JsonWriting.Options))
                 {
                     writer.WriteStartObject();
                     write(writer);

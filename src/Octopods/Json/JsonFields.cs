@@ -73,5 +73,18 @@ namespace Octopods.Json
                 ? when.ToUniversalTime()
                 : (DateTimeOffset?)null;
         }
+
+        /// <summary>failure_reason is text in the SMS articles but {"code", "title"} in the WhatsApp ones.</summary>
+        public static string? GetFailureReason(JsonElement root)
+        {
+            if (!TryGet(root, "failure_reason", out var value)) return null;
+            if (value.ValueKind == JsonValueKind.Object)
+            {
+                var title = GetString(value, "title") ?? GetString(value, "message");
+                var code = GetString(value, "code");
+                return code != null && title != null ? $"{title} ({code})" : title ?? code;
+            }
+            return value.ValueKind == JsonValueKind.String ? value.GetString() : value.ValueKind == JsonValueKind.Null ? null : value.GetRawText();
+        }
     }
 }

@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Octopods.Json;
 
 namespace Octopods.Sandbox
 {
@@ -59,19 +58,7 @@ namespace Octopods.Sandbox
 
     internal static class JsonText
     {
-        private static readonly JsonWriterOptions Options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-        public static string Object(Action<Utf8JsonWriter> writeFields)
-        {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, Options))
-            {
-                writer.WriteStartObject();
-                writeFields(writer);
-                writer.WriteEndObject();
-            }
-            return Encoding.UTF8.GetString(stream.ToArray());
-        }
+        public static string Object(Action<Utf8JsonWriter> writeFields) => Encoding.UTF8.GetString(JsonWriting.JsonObject(writeFields));
 
         public static void WriteTime(this Utf8JsonWriter writer, string name, DateTimeOffset? when)
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using Octopods.WhatsApp;
+using Octopods.Json;
 
 namespace Octopods.Sandbox
 {
@@ -188,8 +189,7 @@ namespace Octopods.Sandbox
 
             if (Emulator.Options.BareMessageListing)
             {
-                var body = new System.IO.MemoryStream();
-                using (var w = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                var body = JsonWriting.Bytes(w =>
                 {
                     w.WriteStartArray();
                     foreach (var m in recent)
@@ -207,8 +207,8 @@ namespace Octopods.Sandbox
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
-                }
-                return new EmulatorResponse(200, System.Text.Encoding.UTF8.GetString(body.ToArray()));
+                });
+                return new EmulatorResponse(200, System.Text.Encoding.UTF8.GetString(body));
             }
             return EmulatorResponse.Json(200, w =>
             {

@@ -1,9 +1,8 @@
 using System;
-using System.IO;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Octopods.Errors;
 using Octopods.Phones;
+using Octopods.Json;
 
 namespace Octopods.Sms
 {
@@ -52,21 +51,14 @@ namespace Octopods.Sms
 
         private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text!.Trim();
 
-        public byte[] ToJson()
+        public byte[] ToJson() => JsonWriting.JsonObject(writer =>
         {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("destination_phone", DestinationPhone);
-                writer.WriteString("body", Body);
-                if (DestinationUserName != null) writer.WriteString("destination_user_name", DestinationUserName);
-                if (OpenIntercomConversation.HasValue) writer.WriteBoolean("open_intercom_conversation", OpenIntercomConversation.Value);
-                if (IntercomTeammateId != null) writer.WriteString("intercom_teammate_id", IntercomTeammateId);
-                writer.WriteEndObject();
-            }
-            return stream.ToArray();
-        }
+            writer.WriteString("destination_phone", DestinationPhone);
+            writer.WriteString("body", Body);
+            if (DestinationUserName != null) writer.WriteString("destination_user_name", DestinationUserName);
+            if (OpenIntercomConversation.HasValue) writer.WriteBoolean("open_intercom_conversation", OpenIntercomConversation.Value);
+            if (IntercomTeammateId != null) writer.WriteString("intercom_teammate_id", IntercomTeammateId);
+        });
 
         public override string ToString() => $"SMS to {DestinationPhone} ({Segments})";
     }

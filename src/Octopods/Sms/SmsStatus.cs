@@ -26,7 +26,7 @@ namespace Octopods.Sms
             MessageId = JsonFields.GetString(root, "message_id") ?? requestedId,
             Status = SmsStatuses.Normalize(JsonFields.GetString(root, "status")),
             StatusMessage = JsonFields.GetString(root, "status_message"),
-            FailureReason = ReadFailureReason(root),
+            FailureReason = JsonFields.GetFailureReason(root),
             PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")),
             SentAt = JsonFields.GetTime(root, "sent_at"),
             DeliveredAt = JsonFields.GetTime(root, "delivered_at"),
@@ -34,19 +34,6 @@ namespace Octopods.Sms
             RequestId = JsonFields.GetString(root, "request_id"),
             RawResponse = body,
         };
-
-        /// <summary>failure_reason is text in the SMS articles but {"code", "title"} in the WhatsApp ones.</summary>
-        internal static string? ReadFailureReason(JsonElement root)
-        {
-            if (!JsonFields.TryGet(root, "failure_reason", out var value)) return null;
-            if (value.ValueKind == JsonValueKind.Object)
-            {
-                var title = JsonFields.GetString(value, "title") ?? JsonFields.GetString(value, "message");
-                var code = JsonFields.GetString(value, "code");
-                return code != null && title != null ? $"{title} ({code})" : title ?? code;
-            }
-            return value.ValueKind == JsonValueKind.String ? value.GetString() : value.ValueKind == JsonValueKind.Null ? null : value.GetRawText();
-        }
 
         public override string ToString() => $"{MessageId}: {Status}";
     }

@@ -1,9 +1,8 @@
 using System;
-using System.IO;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Octopods.Errors;
 using Octopods.Phones;
+using Octopods.Json;
 
 namespace Octopods.Templates
 {
@@ -120,22 +119,15 @@ namespace Octopods.Templates
             return Channel == OctopodsChannel.WhatsApp ? text + $", buttons {counts.buttons}" : text;
         }
 
-        public byte[] ToJson()
+        public byte[] ToJson() => JsonWriting.JsonObject(writer =>
         {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("destination_phone", DestinationPhone);
-                Variables.WriteTo(writer, withButtons: Channel == OctopodsChannel.WhatsApp);
-                if (HeaderUrl != null) writer.WriteString(HeaderField, HeaderUrl);
-                if (DestinationUserName != null) writer.WriteString("destination_user_name", DestinationUserName);
-                if (OpenIntercomConversation.HasValue) writer.WriteBoolean("open_intercom_conversation", OpenIntercomConversation.Value);
-                if (IntercomTeammateId != null) writer.WriteString("intercom_teammate_id", IntercomTeammateId);
-                writer.WriteEndObject();
-            }
-            return stream.ToArray();
-        }
+            writer.WriteString("destination_phone", DestinationPhone);
+            Variables.WriteTo(writer, withButtons: Channel == OctopodsChannel.WhatsApp);
+            if (HeaderUrl != null) writer.WriteString(HeaderField, HeaderUrl);
+            if (DestinationUserName != null) writer.WriteString("destination_user_name", DestinationUserName);
+            if (OpenIntercomConversation.HasValue) writer.WriteBoolean("open_intercom_conversation", OpenIntercomConversation.Value);
+            if (IntercomTeammateId != null) writer.WriteString("intercom_teammate_id", IntercomTeammateId);
+        });
 
         /// <summary>
         /// What makes two sends to one recipient different, for a bulk row's identity (with the channel

@@ -2,12 +2,11 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Octopods.Errors;
+using Octopods.Json;
 
 namespace Octopods.Templates
 {
@@ -30,7 +29,6 @@ namespace Octopods.Templates
     /// </summary>
     public sealed class TemplateVariables
     {
-        private static readonly JsonWriterOptions WriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         private TemplateVariables(TemplateVariablesShape shape, IReadOnlyList<string> header, IReadOnlyList<string> body,
             IReadOnlyList<string> footer, IReadOnlyList<string> buttons, string? rawJson)
@@ -244,12 +242,7 @@ namespace Octopods.Templates
             return Array.Empty<string>();
         }
 
-        private static string Write(Action<Utf8JsonWriter> write)
-        {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, WriterOptions)) write(writer);
-            return Encoding.UTF8.GetString(stream.ToArray());
-        }
+        private static string Write(Action<Utf8JsonWriter> write) => Encoding.UTF8.GetString(JsonWriting.Bytes(write));
 
         private static void WriteValue(Utf8JsonWriter writer, object? value)
         {

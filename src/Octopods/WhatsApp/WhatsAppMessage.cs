@@ -4,7 +4,6 @@ using System.Linq;
 using System.Text.Json;
 using Octopods.Json;
 using Octopods.Phones;
-using Octopods.Sms;
 
 namespace Octopods.WhatsApp
 {
@@ -53,7 +52,7 @@ namespace Octopods.WhatsApp
                 MessageId = JsonFields.GetString(item, "message_id"),
                 PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(item, "phone_number") ?? JsonFields.GetString(item, "user_phone_number")),
                 Status = WhatsAppStatuses.Normalize(status),
-                FailureReason = SmsStatus.ReadFailureReason(statusSource) ?? (nested.HasValue ? SmsStatus.ReadFailureReason(item) : null),
+                FailureReason = JsonFields.GetFailureReason(statusSource) ?? (nested.HasValue ? JsonFields.GetFailureReason(item) : null),
                 ChannelMessageId = JsonFields.GetString(statusSource, "channel_message_id") ?? JsonFields.GetString(item, "channel_message_id"),
                 Content = JsonFields.GetString(item, "message_content") ?? JsonFields.GetString(item, "content"),
                 SentAt = JsonFields.GetTime(item, "sent_at") ?? JsonFields.GetTime(item, "created_at"),

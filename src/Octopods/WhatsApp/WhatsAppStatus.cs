@@ -2,7 +2,6 @@ using System;
 using System.Text.Json;
 using Octopods.Json;
 using Octopods.Phones;
-using Octopods.Sms;
 
 namespace Octopods.WhatsApp
 {
@@ -38,7 +37,7 @@ namespace Octopods.WhatsApp
                 MessageId = JsonFields.GetString(root, "message_id") ?? requestedId,
                 Status = WhatsAppStatuses.Normalize(status),
                 StatusMessage = JsonFields.GetString(root, "status_message"),
-                FailureReason = SmsStatus.ReadFailureReason(root) ?? (nested ? SmsStatus.ReadFailureReason(inner) : null),
+                FailureReason = JsonFields.GetFailureReason(root) ?? (nested ? JsonFields.GetFailureReason(inner) : null),
                 PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")),
                 ChannelMessageId = JsonFields.GetString(root, "channel_message_id") ?? (nested ? JsonFields.GetString(inner, "channel_message_id") : null),
                 IntercomConversationId = JsonFields.GetString(root, "intercom_conversation_id"),
