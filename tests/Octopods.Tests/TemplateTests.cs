@@ -203,30 +203,45 @@ namespace Octopods.Tests
         }
 
         [Fact]
-        public async System.Threading.Tasks.Task The_template_cache_fetches_once_for_concurrent_rows_and_forgets_passing_failures()
+        public async System.Threading.Tasks.Task The_template_check_reads_once_for_concurrent_rows_and_forgets_passing_failures()
         {
-            var fetches = 0;
-            var release = new System.Threading.Tasks.TaskCompletionSource<bool>();
-            var cache = new TemplateCache(async (id, ct) =>
-            {
-                System.Threading.Interlocked.Increment(ref fetches);
-                await release.Task;
-                if (id == "flaky" && fetches == 1) throw new OctopodsException("ServerError", OctopodsErrorKind.ServerError, "503");
-                return new MessageTemplate { TemplateId = id, Status = "accepted", BodyVariables = 1 };
-            });
-            var lookups = System.Linq.Enumerable.Range(0, 8).Select(_ => cache.LookupAsync("1001", default)).ToList();
-            release.SetResult(true);
-            await System.Threading.Tasks.Task.WhenAll(lookups);
-            Assert.Equal(1, fetches);
-            Assert.All(lookups, l => Assert.Equal("1001", l.Result.Template!.TemplateId));
+            var source = new HeldTemplateSource();
+            var check = new TemplateCheck(source);
+            var checks = System.Linq.Enumerable.Range(0, 8).Select(_ => check.CheckAsync(Send("1001", "x"), default)).ToList();
+            source.Release.SetResult(true);
+            await System.Threading.Tasks.Task.WhenAll(checks);
+            Assert.Equal(1, source.Reads);
+            Assert.All(checks, c => Assert.Equal("1001", c.Result.Template!.TemplateId));
 
-            fetches = 0;
-            var first = await cache.LookupAsync("flaky", default);
+            var first = await check.CheckAsync(Send("flaky", "x"), default);
             Assert.Null(first.Template);
-            Assert.False(first.DoesNotExist);
-            var second = await cache.LookupAsync("flaky", default);
+            Assert.Null(first.Refusal);
+            Assert.Equal("ServerError", first.NotChecked!.ErrorName);
+            var second = await check.CheckAsync(Send("flaky", "x"), default);
             Assert.NotNull(second.Template);
-            Assert.Equal(2, fetches);
+            Assert.Equal(3, source.Reads);
+        }
+
+        private static TemplateSendRequest Send(string templateId, params string[] body) =>
+            TemplateSendRequest.Create(OctopodsChannel.WhatsApp, templateId, "+14155552671", TemplateVariables.FromSections(null, body, null, null));
+
+        /// <summary>Templates of one body variable, read only once <see cref="Release"/> is set; "flaky" fails its first read.</summary>
+        private sealed class HeldTemplateSource : ITemplateSource
+        {
+            public System.Threading.Tasks.TaskCompletionSource<bool> Release { get; } = new System.Threading.Tasks.TaskCompletionSource<bool>();
+            public int Reads;
+            private int _flaky;
+
+            public OctopodsChannel Channel => OctopodsChannel.WhatsApp;
+
+            public async System.Threading.Tasks.Task<MessageTemplate> GetTemplateAsync(string templateId, System.Threading.CancellationToken cancellationToken)
+            {
+                System.Threading.Interlocked.Increment(ref Reads);
+                await Release.Task;
+                if (templateId == "flaky" && System.Threading.Interlocked.Increment(ref _flaky) == 1)
+                    throw new OctopodsException("ServerError", OctopodsErrorKind.ServerError, "503");
+                return new MessageTemplate { TemplateId = templateId, Status = "accepted", BodyVariables = 1 };
+            }
         }
 
         [Fact]

@@ -190,21 +190,23 @@ namespace Octopods.Tests
         }
 
         [Fact]
-        public async Task The_template_cache_asks_once_per_template_and_remembers_a_missing_one()
+        public async Task The_template_check_asks_once_per_template_and_remembers_a_missing_one()
         {
-            var api = WhatsApp();
-            var cache = new TemplateCache(api.GetTemplateAsync);
+            var check = new TemplateCheck(WhatsApp());
             for (var i = 0; i < 3; i++)
             {
-                var lookup = await cache.LookupAsync("1002", default);
-                Assert.Equal(3, lookup.Template!.BodyVariables);
-                var missing = await cache.LookupAsync("4242", default);
-                Assert.True(missing.DoesNotExist);
-                var ex = Assert.Throws<OctopodsException>(() => TemplateCache.Check(Body("4242", "+14155552671"), missing));
-                Assert.Equal(ErrorNames.TemplateNotExist, ex.ErrorName);
-                Assert.Contains("nothing was sent", ex.Message);
+                var passed = await check.CheckAsync(Body("1001", "+14155552671", "Ann", "ORD-1"), default);
+                Assert.Null(passed.Refusal);
+                Assert.Equal(2, passed.Template!.BodyVariables);
+                var tooFew = await check.CheckAsync(Body("1001", "+14155552671", "Ann"), default);
+                Assert.Equal(ErrorNames.VariablesSize, tooFew.Refusal!.ErrorName);
+                var missing = await check.CheckAsync(Body("4242", "+14155552671"), default);
+                Assert.Equal(ErrorNames.TemplateNotExist, missing.Refusal!.ErrorName);
+                Assert.Contains("nothing was sent", missing.Refusal.Message);
+                Assert.Null(missing.NotChecked);
             }
-            Assert.Equal(new[] { "GET /api/v1/whatsapp/templates/1002", "GET /api/v1/whatsapp/templates/4242" }, _server.Requests);
+            Assert.Equal(2, check.Reads);
+            Assert.Equal(new[] { "GET /api/v1/whatsapp/templates/1001", "GET /api/v1/whatsapp/templates/4242" }, _server.Requests);
         }
 
         [Fact]
@@ -216,9 +218,9 @@ namespace Octopods.Tests
                 await ctx.Response.WriteAsync("busy");
                 return true;
             };
-            var lookup = await new TemplateCache(WhatsApp().GetTemplateAsync).LookupAsync("1001", default);
-            Assert.False(lookup.DoesNotExist);
-            Assert.False(TemplateCache.Check(Body("1001", "+14155552671", "a"), lookup));
+            var check = await new TemplateCheck(WhatsApp()).CheckAsync(Body("1001", "+14155552671", "a"), default);
+            Assert.Null(check.Refusal);
+            Assert.Equal(ErrorNames.ServerError, check.NotChecked!.ErrorName);
         }
 
         [Fact]
@@ -231,10 +233,9 @@ namespace Octopods.Tests
                 await ctx.Response.WriteAsync("{\"request_id\":\"r1\",\"data\":{\"wrapped\":true}}");
                 return true;
             };
-            var lookup = await new TemplateCache(WhatsApp().GetTemplateAsync).LookupAsync("1001", default);
-            Assert.False(lookup.DoesNotExist);
-            Assert.Equal(ErrorNames.InvalidResponse, lookup.Error!.ErrorName);
-            Assert.False(TemplateCache.Check(Body("1001", "+14155552671", "a"), lookup));
+            var check = await new TemplateCheck(WhatsApp()).CheckAsync(Body("1001", "+14155552671", "a"), default);
+            Assert.Null(check.Refusal);
+            Assert.Equal(ErrorNames.InvalidResponse, check.NotChecked!.ErrorName);
         }
 
         [Fact]

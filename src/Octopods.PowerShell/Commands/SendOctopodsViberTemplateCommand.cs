@@ -29,8 +29,7 @@ namespace Octopods.PowerShell.Commands
         private ViberApi? _api;
         internal ViberApi Api => _api ??= new ViberApi(Client);
 
-        internal override Task<MessageTemplate> FetchTemplateAsync(string templateId, CancellationToken cancellationToken) =>
-            Api.GetTemplateAsync(templateId, cancellationToken);
+        internal override ITemplateSource TemplateSource => Api;
 
         protected override string ProgressActivity => "Sending Viber templates";
 

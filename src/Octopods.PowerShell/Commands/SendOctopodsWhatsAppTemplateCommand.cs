@@ -56,8 +56,7 @@ namespace Octopods.PowerShell.Commands
         private WhatsAppApi? _api;
         internal WhatsAppApi Api => _api ??= new WhatsAppApi(Client);
 
-        internal override Task<MessageTemplate> FetchTemplateAsync(string templateId, CancellationToken cancellationToken) =>
-            Api.GetTemplateAsync(templateId, cancellationToken);
+        internal override ITemplateSource TemplateSource => Api;
 
         protected override string ProgressActivity => "Sending WhatsApp templates";
 

@@ -69,10 +69,10 @@ namespace Octopods.PowerShell.Commands
         /// <summary>Button variables given directly or by property (WhatsApp only); null when not given.</summary>
         protected virtual string[]? ButtonValues(PSObject? row) => null;
 
-        /// <summary>Fetches one template by id, for the checks before sending.</summary>
-        internal abstract Task<MessageTemplate> FetchTemplateAsync(string templateId, CancellationToken cancellationToken);
+        /// <summary>Where this family's templates are read, for the checks before sending.</summary>
+        internal abstract ITemplateSource TemplateSource { get; }
 
-        private TemplateCache? _templates;
+        private TemplateCheck? _templates;
 
         /// <summary>
         /// Step one: the row's request, validated and checked against its template; null when the row
@@ -97,19 +97,15 @@ namespace Octopods.PowerShell.Commands
 
             // A dry run without a key cannot read the template; it still validated everything else.
             if (!HasConnection) return request;
-            try
+            var templates = _templates ??= new TemplateCheck(TemplateSource);
+            var check = RunGuarded(ct => templates.CheckAsync(request, ct));
+            if (check.Refusal != null)
             {
-                var cache = _templates ??= new TemplateCache(FetchTemplateAsync);
-                _ = Client;
-                var lookup = RunGuarded(ct => cache.LookupAsync(request.TemplateId, ct));
-                if (!TemplateCache.Check(request, lookup) && lookup.Error != null)
-                    WriteVerbose($"Template {request.TemplateId} could not be read ({lookup.Error.Detail}); sending without checking its variables.");
-            }
-            catch (OctopodsException ex)
-            {
-                SubmitInvalid(ex, target);
+                SubmitInvalid(check.Refusal, target);
                 return null;
             }
+            if (check.NotChecked != null)
+                WriteVerbose($"Template {request.TemplateId} could not be read ({check.NotChecked.Detail}); sending without checking its variables.");
             return request;
         }
 
