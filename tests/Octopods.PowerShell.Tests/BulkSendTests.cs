@@ -35,6 +35,31 @@ namespace Octopods.PowerShell.Tests
         private static string Rows(int count, string extra = "") =>
             $"1..{count} | ForEach-Object {{ [pscustomobject]@{{ To = '+1415555' + (3000 + $_); Message = \"row $_\"{extra} }} }}";
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(3)]
+        public void A_status_command_polls_at_most_ThrottleLimit_messages_at_once(int throttle)
+        {
+            var sent = Engine.Run(Rows(9) + " | Send-OctopodsSms -ThrottleLimit 9");
+            sent.AssertNoErrors();
+            int inFlight = 0, peak = 0;
+            Server.Intercept = async ctx =>
+            {
+                if (ctx.Request.Method != "GET") return false;
+                var now = Interlocked.Increment(ref inFlight);
+                lock (sent) peak = Math.Max(peak, now);
+                await Task.Delay(30);
+                Interlocked.Decrement(ref inFlight);
+                return false;   // the emulator answers
+            };
+
+            var run = Engine.Run($"$args[0] | Get-OctopodsSmsStatus -Wait -PollIntervalSeconds 0.1 -ThrottleLimit {throttle}", (object)sent.Output.ToArray());
+
+            run.AssertNoErrors();
+            Assert.Equal(9, run.Output.Count);
+            Assert.Equal(throttle, peak);
+        }
+
         [Fact]
         public void Results_and_errors_keep_input_order_under_concurrency()
         {

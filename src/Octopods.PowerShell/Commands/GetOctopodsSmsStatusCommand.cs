@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using Octopods.Errors;
 using Octopods.PowerShell.Infrastructure;
+using Octopods.Polling;
 using Octopods.Sms;
 
 namespace Octopods.PowerShell.Commands
@@ -10,22 +11,13 @@ namespace Octopods.PowerShell.Commands
     /// <summary>The status of SMS messages by id; pipe Send-OctopodsSms into it. -Wait follows them to a final status.</summary>
     [Cmdlet(VerbsCommon.Get, "OctopodsSmsStatus", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsStatus))]
-    public sealed class GetOctopodsSmsStatusCommand : StatusCmdlet
+    public sealed class GetOctopodsSmsStatusCommand : StatusCmdlet<SmsStatus>
     {
         protected override OctopodsChannel Channel => OctopodsChannel.Sms;
         protected override string SendCommand => "Send-OctopodsSms";
 
         private SmsApi? _api;
-        private SmsApi Api => _api ??= new SmsApi(Client);
-
-        internal override object ReadStatus(string id)
-        {
-            var api = Api;   // resolves the key here, on the pipeline thread
-            return Run(ct => api.GetStatusAsync(id, ct));
-        }
-
-        internal override void Follow(IReadOnlyList<(string Id, OctopodsException? Error)> given) =>
-            StatusFollower.ForSms(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 4).FollowGiven(given, Api);
+        private protected override IStatusSource<SmsStatus> Source => _api ??= new SmsApi(Client);
     }
 
     /// <summary>Offline: how a body is encoded and how many segments it is billed as.</summary>

@@ -12,22 +12,13 @@ namespace Octopods.PowerShell.Commands
     /// <summary>The status of WhatsApp messages by id; pipe Send-OctopodsWhatsAppTemplate into it. -Wait follows them to a final status.</summary>
     [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppStatus", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(WhatsAppStatus))]
-    public sealed class GetOctopodsWhatsAppStatusCommand : StatusCmdlet
+    public sealed class GetOctopodsWhatsAppStatusCommand : StatusCmdlet<WhatsAppStatus>
     {
         protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
         protected override string SendCommand => "Send-OctopodsWhatsAppTemplate";
 
         private WhatsAppApi? _api;
-        private WhatsAppApi Api => _api ??= new WhatsAppApi(Client);
-
-        internal override object ReadStatus(string id)
-        {
-            var api = Api;   // resolves the key here, on the pipeline thread
-            return Run(ct => api.GetStatusAsync(id, ct));
-        }
-
-        internal override void Follow(IReadOnlyList<(string Id, OctopodsException? Error)> given) =>
-            StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, concurrency: 1).FollowGiven(given, Api);
+        private protected override IStatusSource<WhatsAppStatus> Source => _api ??= new WhatsAppApi(Client);
     }
 
     /// <summary>The most recent messages this WhatsApp key sent through the API. A key that never sent gives nothing, not an error.</summary>

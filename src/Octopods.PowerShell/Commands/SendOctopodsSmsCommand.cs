@@ -17,7 +17,7 @@ namespace Octopods.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "OctopodsSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsSendResult))]
-    public sealed class SendOctopodsSmsCommand : BulkSendCmdlet<SmsSendRequest, SmsSendResult>
+    public sealed class SendOctopodsSmsCommand : BulkSendCmdlet<SmsSendRequest, SmsSendResult>, IDynamicParameters
     {
         /// <summary>The recipient in E.164 (+14155552671); national formats need -DefaultRegion.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -30,19 +30,10 @@ namespace Octopods.PowerShell.Commands
         [AllowEmptyString, AllowNull]
         public string? Body { get; set; }
 
-        /// <summary>Follow each message until it is Delivered, Failed or Undelivered (after every row is sent).</summary>
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
+        private readonly WaitParameters _wait = new WaitParameters();
 
-        /// <summary>How long -Wait follows the messages before giving up on those still moving.</summary>
-        [Parameter]
-        [ValidateRange(1, 86400)]
-        public int TimeoutSeconds { get; set; } = 300;
-
-        /// <summary>The first pause before polling; later pauses grow by half each time, up to 30 s.</summary>
-        [Parameter]
-        [ValidateRange(0.1, 3600)]
-        public double PollIntervalSeconds { get; set; } = 2;
+        /// <summary>-Wait (follow each message until it is Delivered, Failed or Undelivered, after every row is sent) and its companions.</summary>
+        public object GetDynamicParameters() => _wait;
 
         protected override OctopodsChannel Channel => OctopodsChannel.Sms;
         protected override string ProgressActivity => "Sending SMS";
@@ -77,12 +68,12 @@ namespace Octopods.PowerShell.Commands
         protected override void EndProcessing()
         {
             FinishRows();
-            if (!Wait) return;
+            if (!_wait.Wait) return;
             var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
-            StatusFollower.ForSms(this, TimeoutSeconds, PollIntervalSeconds, ThrottleLimit).FollowSent(sent, Api);
+            new StatusFollower<SmsStatus>(this, Api, _wait, ThrottleLimit).FollowSent(sent);
             WriteHeld();
         }
 
-        protected override bool HoldOutput => Wait;
+        protected override bool HoldOutput => _wait.Wait;
     }
 }

@@ -19,7 +19,7 @@ namespace Octopods.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "OctopodsWhatsAppTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(WhatsAppSendResult))]
-    public sealed class SendOctopodsWhatsAppTemplateCommand : TemplateSendCmdlet<WhatsAppSendResult>
+    public sealed class SendOctopodsWhatsAppTemplateCommand : TemplateSendCmdlet<WhatsAppSendResult>, IDynamicParameters
     {
         protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
 
@@ -36,17 +36,10 @@ namespace Octopods.PowerShell.Commands
         [Alias("header_attachment_url")]
         public string? HeaderAttachmentUrl { get; set; }
 
-        /// <summary>Follow each message until it is Delivered, Read, Failed or Deleted.</summary>
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
+        private readonly WaitParameters _wait = new WaitParameters();
 
-        [Parameter]
-        [ValidateRange(1, 86400)]
-        public int TimeoutSeconds { get; set; } = 300;
-
-        [Parameter]
-        [ValidateRange(0.1, 3600)]
-        public double PollIntervalSeconds { get; set; } = 2;
+        /// <summary>-Wait (follow each message until it is Delivered, Read, Failed or Deleted) and its companions.</summary>
+        public object GetDynamicParameters() => _wait;
 
         protected override string? HeaderUrl => HeaderAttachmentUrl;
 
@@ -62,14 +55,14 @@ namespace Octopods.PowerShell.Commands
 
         protected override BulkOperation<TemplateSendRequest, WhatsAppSendResult> CreateOperation() => ChannelOperations.WhatsApp(Api);
 
-        protected override bool HoldOutput => Wait;
+        protected override bool HoldOutput => _wait.Wait;
 
         protected override void EndProcessing()
         {
             base.EndProcessing();
-            if (!Wait) return;
+            if (!_wait.Wait) return;
             var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
-            StatusFollower.ForWhatsApp(this, TimeoutSeconds, PollIntervalSeconds, ThrottleLimit).FollowSent(sent, Api);
+            new StatusFollower<WhatsAppStatus>(this, Api, _wait, ThrottleLimit).FollowSent(sent);
             WriteHeld();
         }
     }

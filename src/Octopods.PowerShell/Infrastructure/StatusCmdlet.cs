@@ -1,34 +1,33 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using Octopods.Bulk;
 using Octopods.Errors;
+using Octopods.Polling;
 
 namespace Octopods.PowerShell.Infrastructure
 {
     /// <summary>
     /// The status commands (SMS, WhatsApp): message ids in, statuses out. With -Wait the ids are held
-    /// and followed together to a final status, then written in input order, errors included.
+    /// and followed together to a final status (at most -ThrottleLimit polls at once), then written in
+    /// input order, errors included.
     /// </summary>
-    public abstract class StatusCmdlet : OctopodsApiCmdlet
+    public abstract class StatusCmdlet<TStatus> : OctopodsApiCmdlet, IDynamicParameters where TStatus : class
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("message_id", "Id")]
         [AllowEmptyString]
         public string[] MessageId { get; set; } = Array.Empty<string>();
 
-        /// <summary>Follow each message until its status is final.</summary>
+        /// <summary>With -Wait, how many statuses may be asked for at once. Default 4.</summary>
         [Parameter]
-        public SwitchParameter Wait { get; set; }
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = BulkOptions.DefaultThrottleLimit;
 
-        /// <summary>How long -Wait follows the messages before giving up on those still moving.</summary>
-        [Parameter]
-        [ValidateRange(1, 86400)]
-        public int TimeoutSeconds { get; set; } = 300;
+        private readonly WaitParameters _wait = new WaitParameters();
 
-        /// <summary>The first pause before polling; later pauses grow by half each time, up to 30 s.</summary>
-        [Parameter]
-        [ValidateRange(0.1, 3600)]
-        public double PollIntervalSeconds { get; set; } = 2;
+        /// <summary>-Wait, -TimeoutSeconds and -PollIntervalSeconds (declared once, in <see cref="WaitParameters"/>).</summary>
+        public object GetDynamicParameters() => _wait;
 
         // With -Wait, ids and empty-id errors are held together so everything comes out in input order.
         private readonly List<(string Id, OctopodsException? Error)> _waiting = new List<(string, OctopodsException?)>();
@@ -36,11 +35,8 @@ namespace Octopods.PowerShell.Infrastructure
         /// <summary>The send command whose MessageId this takes, for the empty-id error's fix.</summary>
         protected abstract string SendCommand { get; }
 
-        /// <summary>One status, read once (through Run, so Ctrl+C stops it).</summary>
-        internal abstract object ReadStatus(string id);
-
-        /// <summary>-Wait: follows the held ids and writes what became of each (StatusFollower.FollowGiven).</summary>
-        internal abstract void Follow(IReadOnlyList<(string Id, OctopodsException? Error)> given);
+        /// <summary>The channel's status endpoint (made from <see cref="OctopodsApiCmdlet.Client"/>, on the pipeline thread).</summary>
+        private protected abstract IStatusSource<TStatus> Source { get; }
 
         protected override void ProcessRecord()
         {
@@ -50,18 +46,19 @@ namespace Octopods.PowerShell.Infrastructure
                 {
                     var missing = new OctopodsException(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
                         "The message id is empty", $"Pass the MessageId that {SendCommand} returned.");
-                    if (Wait) _waiting.Add((id ?? "", missing));
+                    if (_wait.Wait) _waiting.Add((id ?? "", missing));
                     else WriteError(missing, id);
                     continue;
                 }
-                if (Wait)
+                if (_wait.Wait)
                 {
                     _waiting.Add((id.Trim(), null));
                     continue;
                 }
                 try
                 {
-                    WriteObject(ReadStatus(id));
+                    var source = Source;
+                    WriteObject(Run(ct => source.GetStatusAsync(id, ct)));
                 }
                 catch (OctopodsException ex)
                 {
@@ -72,7 +69,7 @@ namespace Octopods.PowerShell.Infrastructure
 
         protected override void EndProcessing()
         {
-            if (_waiting.Count > 0) Follow(_waiting);
+            if (_waiting.Count > 0) new StatusFollower<TStatus>(this, Source, _wait, ThrottleLimit).FollowGiven(_waiting);
         }
     }
 }

@@ -3,11 +3,12 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
 using Octopods.Http;
+using Octopods.Polling;
 
 namespace Octopods.Sms
 {
     /// <summary>The two SMS endpoints over an <see cref="OctopodsClient"/> holding an SMS channel key.</summary>
-    public sealed class SmsApi
+    public sealed class SmsApi : IStatusSource<SmsStatus>
     {
         private readonly OctopodsClient _client;
 
@@ -40,5 +41,9 @@ namespace Octopods.Sms
             var response = await _client.GetAsync("api/v1/sms/messages/" + Uri.EscapeDataString(id), ApiOperation.Status, cancellationToken).ConfigureAwait(false);
             return SmsStatus.FromJson(response.Root, response.Body, id);
         }
+
+        public OctopodsChannel Channel => OctopodsChannel.Sms;
+
+        public bool IsFinal(SmsStatus status) => status.IsTerminal;
     }
 }

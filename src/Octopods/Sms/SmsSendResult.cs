@@ -2,11 +2,12 @@ using System;
 using System.Text.Json;
 using Octopods.Json;
 using Octopods.Phones;
+using Octopods.Polling;
 
 namespace Octopods.Sms
 {
     /// <summary>An accepted SMS: what Send-OctopodsSms writes. With -Wait the status fields hold the final state.</summary>
-    public sealed class SmsSendResult
+    public sealed class SmsSendResult : IFollowedMessage<SmsStatus>
     {
         public string MessageId { get; set; } = "";
         public string? PhoneNumber { get; set; }

@@ -7,17 +7,20 @@ using System.Threading.Tasks;
 using Octopods.Errors;
 using Octopods.Http;
 using Octopods.Templates;
+using Octopods.Polling;
 
 namespace Octopods.WhatsApp
 {
     /// <summary>The WhatsApp endpoints over an <see cref="OctopodsClient"/> holding a WhatsApp Business Account key: template send and reads, status, message history.</summary>
-    public sealed class WhatsAppApi : TemplateChannelApi<WhatsAppSendResult>
+    public sealed class WhatsAppApi : TemplateChannelApi<WhatsAppSendResult>, IStatusSource<WhatsAppStatus>
     {
         public const int MaxListLimit = 100;
 
         public WhatsAppApi(OctopodsClient client) : base(client, OctopodsChannel.WhatsApp, "whatsapp")
         {
         }
+
+        public bool IsFinal(WhatsAppStatus status) => status.IsTerminal;
 
         protected override WhatsAppSendResult ReadSendAnswer(JsonElement root, string body, TemplateSendRequest request) =>
             WhatsAppSendResult.FromJson(root, body, request);

@@ -3,11 +3,12 @@ using System.Text.Json;
 using Octopods.Bulk;
 using Octopods.Json;
 using Octopods.Templates;
+using Octopods.Polling;
 
 namespace Octopods.WhatsApp
 {
     /// <summary>An accepted WhatsApp template message: what Send-OctopodsWhatsAppTemplate writes. With -Wait the status fields hold the final state.</summary>
-    public sealed class WhatsAppSendResult : TemplateSendResult
+    public sealed class WhatsAppSendResult : TemplateSendResult, IFollowedMessage<WhatsAppStatus>
     {
         public override string MessageId { get; set; } = "";
         public override string TemplateId { get; set; } = "";
