@@ -1,18 +1,13 @@
 using System;
-using System.Globalization;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
-using Octopods.Bulk;
 using Octopods.Sandbox;
 using Octopods.Sms;
-using Octopods.TestServer;
-using Octopods.Time;
 using Xunit;
 
 namespace Octopods.PowerShell.Tests

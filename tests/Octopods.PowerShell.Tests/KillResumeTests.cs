@@ -1,9 +1,8 @@
 using System;
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Bulk;
 using Octopods.Sandbox;

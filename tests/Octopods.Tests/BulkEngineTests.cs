@@ -1,15 +1,15 @@
 using System;
-using System.Globalization;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Bulk;
-using Octopods.Http;
 using Octopods.Errors;
+using Octopods.Http;
 using Octopods.Time;
 using Xunit;
 

@@ -1,4 +1,3 @@
-using System.Linq;
 using Octopods.Sms;
 using Xunit;
 

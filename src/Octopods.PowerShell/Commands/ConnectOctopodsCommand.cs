@@ -4,7 +4,8 @@ using System.Management.Automation;
 using System.Security;
 using Octopods.Errors;
 using Octopods.Http;
-using Octopods.PowerShell.Infrastructure;
+using Octopods.PowerShell.CommandBases;
+using Octopods.PowerShell.Completers;
 using Octopods.PowerShell.Session;
 using Octopods.Sandbox;
 
@@ -129,61 +130,6 @@ namespace Octopods.PowerShell.Commands
             var secure = new SecureString();
             foreach (var c in text) secure.AppendChar(c);
             return secure;
-        }
-    }
-
-    /// <summary>Forgets the session's connections (all channels, or the ones named).</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "Octopods")]
-    [OutputType(typeof(void))]
-    public sealed class DisconnectOctopodsCommand : OctopodsCmdlet
-    {
-        [Parameter(Position = 0)]
-        public OctopodsChannel[]? Channel { get; set; }
-
-        protected override void EndProcessing()
-        {
-            var channels = Channel is { Length: > 0 } ? Channel : (OctopodsChannel[])Enum.GetValues(typeof(OctopodsChannel));
-            foreach (var channel in channels)
-            {
-                if (SessionConnections.Current.Remove(channel)) WriteVerbose($"{channel}: disconnected; its key is erased from this session.");
-            }
-        }
-    }
-
-    /// <summary>Shows which key source and address each channel would use now. Never the key.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsConnection")]
-    [OutputType(typeof(OctopodsConnection))]
-    public sealed class GetOctopodsConnectionCommand : OctopodsCmdlet
-    {
-        [Parameter(Position = 0)]
-        public OctopodsChannel[]? Channel { get; set; }
-
-        protected override void EndProcessing()
-        {
-            var channels = Channel is { Length: > 0 } ? Channel : (OctopodsChannel[])Enum.GetValues(typeof(OctopodsChannel));
-            var secrets = new SecretVault(this);
-            foreach (var channel in channels)
-            {
-                var connection = SessionConnections.Current.Get(channel);
-                if (connection != null)
-                {
-                    WriteObject(connection.Describe());
-                    continue;
-                }
-                // Not connected: the same order a command follows (default secret, then environment).
-                try
-                {
-                    WriteObject(ConnectionResolver.Resolve(channel, null, null, null, null, secrets, WriteVerbose).Description);
-                }
-                catch (OctopodsException ex) when (ex.ErrorName == ErrorNames.NotConnected)
-                {
-                    WriteVerbose($"{channel}: no key from a session, default secret or environment variable.");
-                }
-                catch (OctopodsException ex)
-                {
-                    WriteError(ex, ex.ErrorName == ErrorNames.InsecureBaseUri ? ConnectionResolver.BaseUriVariable : (object)channel);
-                }
-            }
         }
     }
 }

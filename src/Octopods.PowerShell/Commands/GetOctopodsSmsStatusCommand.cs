@@ -1,9 +1,6 @@
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using Octopods.Errors;
-using Octopods.PowerShell.Infrastructure;
 using Octopods.Polling;
+using Octopods.PowerShell.CommandBases;
 using Octopods.Sms;
 
 namespace Octopods.PowerShell.Commands
@@ -18,18 +15,5 @@ namespace Octopods.PowerShell.Commands
 
         private SmsApi? _api;
         private protected override IStatusSource<SmsStatus> Source => _api ??= new SmsApi(Client);
-    }
-
-    /// <summary>Offline: how a body is encoded and how many segments it is billed as.</summary>
-    [Cmdlet(VerbsDiagnostic.Measure, "OctopodsSms")]
-    [OutputType(typeof(SmsSegmentInfo))]
-    public sealed class MeasureOctopodsSmsCommand : PSCmdlet
-    {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Message", "Text")]
-        [AllowEmptyString]
-        public string Body { get; set; } = "";
-
-        protected override void ProcessRecord() => WriteObject(SmsSegments.Measure(Body));
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using Octopods.PowerShell.CommandBases;
 using Octopods.Templates;
 using Octopods.Viber;
 

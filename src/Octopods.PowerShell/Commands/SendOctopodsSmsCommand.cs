@@ -1,9 +1,8 @@
-using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Octopods.Bulk;
 using Octopods.Errors;
+using Octopods.PowerShell.CommandBases;
 using Octopods.PowerShell.Infrastructure;
 using Octopods.Sms;
 

@@ -1,8 +1,6 @@
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using Octopods.Bulk;
-using Octopods.PowerShell.Infrastructure;
+using Octopods.PowerShell.CommandBases;
 using Octopods.Templates;
 using Octopods.Viber;
 

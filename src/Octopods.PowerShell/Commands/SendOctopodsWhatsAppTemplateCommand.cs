@@ -1,9 +1,7 @@
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using Octopods.Bulk;
+using Octopods.PowerShell.CommandBases;
 using Octopods.PowerShell.Infrastructure;
 using Octopods.Templates;
 using Octopods.WhatsApp;

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Management.Automation;
 
 namespace Octopods.PowerShell.Infrastructure

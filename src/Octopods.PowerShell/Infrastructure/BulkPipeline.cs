@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.Http;
+using Octopods.PowerShell.CommandBases;
 
 namespace Octopods.PowerShell.Infrastructure
 {

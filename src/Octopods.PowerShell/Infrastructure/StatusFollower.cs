@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using Octopods.Errors;
 using Octopods.Polling;
+using Octopods.PowerShell.CommandBases;
 
 namespace Octopods.PowerShell.Infrastructure
 {

@@ -7,19 +7,6 @@ using Octopods.Http;
 
 namespace Octopods.PowerShell.Session
 {
-    /// <summary>Where a command's key and address came from, and the client options they make.</summary>
-    internal sealed class ResolvedConnection
-    {
-        public ResolvedConnection(OctopodsClientOptions options, OctopodsConnection description)
-        {
-            Options = options;
-            Description = description;
-        }
-
-        public OctopodsClientOptions Options { get; }
-        public OctopodsConnection Description { get; }
-    }
-
     /// <summary>
     /// Picks the key for a command, first match wins (about_Octopods_Authentication):
     /// -ApiKey or -SecretName on the command; the session's Connect-Octopods for the channel; a

@@ -2,43 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using System.Security;
 using Octopods.Sandbox;
 
 namespace Octopods.PowerShell.Session
 {
-    /// <summary>
-    /// A channel's connection as Connect-Octopods recorded it: a key, or the name of the secret
-    /// that holds it (read again by each command, so a rotated key is picked up).
-    /// </summary>
-    internal sealed class ChannelConnection
-    {
-        public ChannelConnection(OctopodsChannel channel, Uri baseUri, SecureString? key, bool sandbox, string? secretName = null, string? vault = null)
-        {
-            Channel = channel;
-            BaseUri = baseUri;
-            Key = key;
-            Sandbox = sandbox;
-            SecretName = secretName;
-            Vault = vault;
-            ConnectedAt = DateTimeOffset.UtcNow;
-        }
-
-        public OctopodsChannel Channel { get; }
-        public Uri BaseUri { get; }
-        public SecureString? Key { get; }
-        public string? SecretName { get; }
-        public string? Vault { get; }
-        public bool Sandbox { get; }
-        public DateTimeOffset ConnectedAt { get; }
-
-        public OctopodsConnection Describe() => new OctopodsConnection
-        {
-            Channel = Channel, BaseUri = BaseUri, Sandbox = Sandbox, KeySource = "Session", ConnectedAt = ConnectedAt,
-            SecretName = SecretName, Vault = Vault,
-        };
-    }
-
     /// <summary>
     /// The connections of one runspace. Each runspace (each pwsh session, each job, each test) keeps
     /// its own, so parallel sessions never see each other's keys or sandbox.

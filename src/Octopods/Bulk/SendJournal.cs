@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
@@ -10,41 +10,6 @@ using Octopods.Json;
 
 namespace Octopods.Bulk
 {
-    /// <summary>What a journal says about one row after reading it.</summary>
-    public enum JournalState
-    {
-        /// <summary>The service accepted it: never send again.</summary>
-        Accepted,
-        /// <summary>Refused before acceptance (validation, 4xx, 429 cap, connection refused): safe to send again.</summary>
-        Failed,
-        /// <summary>An intent without an outcome, or an ambiguous outcome: it may have gone out.</summary>
-        Unknown,
-    }
-
-    /// <summary>The last word of the journal on one row.</summary>
-    public sealed class JournalEntry
-    {
-        public string RowId { get; internal set; } = "";
-        public JournalState State { get; internal set; }
-        public string? MessageId { get; internal set; }
-        public string? RequestId { get; internal set; }
-        public string? Status { get; internal set; }
-        public string? Destination { get; internal set; }
-        public string? ChannelMessageId { get; internal set; }
-        public string? Error { get; internal set; }
-        public DateTimeOffset? At { get; internal set; }
-    }
-
-    /// <summary>What the service said about one send, as the journal keeps it.</summary>
-    public sealed class JournalOutcome
-    {
-        public string? MessageId { get; set; }
-        public string? RequestId { get; set; }
-        public string? Status { get; set; }
-        public string? Destination { get; set; }
-        public string? ChannelMessageId { get; set; }
-    }
-
     /// <summary>
     /// A JSON-lines file with one record per event: "intent" before a POST, then "sent", "failed" or
     /// "unknown" after it. Each record is written and flushed to disk (fsync) before the caller goes on,

@@ -8,37 +8,6 @@ using Octopods.Time;
 
 namespace Octopods.Polling
 {
-    public sealed class PollOptions
-    {
-        /// <summary>The wait before the first poll (a new message is still queued) and the first interval.</summary>
-        public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
-        /// <summary>Each round waits this much longer than the last, up to <see cref="MaxInterval"/>.</summary>
-        public double Backoff { get; set; } = 1.5;
-        public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(30);
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
-        /// <summary>Poll once before the first wait (for ids that may be long settled).</summary>
-        public bool PollFirst { get; set; }
-        /// <summary>How many ids one round polls at once.</summary>
-        public int Concurrency { get; set; } = 1;
-    }
-
-    public sealed class PollProgress
-    {
-        public int Total { get; internal set; }
-        public int Settled { get; internal set; }
-        public TimeSpan Elapsed { get; internal set; }
-        public TimeSpan Timeout { get; internal set; }
-        public TimeSpan NextPollIn { get; internal set; }
-    }
-
-    /// <summary>How following one id ended: its last state, or the error that stopped polling it.</summary>
-    public sealed class PollOutcome<T> where T : class
-    {
-        public T? Last { get; internal set; }
-        public OctopodsException? Error { get; internal set; }
-        public bool TimedOut { get; internal set; }
-    }
-
     /// <summary>
     /// Follows many messages to a terminal state together: one round polls every unsettled id, then
     /// waits, backing off, until all are settled or the timeout passes.

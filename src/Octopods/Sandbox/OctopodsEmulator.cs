@@ -9,63 +9,6 @@ using Octopods.Time;
 
 namespace Octopods.Sandbox
 {
-    /// <summary>Switches that change how the emulator behaves; safe to change while it runs.</summary>
-    public sealed class EmulatorOptions
-    {
-        /// <summary>Requests accepted per one-second window before answering 429 in the documented shape; null means no limit.</summary>
-        public double? RateLimitPerSecond { get; set; }
-        /// <summary>Send a Retry-After header with 429s (the real service documents none).</summary>
-        public bool SendRetryAfterHeader { get; set; }
-
-        // Dialects the public articles disagree on, so clients can be tested against each.
-        /// <summary>message_id as a JSON number (98765) instead of a string ("msg_…").</summary>
-        public bool NumericMessageIds { get; set; }
-        /// <summary>Statuses in upper case (DELIVERED).</summary>
-        public bool UpperCaseStatuses { get; set; }
-        /// <summary>phone_number without the leading '+'.</summary>
-        public bool PhoneWithoutPlus { get; set; }
-
-        /// <summary>How long after acceptance a message becomes Sent.</summary>
-        public TimeSpan SentAfter { get; set; } = TimeSpan.FromSeconds(1);
-        /// <summary>How long after acceptance a message reaches its final state.</summary>
-        public TimeSpan FinalAfter { get; set; } = TimeSpan.FromSeconds(3);
-        /// <summary>How long after acceptance a delivered WhatsApp message becomes Read.</summary>
-        public TimeSpan ReadAfter { get; set; } = TimeSpan.FromSeconds(10);
-        /// <summary>The WhatsApp message listing as a bare array (the other documented shape) instead of {"request_id","messages":[…]}.</summary>
-        public bool BareMessageListing { get; set; }
-    }
-
-    /// <summary>One send the emulator accepted: the ledger tests use to prove nothing was sent twice.</summary>
-    public sealed class AcceptedSend
-    {
-        internal AcceptedSend(OctopodsChannel channel, string messageId, string destination, string content, DateTimeOffset acceptedAt, string requestId)
-        {
-            Channel = channel;
-            MessageId = messageId;
-            DestinationPhone = destination;
-            Content = content;
-            AcceptedAt = acceptedAt;
-            RequestId = requestId;
-        }
-
-        public OctopodsChannel Channel { get; }
-        public string MessageId { get; }
-        public string DestinationPhone { get; }
-        public string Content { get; }
-        public DateTimeOffset AcceptedAt { get; }
-        public string RequestId { get; }
-    }
-
-    /// <summary>One API family (SMS, WhatsApp, VBM) served by the emulator.</summary>
-    internal interface IEmulatorFamily
-    {
-        OctopodsChannel Channel { get; }
-        string PathPrefix { get; }
-        /// <summary>The error number this family uses for a deprecated key.</summary>
-        int DeprecatedKeyCode { get; }
-        EmulatorResponse Handle(EmulatorRequest request, string relativePath, string requestId);
-    }
-
     /// <summary>
     /// An in-memory Octopods: the documented endpoints, validation errors and codes, statuses that
     /// progress with its clock, magic numbers (<see cref="SandboxNumbers"/>) and a rate-limit mode.

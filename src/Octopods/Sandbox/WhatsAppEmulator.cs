@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
-using Octopods.WhatsApp;
 using Octopods.Json;
+using Octopods.WhatsApp;
 
 namespace Octopods.Sandbox
 {

@@ -1,8 +1,6 @@
-using System;
-using System.Text.Json;
 using Octopods.Errors;
-using Octopods.Phones;
 using Octopods.Json;
+using Octopods.Phones;
 
 namespace Octopods.Sms
 {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Octopods.Bulk;
 using Octopods.Templates;
 
 namespace Octopods.Viber

@@ -6,8 +6,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
 using Octopods.Http;
-using Octopods.Templates;
 using Octopods.Polling;
+using Octopods.Templates;
 
 namespace Octopods.WhatsApp
 {

@@ -1,9 +1,8 @@
 using System;
 using System.Text.Json;
-using Octopods.Bulk;
 using Octopods.Json;
-using Octopods.Templates;
 using Octopods.Polling;
+using Octopods.Templates;
 
 namespace Octopods.WhatsApp
 {

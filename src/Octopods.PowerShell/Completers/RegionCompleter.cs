@@ -6,7 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using Octopods.Phones;
 
-namespace Octopods.PowerShell.Infrastructure
+namespace Octopods.PowerShell.Completers
 {
     /// <summary>Tab completion for -DefaultRegion from the regions libphonenumber knows.</summary>
     public sealed class RegionCompleter : IArgumentCompleter

@@ -12,7 +12,7 @@ using Octopods.Templates;
 using Octopods.Viber;
 using Octopods.WhatsApp;
 
-namespace Octopods.PowerShell.Infrastructure
+namespace Octopods.PowerShell.Completers
 {
     /// <summary>
     /// Tab completion for -TemplateId from the templates of the session's connection (the sandbox

@@ -1,14 +1,15 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Bulk;
-using Octopods.Http;
 using Octopods.Errors;
+using Octopods.Http;
+using Octopods.PowerShell.Completers;
+using Octopods.PowerShell.Infrastructure;
 
-namespace Octopods.PowerShell.Infrastructure
+namespace Octopods.PowerShell.CommandBases
 {
     /// <summary>
     /// The parameters every send command shares (message and bulk), which PowerShell can share only

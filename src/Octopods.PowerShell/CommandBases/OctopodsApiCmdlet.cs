@@ -3,9 +3,10 @@ using System.Management.Automation;
 using System.Security;
 using Octopods.Errors;
 using Octopods.Http;
+using Octopods.PowerShell.Completers;
 using Octopods.PowerShell.Session;
 
-namespace Octopods.PowerShell.Infrastructure
+namespace Octopods.PowerShell.CommandBases
 {
     /// <summary>
     /// A cmdlet that calls the API: the shared connection parameters, the key resolved once per

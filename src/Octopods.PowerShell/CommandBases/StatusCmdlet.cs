@@ -4,8 +4,9 @@ using System.Management.Automation;
 using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.Polling;
+using Octopods.PowerShell.Infrastructure;
 
-namespace Octopods.PowerShell.Infrastructure
+namespace Octopods.PowerShell.CommandBases
 {
     /// <summary>
     /// The status commands (SMS, WhatsApp): message ids in, statuses out. With -Wait the ids are held

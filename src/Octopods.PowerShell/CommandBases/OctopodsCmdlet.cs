@@ -3,8 +3,9 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
+using Octopods.PowerShell.Infrastructure;
 
-namespace Octopods.PowerShell.Infrastructure
+namespace Octopods.PowerShell.CommandBases
 {
     /// <summary>What every Octopods cmdlet shares: running core work with Ctrl+C support, and errors as records.</summary>
     public abstract class OctopodsCmdlet : PSCmdlet, IDisposable

@@ -1,0 +1,45 @@
+using System;
+using System.Management.Automation;
+using Octopods.Errors;
+using Octopods.PowerShell.CommandBases;
+using Octopods.PowerShell.Session;
+
+namespace Octopods.PowerShell.Commands
+{
+    /// <summary>Shows which key source and address each channel would use now. Never the key.</summary>
+    [Cmdlet(VerbsCommon.Get, "OctopodsConnection")]
+    [OutputType(typeof(OctopodsConnection))]
+    public sealed class GetOctopodsConnectionCommand : OctopodsCmdlet
+    {
+        [Parameter(Position = 0)]
+        public OctopodsChannel[]? Channel { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var channels = Channel is { Length: > 0 } ? Channel : (OctopodsChannel[])Enum.GetValues(typeof(OctopodsChannel));
+            var secrets = new SecretVault(this);
+            foreach (var channel in channels)
+            {
+                var connection = SessionConnections.Current.Get(channel);
+                if (connection != null)
+                {
+                    WriteObject(connection.Describe());
+                    continue;
+                }
+                // Not connected: the same order a command follows (default secret, then environment).
+                try
+                {
+                    WriteObject(ConnectionResolver.Resolve(channel, null, null, null, null, secrets, WriteVerbose).Description);
+                }
+                catch (OctopodsException ex) when (ex.ErrorName == ErrorNames.NotConnected)
+                {
+                    WriteVerbose($"{channel}: no key from a session, default secret or environment variable.");
+                }
+                catch (OctopodsException ex)
+                {
+                    WriteError(ex, ex.ErrorName == ErrorNames.InsecureBaseUri ? ConnectionResolver.BaseUriVariable : (object)channel);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using Octopods.Errors;
+using Octopods.PowerShell.CommandBases;
+using Octopods.WhatsApp;
+
+namespace Octopods.PowerShell.Commands
+{
+    /// <summary>The most recent messages this WhatsApp key sent through the API. A key that never sent gives nothing, not an error.</summary>
+    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppMessage", DefaultParameterSetName = ApiKeySet)]
+    [OutputType(typeof(WhatsAppMessage))]
+    public sealed class GetOctopodsWhatsAppMessageCommand : OctopodsApiCmdlet
+    {
+        protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
+
+        /// <summary>How many of the most recent messages, 1 to 100 (the service's maximum; there is no paging).</summary>
+        [Parameter(Position = 0)]
+        [ValidateRange(1, WhatsAppApi.MaxListLimit)]
+        public int Limit { get; set; } = WhatsAppApi.MaxListLimit;
+
+        protected override void EndProcessing()
+        {
+            var api = new WhatsAppApi(Client);
+            try
+            {
+                var messages = Run(ct => api.GetMessagesAsync(Limit, ct));
+                if (messages.Count == 0) WriteVerbose("No messages: this WhatsApp key has not sent any through the API.");
+                foreach (var message in messages) WriteObject(message);
+            }
+            catch (OctopodsException ex)
+            {
+                WriteError(ex, Limit);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Threading;
+
+namespace Octopods.Bulk
+{
+    public sealed class BulkCounters
+    {
+        internal int SubmittedCount, SentCount, FromJournalCount, FailedCount, UnknownCount, NotAttemptedCount;
+        public int Submitted => Volatile.Read(ref SubmittedCount);
+        public int Sent => Volatile.Read(ref SentCount);
+        public int FromJournal => Volatile.Read(ref FromJournalCount);
+        public int Failed => Volatile.Read(ref FailedCount);
+        public int Unknown => Volatile.Read(ref UnknownCount);
+        public int NotAttempted => Volatile.Read(ref NotAttemptedCount);
+        public int Done => Sent + FromJournal + Failed + Unknown + NotAttempted;
+        public int Errors => Failed + Unknown;
+
+        public override string ToString() =>
+            $"{Sent} sent, {Failed} failed, {FromJournal} from the journal, {Unknown} unknown, {NotAttempted} not attempted";
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Errors;
+
+namespace Octopods.Bulk
+{
+    /// <summary>
+    /// How one kind of message is sent in bulk: the only part that differs between SMS, WhatsApp and
+    /// Viber. Everything else (window, order, pacing, 429 pauses, journal) is the engine's.
+    /// </summary>
+    public sealed class BulkOperation<TRequest, TResult> where TResult : class
+    {
+        public BulkOperation(OctopodsChannel channel,
+            Func<TRequest, CancellationToken, Task<TResult>> send,
+            Func<TRequest, string> destination,
+            Func<TRequest, string> content,
+            Func<TResult, JournalOutcome> record,
+            Func<TRequest, JournalEntry, TResult> restore)
+        {
+            Channel = channel;
+            Send = send ?? throw new ArgumentNullException(nameof(send));
+            Destination = destination ?? throw new ArgumentNullException(nameof(destination));
+            Content = content ?? throw new ArgumentNullException(nameof(content));
+            Record = record ?? throw new ArgumentNullException(nameof(record));
+            Restore = restore ?? throw new ArgumentNullException(nameof(restore));
+        }
+
+        public OctopodsChannel Channel { get; }
+        /// <summary>Sends one prepared request (throws <see cref="OctopodsException"/> on failure).</summary>
+        public Func<TRequest, CancellationToken, Task<TResult>> Send { get; }
+        /// <summary>The recipient, for the row's identity and the journal.</summary>
+        public Func<TRequest, string> Destination { get; }
+        /// <summary>Everything else that makes two messages different (body; template id and variables), for the identity only.</summary>
+        public Func<TRequest, string> Content { get; }
+        /// <summary>What the journal keeps of an accepted send.</summary>
+        public Func<TResult, JournalOutcome> Record { get; }
+        /// <summary>The result a resumed run writes for a row the journal shows as accepted.</summary>
+        public Func<TRequest, JournalEntry, TResult> Restore { get; }
+    }
+}

@@ -1,0 +1,25 @@
+using Octopods.Errors;
+
+namespace Octopods.Bulk
+{
+    /// <summary>One row's outcome, handed back in input order.</summary>
+    public sealed class BulkRowOutcome<TRequest, TResult> where TResult : class
+    {
+        internal BulkRowOutcome(long sequence, TRequest request, object? state)
+        {
+            Sequence = sequence;
+            Request = request;
+            State = state;
+        }
+
+        public long Sequence { get; }
+        public TRequest Request { get; }
+        /// <summary>Whatever the caller attached (the pipeline row, for ErrorRecord targets).</summary>
+        public object? State { get; }
+        public string? RowId { get; internal set; }
+        public BulkRowKind Kind { get; internal set; }
+        public TResult? Result { get; internal set; }
+        public OctopodsException? Error { get; internal set; }
+        internal bool Done;
+    }
+}

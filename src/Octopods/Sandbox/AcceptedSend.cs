@@ -1,0 +1,25 @@
+using System;
+
+namespace Octopods.Sandbox
+{
+    /// <summary>One send the emulator accepted: the ledger tests use to prove nothing was sent twice.</summary>
+    public sealed class AcceptedSend
+    {
+        internal AcceptedSend(OctopodsChannel channel, string messageId, string destination, string content, DateTimeOffset acceptedAt, string requestId)
+        {
+            Channel = channel;
+            MessageId = messageId;
+            DestinationPhone = destination;
+            Content = content;
+            AcceptedAt = acceptedAt;
+            RequestId = requestId;
+        }
+
+        public OctopodsChannel Channel { get; }
+        public string MessageId { get; }
+        public string DestinationPhone { get; }
+        public string Content { get; }
+        public DateTimeOffset AcceptedAt { get; }
+        public string RequestId { get; }
+    }
+}
