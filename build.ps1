@@ -131,6 +131,8 @@ function Invoke-Test {
     }
     finally { $env:OCTOPODS_PWSH_DLL = $previousPwsh }
 
+    Invoke-ScriptAnalysis
+
     Write-Step 'Test: Pester suite in a child PowerShell, with a throwaway HOME'
     Confirm-ToolModule @{ 'Microsoft.PowerShell.SecretManagement' = '1.1.2'; 'Microsoft.PowerShell.SecretStore' = '1.0.6' }
     $pesterPackages = Join-Path $OutRoot 'packages'
@@ -157,6 +159,20 @@ function Invoke-Test {
 
     & (Join-Path $RepoRoot 'tools/Measure-TestResults.ps1') -Path $ResultsDir
     if ($xunitExit -ne 0 -or $pesterExit -ne 0) { throw "Tests failed (dotnet test exit $xunitExit, Pester exit $pesterExit)." }
+}
+
+# PSScriptAnalyzer over the project's scripts, where it is installed (the Gallery has it; NuGet does
+# not, so machines without the Gallery skip it, saying so).
+function Invoke-ScriptAnalysis {
+    if (-not (Get-Module -ListAvailable -Name PSScriptAnalyzer)) {
+        Write-Host '    PSScriptAnalyzer is not installed: script analysis skipped (Install-PSResource PSScriptAnalyzer to run it).'
+        return
+    }
+    Write-Step 'Test: PSScriptAnalyzer over build.ps1, tools/, examples/ and tests/pester'
+    $paths = @('build.ps1', 'tools', 'examples', 'tests/pester') | ForEach-Object { Join-Path $RepoRoot $_ }
+    $findings = @($paths | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Recurse -Severity Warning, Error })
+    $findings | Format-Table -AutoSize RuleName, Severity, ScriptName, Line, Message | Out-String -Width 200 | Write-Host
+    if ($findings.Count -gt 0) { throw "PSScriptAnalyzer reported $($findings.Count) finding(s)." }
 }
 
 function Invoke-Package {

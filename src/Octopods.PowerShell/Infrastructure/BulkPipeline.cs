@@ -13,10 +13,8 @@ using Octopods.PowerShell.CommandBases;
 namespace Octopods.PowerShell.Infrastructure
 {
     /// <summary>
-    /// The pipeline side of one bulk send: hands rows to the core's <see cref="BulkSender{TRequest, TResult}"/>,
-    /// writes results and errors back in input order (or holds them for -Wait), shows progress and the
-    /// summary, and stops and disposes the engine. Every method runs on the pipeline thread; while the
-    /// window is full it serves the command's dispatcher, so logs and progress keep flowing.
+    /// The pipeline side of one bulk send, on the pipeline thread: feeds rows to the core's
+    /// <see cref="BulkSender{TRequest, TResult}"/> and writes them back in input order, with progress and the summary.
     /// </summary>
     internal sealed class BulkPipeline<TRequest, TResult> : IDisposable where TResult : class
     {

@@ -6,10 +6,8 @@ using System.Threading.Tasks;
 namespace Octopods.PowerShell.Infrastructure
 {
     /// <summary>
-    /// Runs the core's async work off the pipeline thread while that thread keeps serving the
-    /// Write* calls the work posts (verbose logs, progress): PowerShell allows them only there.
-    /// The pipeline thread sleeps on a kernel event, not a spinning wait: a bulk send wakes it many
-    /// times a second, and spinning (sched_yield) on every wake cost more CPU than the sends.
+    /// Runs the core's async work off the pipeline thread while that thread serves the Write* calls
+    /// the work posts (PowerShell allows them only there), sleeping on an event in between.
     /// </summary>
     internal sealed class PipelineDispatcher : IDisposable
     {

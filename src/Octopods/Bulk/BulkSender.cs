@@ -9,20 +9,9 @@ using Octopods.Http;
 namespace Octopods.Bulk
 {
     /// <summary>
-    /// The bulk dispatcher: a bounded window of sends in flight whose outcomes come back in input
-    /// order. One producer (the pipeline thread) calls <see cref="Submit"/> and <see cref="TryTake"/>;
-    /// the sends run on the thread pool. Before a row's intent is journaled it waits out any 429 pause
-    /// of the shared <see cref="SendGate"/>; then its intent is journaled; then the client takes the
-    /// pacer's turn immediately before each attempt, sends, and the outcome is journaled. Memory is
-    /// bounded by the window and <see cref="BulkOptions.MaxPending"/>, whatever the number of rows
-    /// (a 16-byte key per row and the journal's index of earlier runs aside).
-    /// <para>
-    /// CPU: at most ThrottleLimit send loops run; each takes the next waiting row on the thread that
-    /// finished the previous exchange, and the engine queues no continuation of its own (signals and
-    /// journal batches complete inline), so a row costs the one thread-pool wake of its response.
-    /// Every extra hop costs a pool worker's spin before it sleeps, which on a small VM cost more CPU
-    /// than the send itself.
-    /// </para>
+    /// The bulk engine: a bounded window of sends in flight (gated; journaled when given a journal)
+    /// whose outcomes come back in input order to one producer (<see cref="Submit"/>, <see cref="TryTake"/>).
+    /// Threads, memory and why: docs/dev/ARCHITECTURE.md.
     /// </summary>
     public sealed class BulkSender<TRequest, TResult> : IDisposable where TResult : class
     {
@@ -349,12 +338,9 @@ namespace Octopods.Bulk
         }
 
         /// <summary>
-        /// Whether finishing <paramref name="row"/> is worth waking the pipeline thread: the first rows
-        /// in order are done and there are enough of them (half of MaxPending, at most 16), or the
-        /// first is an error (so -ErrorAction Stop stops the run before more sends start), or every
-        /// queued row is done, or <see cref="MaxWakeDelay"/> has passed (output and progress stay
-        /// fresh at low rates). One wake per batch instead of per row keeps the pipeline thread's CPU
-        /// low; the rest of the queued rows keeps the window full meanwhile.
+        /// Whether finishing <paramref name="row"/> should wake the waiting pipeline thread: the head row is
+        /// done and a batch (half of MaxPending, at most 16) or every row is, or the head is an error
+        /// (-ErrorAction Stop), or <see cref="MaxWakeDelay"/> has passed. One wake per batch, not per row.
         /// </summary>
         private bool HeadBatchReadyLocked(BulkRowOutcome<TRequest, TResult> row)
         {
@@ -411,10 +397,7 @@ namespace Octopods.Bulk
             }
         }
 
-        /// <summary>
-        /// Continuations run inline on the send's thread: waking the pipeline thread is an event's Set,
-        /// not a queued work item (see the class's note on CPU).
-        /// </summary>
+        /// <summary>Continuations run inline on the completing thread: a wake is an event's Set, not a pool work item.</summary>
         private static TaskCompletionSource<bool> NewSignal() => new TaskCompletionSource<bool>();
 
         /// <summary>

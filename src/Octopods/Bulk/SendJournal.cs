@@ -11,11 +11,9 @@ using Octopods.Json;
 namespace Octopods.Bulk
 {
     /// <summary>
-    /// A JSON-lines file with one record per event: "intent" before a POST, then "sent", "failed" or
-    /// "unknown" after it. Each record is written and flushed to disk (fsync) before the caller goes on,
-    /// so a kill or power cut at any instant leaves at worst a torn last line, which reading skips.
-    /// Concurrent writers share one flush (group commit). The file is held exclusively while open.
-    /// Records carry the row's hash, destination, ids and error names: never the API key or the text.
+    /// A bulk run's JSON-lines journal, held exclusively: "intent" before each POST, then "sent", "failed"
+    /// or "unknown", each fsync'd before its caller goes on (a kill leaves at worst a torn last line,
+    /// skipped on reading). Row hashes, destinations, ids and error names; never the key or the text.
     /// </summary>
     public sealed class SendJournal : IDisposable
     {
@@ -27,8 +25,7 @@ namespace Octopods.Bulk
         private readonly JournalOptions _options;
         private MemoryStream _pending = new MemoryStream();
         private TaskCompletionSource<bool> _batch = NewBatch();
-        // One thread per open journal writes and fsyncs each batch: waking it is a futex, where a
-        // thread-pool task per batch cost a pool wake (and its spin) and delayed every send's intent.
+        // One thread per open journal writes and fsyncs each batch (group commit); why a thread: docs/dev/ARCHITECTURE.md.
         private Thread? _flusher;
         private bool _flushing;
         private bool _disposed;
@@ -298,10 +295,7 @@ namespace Octopods.Bulk
             }
         }
 
-        /// <summary>
-        /// A batch's waiters continue inline on the flusher's thread (each only starts its send or hands
-        /// its row back, then awaits again): one queued work item per waiter cost a thread-pool wake each.
-        /// </summary>
+        /// <summary>A batch's waiters continue inline on the flusher's thread, not as one pool work item each.</summary>
         private static TaskCompletionSource<bool> NewBatch() => new TaskCompletionSource<bool>();
 
         /// <summary>Writes what is still pending, then closes the file.</summary>

@@ -7,18 +7,12 @@ using Octopods.Time;
 namespace Octopods.Http
 {
     /// <summary>
-    /// Spaces sends so that no one-second window holds more than the rate allows: each start is at
-    /// least 1/R after the previous one (fractional rates such as 0.5/s mean one send every 2 s), and
-    /// for R of 1 or more no window of one second holds more than ⌊R⌋ starts. Two steps:
-    /// <see cref="Reserve"/> books planned slots 1/R apart in call order (a caller that stalls never
-    /// earns a burst later), then <see cref="Admit"/> checks the send's actual moment against the
-    /// actual moments of the last ⌊R⌋ sends, so a timer that woke late for an earlier send cannot
-    /// squeeze R+1 sends into one second. The turn is taken immediately before each attempt (after
-    /// the journal's intent, and again for each retry after a 429 pause). A margin (<see cref="Margin"/>, 10 ms per second) absorbs the
-    /// jitter between the client's send and the server's arrival.
+    /// Spaces sends at least 1/R apart so that no one-second window holds more than R of them (⌊R⌋ for
+    /// R of 1 or more): <see cref="Reserve"/> books a slot, <see cref="Admit"/> checks the actual moment.
     /// </summary>
     public sealed class RatePacer
     {
+        /// <summary>Added to every one-second window: absorbs the jitter between the client's send and the server's arrival.</summary>
         public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(10);
         private static readonly TimeSpan Window = TimeSpan.FromSeconds(1) + Margin;
 

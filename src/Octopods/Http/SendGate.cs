@@ -7,14 +7,9 @@ using Octopods.Time;
 namespace Octopods.Http
 {
     /// <summary>
-    /// What every worker of one bulk run passes before it sends: a shared pause that any 429 sets for
-    /// everyone (until the time the service named), then the pacer's turn. The client calls
-    /// <see cref="Pause"/> on a 429 and <see cref="BeforeSendAsync"/> immediately before every attempt,
-    /// so the pacer measures the moment a request actually leaves. The bulk engine calls
-    /// <see cref="EnterAsync"/> (no pacing) before a row's intent is journaled, so a row waiting out a
-    /// pause there has not been sent and has no intent in the journal yet. <see cref="Stop"/> ends
-    /// every wait at once: a stopped send never starts. <see cref="Block"/> (a 429 asking for longer
-    /// than the client may wait) makes every later send fail at once without being tried.
+    /// What every request of one bulk run passes before each attempt: a pause any 429 sets for everyone
+    /// (<see cref="Pause"/>), then the pacer's turn. <see cref="Stop"/> ends every wait; <see cref="Block"/>
+    /// refuses every later send untried. Who calls what, when: docs/dev/ARCHITECTURE.md.
     /// </summary>
     public sealed class SendGate : IDisposable
     {
