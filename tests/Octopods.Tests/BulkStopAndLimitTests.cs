@@ -34,12 +34,16 @@ namespace Octopods.Tests
             public Func<int, HttpResponseMessage> Answer = _ => Accepted();
             /// <summary>When set, every answer waits for it (to order the engine's steps in a test).</summary>
             public Task? Hold;
+            /// <summary>Real time each answer takes, so requests overlap.</summary>
+            public TimeSpan Latency;
 
             protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
             {
                 var n = Interlocked.Increment(ref Posts);
                 if (Hold != null) await Hold.ConfigureAwait(false);
-                return Answer(n);
+                var answer = Answer(n);
+                if (Latency > TimeSpan.Zero) await Task.Delay(Latency, CancellationToken.None).ConfigureAwait(false);
+                return answer;
             }
 
             public static HttpResponseMessage Accepted() => new HttpResponseMessage(HttpStatusCode.OK)
@@ -146,7 +150,7 @@ namespace Octopods.Tests
         }
 
         [Fact]
-        public async Task The_429_that_hits_the_retry_cap_still_pauses_the_other_rows()
+        public async Task A_429_pauses_every_row_and_the_refused_row_goes_out_after_the_pause()
         {
             var clock = new VirtualClock();
             var start = clock.UtcNow;
@@ -159,16 +163,121 @@ namespace Octopods.Tests
             };
             var gate = new SendGate(clock);
             List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> outcomes;
-            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, null, clock, o => o with { MaxRateLimitRetries = 0 }))
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, null, clock))
             {
                 foreach (var row in Rows(3)) engine.Submit(row, row);
                 await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
                 outcomes = TakeAll(engine);
             }
-            Assert.Equal(new[] { BulkRowKind.Failed, BulkRowKind.Sent, BulkRowKind.Sent }, outcomes.Select(o => o.Kind));
+            Assert.All(outcomes, o => Assert.Equal(BulkRowKind.Sent, o.Kind));
+            Assert.Equal(4, arrivals.Count);
+            Assert.True(arrivals[1] >= start + TimeSpan.FromSeconds(30), $"the retry went {(arrivals[1] - start).TotalSeconds:0.#} s after the 429, inside its 30 s pause");
+        }
+
+        [Fact]
+        public async Task A_run_whose_429s_outlast_its_budget_stops_sending_and_every_row_is_resumable()
+        {
+            var clock = new VirtualClock();
+            var path = Path.Combine(_dir, "storm.jsonl");
+            var handler = new StubHandler { Answer = _ => StubHandler.TooMany(TimeSpan.FromSeconds(2)) };
+            var gate = new SendGate(clock, pauseBudget: 3);
+            List<BulkRowOutcome<SmsSendRequest, SmsSendResult>> outcomes;
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 1 }, SendJournal.Open(path), clock))
+            {
+                foreach (var row in Rows(20)) engine.Submit(row, row);
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                outcomes = TakeAll(engine);
+            }
+            // One request per pause and one more, not six per row: the run stopped.
+            Assert.Equal(4, handler.Posts);
+            Assert.All(outcomes, o => Assert.Equal(BulkRowKind.Failed, o.Kind));
             Assert.Equal(ErrorNames.RateLimited, outcomes[0].Error!.ErrorName);
-            Assert.Equal(3, arrivals.Count);
-            Assert.True(arrivals[1] >= start + TimeSpan.FromSeconds(30), $"the next row went {(arrivals[1] - start).TotalSeconds:0.#} s after the 429, inside its 30 s pause");
+            Assert.All(outcomes.Skip(1), o => Assert.Equal(ErrorNames.RateLimitBlocked, o.Error!.ErrorName));
+            Assert.Contains("4 pauses in a row", outcomes[1].Error!.Message);
+            Assert.Contains("-JournalPath", outcomes[1].Error!.Fix);
+            // Certain failures: a resumed run sends them all.
+            Assert.All(SendJournal.ReadFile(path, out _).Values, e => Assert.Equal(JournalState.Failed, e.State));
+        }
+
+        [Fact]
+        public async Task Steady_429s_on_every_third_send_fail_no_row()
+        {
+            var clock = new VirtualClock();
+            var handler = new StubHandler { Latency = TimeSpan.FromMilliseconds(2) };
+            handler.Answer = n => n % 3 != 0 ? StubHandler.Accepted() : StubHandler.TooMany(TimeSpan.FromSeconds(1));
+            var gate = new SendGate(clock);
+            var outcomes = new List<BulkRowOutcome<SmsSendRequest, SmsSendResult>>();
+            using (var engine = Engine(handler, gate, new BulkOptions { ThrottleLimit = 8 }, null, clock))
+            {
+                foreach (var row in Rows(200))
+                {
+                    // As the pipeline does: take what is done while the window is full.
+                    while (!engine.HasRoom)
+                    {
+                        outcomes.AddRange(TakeAll(engine));
+                        await engine.WhenReadyAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                    }
+                    engine.Submit(row, row);
+                }
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                outcomes.AddRange(TakeAll(engine));
+            }
+            Assert.Equal(200, outcomes.Count);
+            Assert.All(outcomes, o => Assert.Equal(BulkRowKind.Sent, o.Kind));
+            Assert.True(gate.Pauses > 10, $"only {gate.Pauses} pauses");
+            Assert.Equal(200 + handler.Posts / 3, handler.Posts);   // each 429 cost one request, never a row
+        }
+
+        [Fact]
+        public async Task After_a_pause_the_gate_lets_one_send_go_then_two_then_four()
+        {
+            var clock = new VirtualClock();
+            using var gate = new SendGate(clock);
+            Assert.True(gate.RateLimited(TimeSpan.FromSeconds(1)));
+            var waiting = Enumerable.Range(0, 8).Select(_ => gate.BeforeSendAsync(paced: true, CancellationToken.None)).ToList();
+
+            async Task<int> Admitted()
+            {
+                await Task.Delay(50);   // let every waiter that can go, go
+                return waiting.Count(t => t.IsCompletedSuccessfully);
+            }
+
+            Assert.Equal(1, await Admitted());
+            gate.AfterAttempt(true);
+            gate.Answered();                  // the first answer: two may go
+            Assert.Equal(3, await Admitted());
+            gate.AfterAttempt(true);
+            gate.AfterAttempt(true);
+            gate.Answered();
+            gate.Answered();                  // two more answers: eight may go
+            Assert.Equal(8, await Admitted());
+            Assert.All(waiting, t => Assert.True(t.Result));
+        }
+
+        [Fact]
+        public async Task A_429_naming_a_time_already_past_still_waits_and_backs_off()
+        {
+            var clock = new VirtualClock();
+            var arrivals = new List<DateTimeOffset>();
+            var handler = new StubHandler();
+            handler.Answer = n =>
+            {
+                lock (arrivals) arrivals.Add(clock.UtcNow);
+                if (n > 3) return StubHandler.Accepted();
+                var past = new HttpResponseMessage((HttpStatusCode)429)
+                {
+                    Content = new StringContent("{\"message\":\"Please try after 2000-01-01 00:00:00 UTC.\"}", Encoding.UTF8, "application/json"),
+                };
+                return past;
+            };
+            using (var engine = Engine(handler, new SendGate(clock), new BulkOptions { ThrottleLimit = 1 }, null, clock))
+            {
+                engine.Submit(Rows(1)[0], null);
+                await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(BulkRowKind.Sent, TakeAll(engine).Single().Kind);
+            }
+            var gaps = arrivals.Zip(arrivals.Skip(1), (a, b) => b - a).ToList();
+            Assert.Equal(new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4) }, gaps);
         }
 
         [Fact]

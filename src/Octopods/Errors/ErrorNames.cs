@@ -48,5 +48,9 @@ namespace Octopods.Errors
         public const string SendStopped = "SendStopped";
         /// <summary>Bulk: an earlier 429 asked for a wait longer than allowed; until then sends fail without being tried.</summary>
         public const string RateLimitBlocked = "RateLimitBlocked";
+        public const string ApiKeyInvalid = "ApiKeyInvalid";
+        public const string Redirected = "Redirected";
+        public const string ResponseTooLarge = "ResponseTooLarge";
+        public const string EndpointNotFound = "EndpointNotFound";
     }
 }

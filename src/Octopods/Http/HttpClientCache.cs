@@ -38,6 +38,9 @@ namespace Octopods.Http
             {
                 // System proxy honoured; certificate validation left at its default, never switched off.
                 UseProxy = true,
+                // A redirect would carry the key (a custom header) to whatever host it names: the
+                // client reports it instead (Octopods.Redirected).
+                AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             };
             TrySetMaxConnections(handler, 256);

@@ -49,62 +49,73 @@ namespace Octopods.Http
             var uri = new Uri(_options.BaseUri, path.TrimStart('/'));
             for (var attempt = 1; ; attempt++)
             {
-                // Bulk: immediately before every attempt, wait out a pause another request's 429 set and
-                // (for a send) take the pacer's turn, so pacing counts the moment the request leaves. A stop
-                // while waiting here ends the call with SendStoppedException: nothing left.
-                if (_options.Gate is { } shared) await shared.BeforeSendAsync(paced: method == HttpMethod.Post, cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                var exchange = new HttpExchange
+                // Bulk: immediately before every attempt, wait out a pause another request's 429 set, a place
+                // in the restart after it, and (for a send) the pacer's turn, so pacing counts the moment the
+                // request leaves. A stop while waiting here ends the call with SendStoppedException: nothing left.
+                var gate = _options.Gate;
+                var holding = gate != null && await gate.BeforeSendAsync(paced: method == HttpMethod.Post, cancellationToken).ConfigureAwait(false);
+                int status;
+                string text;
+                HttpResponseHeaders headers;
+                HttpExchange exchange;
+                try
                 {
-                    Method = method.Method,
-                    Path = uri.PathAndQuery,
-                    Attempt = attempt,
-                    RequestBody = body == null || _options.Log == null ? null : Encoding.UTF8.GetString(body),
-                };
-                var (status, text, headers) = await ExchangeAsync(method, uri, body, exchange, cancellationToken).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    exchange = new HttpExchange
+                    {
+                        Method = method.Method,
+                        Path = uri.PathAndQuery,
+                        Attempt = attempt,
+                        RequestBody = body == null || _options.Log == null ? null : Encoding.UTF8.GetString(body),
+                    };
+                    (status, text, headers) = await ExchangeAsync(method, uri, body, exchange, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    gate?.AfterAttempt(holding);
+                }
 
                 JsonElement? root = TryParse(text);
                 var requestId = root.HasValue ? JsonFields.GetString(root.Value, "request_id") : null;
                 exchange.RequestId = requestId;
                 _options.Log?.Invoke(exchange);
+                if (status != 429) gate?.Answered();
+                if (status >= 300 && status < 400) throw Redirected(method, uri, status, headers.Location);
 
                 if (status == 429)
                 {
                     var message = root.HasValue ? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error") : text;
                     var wait = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow) ?? _options.DefaultRateLimitWait;
-                    if (attempt > _options.MaxRateLimitRetries || wait > _options.MaxRateLimitWait)
+                    // A time already past (or "now") is no reason to hammer: back off 1, 2, 4… s, by the
+                    // run's pauses in a row (bulk) or this call's attempts.
+                    if (wait <= TimeSpan.Zero) wait = Backoff(gate != null ? gate.PausesInARow + 1 : attempt);
+                    if (wait > _options.MaxRateLimitWait)
                     {
-                        // The other workers must not keep trying either: a wait too long to sit out blocks the
-                        // run's remaining sends until then (they fail without a request); at the retry cap the
-                        // others still pause as the service asked.
-                        if (_options.Gate is { } refused)
+                        // A wait too long to sit out (a daily quota): the run's remaining sends fail without a request until then.
+                        gate?.Block(wait);
+                        throw RateLimited(message, status, requestId,
+                            $"The service asks for a pause of {wait.TotalSeconds:0} s, longer than the {_options.MaxRateLimitWait.TotalSeconds:0} s allowed; nothing was sent. Run again after that time.");
+                    }
+                    if (gate != null)
+                    {
+                        // One budget for the whole run: every request waits, the run restarts gradually, and
+                        // when 429s persist through the budget the run stops sending instead of spending
+                        // attempts row by row. A row's own attempts are capped only as a safety net.
+                        if (!gate.RateLimited(wait) || attempt > BulkAttemptsPerRow)
                         {
-                            if (wait > _options.MaxRateLimitWait) refused.Block(wait);
-                            else refused.Pause(wait);
+                            throw RateLimited(message, status, requestId,
+                                $"The service kept refusing sends (HTTP 429) through {gate.PauseBudget + 1} pauses in a row (or this row through {BulkAttemptsPerRow} attempts); nothing was sent. Run the same command again later or more slowly (-RatePerSecond); with -JournalPath the rows already sent are skipped.");
                         }
-                        throw Error(new ApiErrorInfo
-                        {
-                            Name = ErrorNames.RateLimited,
-                            Kind = OctopodsErrorKind.LimitsExceeded,
-                            Text = message ?? "Too many requests",
-                            Fix = attempt > _options.MaxRateLimitRetries
-                                ? $"The service refused {attempt} attempts in a row; nothing was sent. Run again later or send more slowly."
-                                : $"The service asks for a pause of {wait.TotalSeconds:0} s, longer than the {_options.MaxRateLimitWait.TotalSeconds:0} s allowed; nothing was sent. Run again after that time.",
-                            HttpStatus = status,
-                            RequestId = requestId,
-                        });
+                        _options.RateLimitWait?.Invoke(wait);
+                        continue;
+                    }
+                    if (attempt > _options.MaxRateLimitRetries)
+                    {
+                        throw RateLimited(message, status, requestId,
+                            $"The service refused {attempt} attempts in a row; nothing was sent. Run again later or send more slowly.");
                     }
                     _options.RateLimitWait?.Invoke(wait);
-                    if (_options.Gate is { } gate)
-                    {
-                        // Everyone sharing the gate waits, so the workers do not keep hammering a service that
-                        // said stop; the retry waits for the gate (and its pacer) at the top of the loop.
-                        gate.Pause(wait);
-                    }
-                    else
-                    {
-                        await _options.Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
-                    }
+                    await _options.Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -133,6 +144,30 @@ namespace Octopods.Http
             }
         }
 
+        /// <summary>In a bulk run, how often one row may meet a 429 while other rows get through (the run's budget is the real limit).</summary>
+        private const int BulkAttemptsPerRow = 20;
+
+        private static TimeSpan Backoff(int n) => TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Max(0, n - 1))));
+
+        private OctopodsException RateLimited(string? message, int status, string? requestId, string fix) => Error(new ApiErrorInfo
+        {
+            Name = ErrorNames.RateLimited,
+            Kind = OctopodsErrorKind.LimitsExceeded,
+            Text = message ?? "Too many requests",
+            Fix = fix,
+            HttpStatus = status,
+            RequestId = requestId,
+        });
+
+        /// <summary>API calls never follow a redirect: the key would go with it, and a POST turned into a GET would look sent.</summary>
+        private OctopodsException Redirected(HttpMethod method, Uri uri, int status, Uri? location)
+        {
+            var target = location == null ? "nowhere" : (location.IsAbsoluteUri ? location : new Uri(uri, location)).GetLeftPart(UriPartial.Path);
+            return new OctopodsException(ErrorNames.Redirected, OctopodsErrorKind.InvalidArgument,
+                $"{_options.BaseUri.GetLeftPart(UriPartial.Authority)} answered {method.Method} {uri.AbsolutePath} with HTTP {status}, a redirect to {target}; API calls do not follow redirects, so nothing was sent there",
+                "Nothing was sent, so it is safe to run again. Check -BaseUri (OCTOPODS_BASE_URI): give the service root itself, e.g. https://app.octopods.io, not an address that forwards elsewhere.");
+        }
+
         private async Task<(int status, string text, HttpResponseHeaders headers)> ExchangeAsync(
             HttpMethod method, Uri uri, byte[]? body, HttpExchange exchange, CancellationToken cancellationToken)
         {
@@ -152,10 +187,10 @@ namespace Octopods.Http
             var watch = Stopwatch.StartNew();
             try
             {
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 // A service may echo the key (an error naming the key it refused): it is redacted here,
                 // before the answer reaches a log, an error message, a result's RawResponse or a journal.
-                var text = _options.ApiKey.Redact(response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+                var text = _options.ApiKey.Redact(await ReadBoundedAsync(response, method, uri, timeout.Token).ConfigureAwait(false));
                 exchange.StatusCode = (int)response.StatusCode;
                 exchange.Duration = watch.Elapsed;
                 exchange.ResponseBody = text;
@@ -174,6 +209,41 @@ namespace Octopods.Http
                 _options.Log?.Invoke(exchange);
                 throw TransportFailure(method, uri, ex, timedOut, notSent);
             }
+        }
+
+        /// <summary>The answer's text, refusing one longer than <see cref="OctopodsClientOptions.MaxResponseBytes"/> before it fills memory.</summary>
+        private async Task<string> ReadBoundedAsync(HttpResponseMessage response, HttpMethod method, Uri uri, CancellationToken cancellationToken)
+        {
+            if (response.Content == null) return "";
+            var max = _options.MaxResponseBytes;
+            if (response.Content.Headers.ContentLength > max) throw TooLarge(method, uri, (int)response.StatusCode, response.Content.Headers.ContentLength);
+            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max) throw TooLarge(method, uri, (int)response.StatusCode, null);
+                buffer.Write(chunk, 0, read);
+            }
+            var charset = response.Content.Headers.ContentType?.CharSet?.Trim('"');
+            Encoding encoding;
+            try { encoding = string.IsNullOrEmpty(charset) ? Encoding.UTF8 : Encoding.GetEncoding(charset); }
+            catch (ArgumentException) { encoding = Encoding.UTF8; }
+            return encoding.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
+        private OctopodsException TooLarge(HttpMethod method, Uri uri, int status, long? length)
+        {
+            var what = $"{method.Method} {uri.AbsolutePath}";
+            var size = length.HasValue ? $"{length.Value:N0} bytes" : $"more than {_options.MaxResponseBytes:N0} bytes";
+            return method == HttpMethod.Post
+                ? new OctopodsException(ErrorNames.ResponseTooLarge, OctopodsErrorKind.OutcomeUnknown,
+                    $"The answer to {what} (HTTP {status}) is {size}, far beyond any answer of the API; it was not read",
+                    "The message may or may not have been sent, so it was not sent again. Check the conversation before re-sending, and -BaseUri or the proxy in between.")
+                : new OctopodsException(ErrorNames.ResponseTooLarge, OctopodsErrorKind.ProtocolError,
+                    $"The answer to {what} (HTTP {status}) is {size}, far beyond any answer of the API; it was not read",
+                    "Check -BaseUri and any proxy in between; nothing was changed.");
         }
 
         private OctopodsException TransportFailure(HttpMethod method, Uri uri, Exception ex, bool timedOut, bool notSent)
@@ -212,6 +282,8 @@ namespace Octopods.Http
                      socket.SocketErrorCode == SocketError.HostUnreachable ||
                      socket.SocketErrorCode == SocketError.TryAgain))
                     return true;
+                // A TLS handshake that fails (an untrusted certificate) ends before the request is written.
+                if (e is System.Security.Authentication.AuthenticationException) return true;
                 if (e is WebException web &&
                     (web.Status == WebExceptionStatus.ConnectFailure || web.Status == WebExceptionStatus.NameResolutionFailure))
                     return true;
@@ -240,6 +312,14 @@ namespace Octopods.Http
                 info.Name = entry.Name;
                 info.Kind = entry.Kind;
                 info.Fix = entry.Fix;
+                return info;
+            }
+            if (status == 404 && method == HttpMethod.Post)
+            {
+                // A send's address names no message: a 404 there is the wrong endpoint, not a missing id.
+                info.Name = ErrorNames.EndpointNotFound;
+                info.Kind = OctopodsErrorKind.NotFound;
+                info.Fix = "Nothing was sent. Check -BaseUri (the service root, e.g. https://app.octopods.io), and for a template send that -TemplateId exists for this channel.";
                 return info;
             }
             if (status == 404)

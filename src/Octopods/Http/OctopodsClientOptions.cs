@@ -33,6 +33,9 @@ namespace Octopods.Http
         /// <summary>Used when a 429 names no time.</summary>
         public TimeSpan DefaultRateLimitWait { get; init; } = TimeSpan.FromSeconds(5);
 
+        /// <summary>The largest answer read; a longer one is abandoned as <c>Octopods.ResponseTooLarge</c> (the API's answers are a few KB).</summary>
+        public int MaxResponseBytes { get; init; } = 1024 * 1024;
+
         public IClock Clock { get; init; } = SystemClock.Instance;
 
         /// <summary>Replaces the network (the in-process sandbox). Null means the shared HttpClient for the base address.</summary>

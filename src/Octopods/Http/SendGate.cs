@@ -7,29 +7,51 @@ using Octopods.Time;
 namespace Octopods.Http
 {
     /// <summary>
-    /// What every request of one bulk run passes before each attempt: a pause any 429 sets for everyone
-    /// (<see cref="Pause"/>), then the pacer's turn. <see cref="Stop"/> ends every wait; <see cref="Block"/>
-    /// refuses every later send untried. Who calls what, when: docs/dev/ARCHITECTURE.md.
+    /// What every request of one bulk run passes before each attempt: the run's 429 policy (a pause
+    /// for everyone, one budget of pauses for the whole run, a gradual restart after each pause), then
+    /// the pacer's turn. <see cref="Stop"/> ends every wait; <see cref="Block"/> refuses every later
+    /// send untried. Who calls what, when: docs/dev/ARCHITECTURE.md.
     /// </summary>
     public sealed class SendGate : IDisposable
     {
+        /// <summary>Pauses in a row, with no answer but 429 in between, after which the run stops sending.</summary>
+        public const int DefaultPauseBudget = 5;
+
+        // Sends in flight once a restart has grown this far: the restart is over.
+        private const int OpenWindow = 256;
+
         private readonly object _lock = new object();
         private readonly IClock _clock;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly int _pauseBudget;
         private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
         private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
         private int _pauses;
+        private int _pausesInARow;
+        private bool _exhausted;
+        // Sends admitted and not yet answered, and how many may be: unlimited, or 1, 2, 4… after a pause.
+        private int _inFlight;
+        private int _window = int.MaxValue;
+        private TaskCompletionSource<bool>? _placeFreed;
 
-        public SendGate(IClock clock, RatePacer? pacer = null)
+        public SendGate(IClock clock, RatePacer? pacer = null, int pauseBudget = DefaultPauseBudget)
         {
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+            if (pauseBudget < 0) throw new ArgumentOutOfRangeException(nameof(pauseBudget));
             Pacer = pacer;
+            _pauseBudget = pauseBudget;
         }
 
         public RatePacer? Pacer { get; }
 
+        /// <summary>Pauses in a row the run sits out; one more stops it sending.</summary>
+        public int PauseBudget => _pauseBudget;
+
         /// <summary>How many times a 429 paused the run (a pause set while another runs is the same pause).</summary>
         public int Pauses { get { lock (_lock) return _pauses; } }
+
+        /// <summary>Pauses since the service last answered anything but 429: the run's budget is spent beyond <c>pauseBudget</c>.</summary>
+        public int PausesInARow { get { lock (_lock) return _pausesInARow; } }
 
         public DateTimeOffset PausedUntil { get { lock (_lock) return _pausedUntil; } }
 
@@ -54,18 +76,49 @@ namespace Octopods.Http
         }
 
         /// <summary>Holds every worker until <paramref name="wait"/> from now (a longer pause already set wins).</summary>
-        public void Pause(TimeSpan wait)
+        public void Pause(TimeSpan wait) => RateLimited(wait);
+
+        /// <summary>
+        /// A 429: every request waits <paramref name="wait"/>, then the run restarts one send at a time,
+        /// doubling with each answer. Returns false when this pause is one more than the run's budget
+        /// allows: the gate then refuses every later send (<see cref="ThrowIfBlocked"/>).
+        /// </summary>
+        public bool RateLimited(TimeSpan wait)
         {
             var now = _clock.UtcNow;
             var until = now + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
             lock (_lock)
             {
-                if (until <= _pausedUntil) return;
+                if (_exhausted) return false;
                 // A new pause only when none was running: the 429s of workers refused together, or a
                 // pause lengthened, are one pause.
-                if (_pausedUntil <= now && until > now) _pauses++;
-                _pausedUntil = until;
+                if (_pausedUntil <= now && until > now)
+                {
+                    _pauses++;
+                    if (++_pausesInARow > _pauseBudget)
+                    {
+                        _exhausted = true;
+                        return false;
+                    }
+                }
+                if (until > _pausedUntil) _pausedUntil = until;
+                _window = 1;
+                return true;
             }
+        }
+
+        /// <summary>The service answered something other than 429: the budget starts again and a restart grows.</summary>
+        public void Answered()
+        {
+            TaskCompletionSource<bool>? freed;
+            lock (_lock)
+            {
+                _pausesInARow = 0;
+                if (_window == int.MaxValue) return;
+                _window = _window < OpenWindow ? _window * 2 : int.MaxValue;
+                freed = TakeWaiters();
+            }
+            freed?.TrySetResult(true);
         }
 
         /// <summary>Until when sends are refused without being tried (see <see cref="Block"/>); in the past when not blocked.</summary>
@@ -85,10 +138,22 @@ namespace Octopods.Http
             }
         }
 
-        /// <summary>Throws <see cref="ErrorNames.RateLimitBlocked"/> while the gate is blocked; nothing is sent.</summary>
+        /// <summary>Throws <see cref="ErrorNames.RateLimitBlocked"/> while the gate is blocked or its budget spent; nothing is sent.</summary>
         public void ThrowIfBlocked()
         {
-            var until = BlockedUntil;
+            bool exhausted;
+            DateTimeOffset until;
+            lock (_lock)
+            {
+                exhausted = _exhausted;
+                until = _blockedUntil;
+            }
+            if (exhausted)
+            {
+                throw new OctopodsException(ErrorNames.RateLimitBlocked, OctopodsErrorKind.LimitsExceeded,
+                    $"The service kept refusing sends (HTTP 429) through {_pauseBudget + 1} pauses in a row, so the run stopped sending; this message was not sent",
+                    "Nothing was sent. Run the same command again later, or more slowly (-RatePerSecond); with the same -JournalPath the rows already sent are skipped.");
+            }
             if (until <= _clock.UtcNow) return;
             throw new OctopodsException(ErrorNames.RateLimitBlocked, OctopodsErrorKind.LimitsExceeded,
                 $"The service refuses sends until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, longer than the client may pause; this message was not sent",
@@ -114,16 +179,18 @@ namespace Octopods.Http
 
         /// <summary>
         /// Called by the client immediately before each attempt. A send (<paramref name="paced"/>) waits
-        /// out any pause and takes the pacer's turn, and is refused with <see cref="SendStoppedException"/>
-        /// when the gate is stopped or <paramref name="cancellationToken"/> is cancelled meanwhile
-        /// (nothing left: the row is certainly not accepted). A read only waits out a pause.
+        /// out any pause, then for its place in a restart, then takes the pacer's turn, and is refused
+        /// with <see cref="SendStoppedException"/> when the gate is stopped or
+        /// <paramref name="cancellationToken"/> is cancelled meanwhile (nothing left: the row is
+        /// certainly not accepted). A read only waits out a pause. Returns true when the attempt holds a
+        /// place, which the client gives back with <see cref="AfterAttempt"/>.
         /// </summary>
-        public async Task BeforeSendAsync(bool paced, CancellationToken cancellationToken)
+        public async Task<bool> BeforeSendAsync(bool paced, CancellationToken cancellationToken)
         {
             if (!paced)
             {
                 await EnterAsync(false, cancellationToken).ConfigureAwait(false);
-                return;
+                return false;
             }
             if (IsStopped || cancellationToken.IsCancellationRequested) throw Stopped(null);
             ThrowIfBlocked();
@@ -131,16 +198,78 @@ namespace Octopods.Http
             try { stop = _stop.Token; }
             catch (ObjectDisposedException) { throw Stopped(null); }   // a disposed gate is a stopped one
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
+            var holding = false;
             try
             {
-                await EnterAsync(true, linked.Token).ConfigureAwait(false);
+                while (true)
+                {
+                    await EnterAsync(false, linked.Token).ConfigureAwait(false);
+                    holding = await TakePlaceAsync(linked.Token).ConfigureAwait(false);
+                    if (Pacer != null) await Pacer.WaitTurnAsync(linked.Token).ConfigureAwait(false);
+                    if (PausedUntil <= _clock.UtcNow) break;
+                    // A 429 paused the run meanwhile: give the place back and wait with everyone.
+                    AfterAttempt(holding);
+                    holding = false;
+                }
             }
             catch (OperationCanceledException ex)
             {
+                AfterAttempt(holding);
                 throw Stopped(ex);
             }
-            if (IsStopped) throw Stopped(null);
-            ThrowIfBlocked();
+            if (IsStopped || Exhausted)
+            {
+                AfterAttempt(holding);
+                if (IsStopped) throw Stopped(null);
+                ThrowIfBlocked();
+            }
+            return holding;
+        }
+
+        /// <summary>An attempt's place is free again (its answer came, or it failed); <paramref name="holding"/> as BeforeSendAsync returned.</summary>
+        public void AfterAttempt(bool holding)
+        {
+            if (!holding) return;
+            TaskCompletionSource<bool>? freed;
+            lock (_lock)
+            {
+                _inFlight--;
+                freed = TakeWaiters();
+            }
+            freed?.TrySetResult(true);
+        }
+
+        private TaskCompletionSource<bool>? TakeWaiters()
+        {
+            var freed = _placeFreed;
+            _placeFreed = null;
+            return freed;
+        }
+
+        private bool Exhausted { get { lock (_lock) return _exhausted; } }
+
+        /// <summary>While a restart runs, waits for one of its places; otherwise takes none (no cost).</summary>
+        private async Task<bool> TakePlaceAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                Task freed;
+                lock (_lock)
+                {
+                    if (_window == int.MaxValue) return false;
+                    if (_inFlight < _window)
+                    {
+                        _inFlight++;
+                        return true;
+                    }
+                    // Asynchronous continuations: a freed place must not start the next send inside the
+                    // previous one's answer. Only restarts wait here, so the hop is rare.
+                    _placeFreed ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    freed = _placeFreed.Task;
+                }
+                await Task.WhenAny(freed, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
         /// <summary>Stops the gate for good; a send that still asks for its turn is refused as stopped.</summary>

@@ -42,6 +42,19 @@ namespace Octopods.Json
             }
         }
 
+        /// <summary>An id: a string or a number. Anything else (an object, an array, true) is no id at all.</summary>
+        public static string? GetId(JsonElement obj, string name)
+        {
+            if (!TryGet(obj, name, out var value)) return null;
+            var id = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            };
+            return string.IsNullOrWhiteSpace(id) ? null : id;
+        }
+
         public static int? GetInt(JsonElement obj, string name)
         {
             if (!TryGet(obj, name, out var value)) return null;

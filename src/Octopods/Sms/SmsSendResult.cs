@@ -30,7 +30,7 @@ namespace Octopods.Sms
 
         public static SmsSendResult FromJson(JsonElement root, string body, SmsSendRequest request) => new SmsSendResult
         {
-            MessageId = JsonFields.GetString(root, "message_id") ?? "",
+            MessageId = JsonFields.GetId(root, "message_id") ?? "",
             RequestId = JsonFields.GetString(root, "request_id"),
             PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")) ?? request.DestinationPhone,
             StatusUrl = JsonFields.GetString(root, "message_status_url"),

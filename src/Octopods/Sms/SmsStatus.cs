@@ -23,7 +23,7 @@ namespace Octopods.Sms
 
         public static SmsStatus FromJson(JsonElement root, string body, string requestedId) => new SmsStatus
         {
-            MessageId = JsonFields.GetString(root, "message_id") ?? requestedId,
+            MessageId = JsonFields.GetId(root, "message_id") ?? requestedId,
             Status = SmsStatuses.Normalize(JsonFields.GetString(root, "status")),
             StatusMessage = JsonFields.GetString(root, "status_message"),
             FailureReason = JsonFields.GetFailureReason(root),

@@ -26,7 +26,7 @@ namespace Octopods.Templates
         /// <summary>Fills the shared fields from the service's answer to the send.</summary>
         protected void ReadAnswer(JsonElement root, string body, TemplateSendRequest request)
         {
-            MessageId = JsonFields.GetString(root, "message_id") ?? "";
+            MessageId = JsonFields.GetId(root, "message_id") ?? "";
             TemplateId = request.TemplateId;
             RequestId = JsonFields.GetString(root, "request_id");
             PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")) ?? request.DestinationPhone;

@@ -49,7 +49,7 @@ namespace Octopods.WhatsApp
                 : JsonFields.GetString(item, "status") ?? JsonFields.GetString(item, "message_status");
             return new WhatsAppMessage
             {
-                MessageId = JsonFields.GetString(item, "message_id"),
+                MessageId = JsonFields.GetId(item, "message_id"),
                 PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(item, "phone_number") ?? JsonFields.GetString(item, "user_phone_number")),
                 Status = WhatsAppStatuses.Normalize(status),
                 FailureReason = JsonFields.GetFailureReason(statusSource) ?? (nested.HasValue ? JsonFields.GetFailureReason(item) : null),

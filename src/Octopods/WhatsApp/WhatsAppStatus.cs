@@ -34,7 +34,7 @@ namespace Octopods.WhatsApp
                          (nested ? JsonFields.GetString(inner, "message_status") ?? JsonFields.GetString(inner, "status") : JsonFields.GetString(root, "message_status"));
             return new WhatsAppStatus
             {
-                MessageId = JsonFields.GetString(root, "message_id") ?? requestedId,
+                MessageId = JsonFields.GetId(root, "message_id") ?? requestedId,
                 Status = WhatsAppStatuses.Normalize(status),
                 StatusMessage = JsonFields.GetString(root, "status_message"),
                 FailureReason = JsonFields.GetFailureReason(root) ?? (nested ? JsonFields.GetFailureReason(inner) : null),
