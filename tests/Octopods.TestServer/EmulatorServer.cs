@@ -33,6 +33,9 @@ namespace Octopods.TestServer
         /// <summary>Return true when the test has answered the request itself.</summary>
         public Func<HttpContext, Task<bool>>? Intercept { get; set; }
 
+        /// <summary>A fault to inject into some requests (off when null).</summary>
+        public FaultInjector? Faults { get; set; }
+
         /// <summary>Server-side delay before each answer (simulated service latency).</summary>
         public TimeSpan Latency { get; set; }
 
@@ -68,6 +71,8 @@ namespace Octopods.TestServer
         {
             lock (_requests) _requests.Add($"{context.Request.Method} {context.Request.Path}");
             if (Intercept != null && await Intercept(context).ConfigureAwait(false)) return;
+            var fault = Faults is { } faults && faults.Applies(context) ? faults.Fault : ServerFault.None;
+            if (fault != ServerFault.None && await FaultInjector.BeforeEmulatorAsync(fault, context, BaseUri).ConfigureAwait(false)) return;
             if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false);
 
             string body;
@@ -82,6 +87,11 @@ namespace Octopods.TestServer
             var request = new EmulatorRequest(context.Request.Method, context.Request.Path.Value ?? "/",
                 context.Request.QueryString.Value?.TrimStart('?'), headers, body, BaseUri);
             var answer = Emulator.Handle(request);
+            if (fault != ServerFault.None)
+            {
+                await FaultInjector.AfterEmulatorAsync(fault, context, answer.StatusCode, answer.Body).ConfigureAwait(false);
+                return;
+            }
 
             context.Response.StatusCode = answer.StatusCode;
             context.Response.ContentType = "application/json; charset=utf-8";
