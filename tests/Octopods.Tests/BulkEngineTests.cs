@@ -170,6 +170,87 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public void A_new_journal_starts_with_a_header_naming_it_and_its_format()
+        {
+            var path = PathOf("new.jsonl");
+            using (SendJournal.Open(path)) { }
+            var first = File.ReadLines(path).First();
+            Assert.Contains("\"type\":\"octopods-journal\"", first);
+            Assert.Contains("\"version\":" + SendJournal.FormatVersion, first);
+            using (SendJournal.Open(path)) { }   // reopened: still one header, at the top
+            Assert.Single(File.ReadLines(path), l => l.Contains("octopods-journal"));
+        }
+
+        [Theory]
+        [InlineData("To,Message\n+14155552671,hello\n")]
+        [InlineData("{\"type\":\"sent\",\"row\":\"x\"}\n")]
+        [InlineData("not json at all")]
+        public void A_file_that_is_not_a_journal_is_refused_untouched(string content)
+        {
+            var path = PathOf("customers.csv");
+            Directory.CreateDirectory(_dir);
+            File.WriteAllText(path, content);
+
+            var ex = Assert.Throws<OctopodsException>(() => SendJournal.Open(path));
+
+            Assert.Equal(ErrorNames.JournalNotRecognized, ex.ErrorName);
+            Assert.Contains("left untouched", ex.Message);
+            Assert.Equal(content, File.ReadAllText(path));
+            using (SendJournal.Open(path + ".jsonl")) { }   // and nothing keeps the refused file open
+            File.Delete(path);
+        }
+
+        [Fact]
+        public void A_journal_from_a_newer_format_is_refused_and_one_from_the_first_format_resumes()
+        {
+            Directory.CreateDirectory(_dir);
+            var newer = PathOf("newer.jsonl");
+            File.WriteAllText(newer, "{\"type\":\"octopods-journal\",\"version\":99}\n");
+            Assert.Contains("newer than this module", Assert.Throws<OctopodsException>(() => SendJournal.Open(newer)).Message);
+
+            var first = PathOf("first.jsonl");   // journals of the first release began with a "run" record
+            File.WriteAllText(first, "{\"type\":\"run\",\"version\":1,\"at\":\"2026-11-20T10:00:00Z\"}\n{\"type\":\"sent\",\"row\":\"r1\",\"message_id\":\"m1\"}\n");
+            using var journal = SendJournal.Open(first);
+            Assert.Equal(JournalState.Accepted, journal.Find("r1")!.State);
+        }
+
+        [Fact]
+        public void A_journal_path_that_cannot_be_a_file_is_a_named_error()
+        {
+            Directory.CreateDirectory(_dir);
+            var file = PathOf("plain.txt");
+            File.WriteAllText(file, "x");
+
+            var underFile = Assert.Throws<OctopodsException>(() => SendJournal.Open(Path.Combine(file, "run.jsonl")));
+            var folder = Assert.Throws<OctopodsException>(() => SendJournal.Open(_dir));
+
+            Assert.Equal(ErrorNames.JournalUnavailable, underFile.ErrorName);
+            Assert.Contains("cannot be used", underFile.Message);
+            Assert.Equal(ErrorNames.JournalUnavailable, folder.ErrorName);
+            Assert.Contains("it is a folder", folder.Message);
+            if (File.Exists("/dev/full"))
+                Assert.Equal(ErrorNames.JournalUnavailable, Assert.Throws<OctopodsException>(() => SendJournal.Open("/dev/full")).ErrorName);
+        }
+
+        [Fact]
+        public void Lines_cut_short_by_a_kill_are_told_apart_from_damage()
+        {
+            Directory.CreateDirectory(_dir);
+            var killed = PathOf("killed.jsonl");
+            File.WriteAllText(killed, "{\"type\":\"octopods-journal\",\"version\":1}\n{\"type\":\"intent\",\"row\":\"a\",\"se");
+            using (var journal = SendJournal.Open(killed)) Assert.True(journal.OnlyTornLines);
+            using (var journal = SendJournal.Open(killed)) Assert.True(journal.OnlyTornLines);   // resumed twice: the torn line now sits before a run record
+
+            var edited = PathOf("edited.jsonl");
+            File.WriteAllText(edited, "{\"type\":\"octopods-journal\",\"version\":1}\nsomeone typed here\n{\"type\":\"sent\",\"row\":\"r\",\"message_id\":\"m\"}\n");
+            using (var journal = SendJournal.Open(edited))
+            {
+                Assert.Equal(1, journal.SkippedLines);
+                Assert.False(journal.OnlyTornLines);
+            }
+        }
+
+        [Fact]
         public async Task Records_read_back_as_the_last_word_on_each_row()
         {
             var path = PathOf("a.jsonl");
@@ -309,8 +390,8 @@ namespace Octopods.Tests
             var path = Path.Combine(_dir, "big.jsonl");
             var rows = Enumerable.Range(0, n).Select(i => ("+1415" + (5000000 + i), "m" + i)).ToArray();
             // Every row was accepted by an earlier run: the engine settles each from the journal, no send.
-            File.WriteAllLines(path, rows.Select(r =>
-                "{\"type\":\"sent\",\"row\":\"" + RowIdentity.FromContent(OctopodsChannel.Sms, r.Item1, r.Item2) + "\",\"message_id\":\"x\"}"));
+            File.WriteAllLines(path, new[] { "{\"type\":\"octopods-journal\",\"version\":1}" }.Concat(rows.Select(r =>
+                "{\"type\":\"sent\",\"row\":\"" + RowIdentity.FromContent(OctopodsChannel.Sms, r.Item1, r.Item2) + "\",\"message_id\":\"x\"}")));
             var operation = new BulkOperation<(string, string), string>(OctopodsChannel.Sms, (r, ct) => Task.FromResult("sent"),
                 r => r.Item1, r => r.Item2, id => new JournalOutcome { MessageId = id }, (r, e) => "journal");
             using var engine = new BulkSender<(string, string), string>(operation, new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path));
@@ -494,8 +575,8 @@ namespace Octopods.Tests
                 var text = Encoding.UTF8.GetString(buffer, 0, count);
                 if (text.Contains("\"type\":\"sent\"") && nextIntentQueued == null)
                 {
-                    // The run record, m0's intent and outcome, then m1's intent: four records.
-                    nextIntentQueued = SpinWait.SpinUntil(() => journal.RecordsWritten >= 4, TimeSpan.FromSeconds(5));
+                    // The header, the run record, m0's intent and outcome, then m1's intent: five records.
+                    nextIntentQueued = SpinWait.SpinUntil(() => journal.RecordsWritten >= 5, TimeSpan.FromSeconds(5));
                 }
                 stream.Write(buffer, 0, count);
             } });

@@ -90,8 +90,10 @@ namespace Octopods.PowerShell.Infrastructure
 
         private void DescribeJournal(SendJournal journal)
         {
-            if (journal.SkippedLines > 0)
-                _cmdlet.WriteWarning($"The journal {journal.Path} has {journal.SkippedLines} unreadable line(s) (a run killed while writing leaves one); they were skipped.");
+            if (journal.SkippedLines > 0 && journal.OnlyTornLines)
+                _cmdlet.WriteVerbose($"The journal {journal.Path} has {journal.SkippedLines} line(s) cut short by a run stopped while writing; skipped.");
+            else if (journal.SkippedLines > 0)
+                _cmdlet.WriteWarning($"The journal {journal.Path} has {journal.SkippedLines} unreadable line(s), skipped; if the file was edited, the rows they recorded count as not sent.");
             if (journal.Previous.Count == 0) return;
             int accepted = 0, failed = 0, unknown = 0;
             foreach (var entry in journal.Previous.Values)

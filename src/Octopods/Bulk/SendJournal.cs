@@ -42,8 +42,11 @@ namespace Octopods.Bulk
 
         public string Path { get; }
 
-        /// <summary>Lines of the existing journal that could not be read (a torn last line after a kill).</summary>
+        /// <summary>Lines of the existing journal that could not be read.</summary>
         public int SkippedLines { get; }
+
+        /// <summary>True when every unreadable line is one a run killed while writing leaves (cut short at the end, or before the next run's record).</summary>
+        public bool OnlyTornLines { get; private init; }
 
         /// <summary>Rows the journal already knew when it was opened.</summary>
         public IReadOnlyDictionary<string, JournalEntry> Previous => _previous;
@@ -53,43 +56,87 @@ namespace Octopods.Bulk
 
         public JournalEntry? Find(string rowId) => _previous.TryGetValue(rowId, out var entry) ? entry : null;
 
-        /// <summary>Reads what the file already says, then opens it for appending (exclusively).</summary>
+        /// <summary>The first record of every journal: it names the file and its format.</summary>
+        public const string HeaderType = "octopods-journal";
+
+        /// <summary>
+        /// Reads what the file already says, then opens it for appending (exclusively). A new or empty
+        /// file gets the header record; an existing file without one (a CSV given by mistake, say) is
+        /// refused untouched, as is one written in a newer format.
+        /// </summary>
         public static SendJournal Open(string path, JournalOptions? options = null)
         {
-            var full = System.IO.Path.GetFullPath(path);
-            var dir = System.IO.Path.GetDirectoryName(full);
-            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            string full;
             FileStream stream;
             try
             {
+                full = System.IO.Path.GetFullPath(path);
+                var dir = System.IO.Path.GetDirectoryName(full);
+                if (Directory.Exists(full)) throw Unusable(full, "it is a folder", "Give the path of a file, such as .\\campaign.jsonl.", null);
+                if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
                 stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.None);
             }
-            catch (IOException ex)
+            catch (OctopodsException)
             {
-                throw new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
-                    $"The journal {full} cannot be opened: {ex.Message}",
-                    "Another run may be using it: wait for it to finish, or give another -JournalPath.", ex);
+                throw;
             }
-            catch (UnauthorizedAccessException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException)
             {
-                throw new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
-                    $"The journal {full} cannot be opened: {ex.Message}", "Give a -JournalPath you may write to.", ex);
+                throw Unusable(path, ex.Message.TrimEnd('.'),
+                    "Give a -JournalPath of a file in a folder you may write to; if another run is using this journal, wait for it to finish.", ex);
             }
 
             try
             {
-                var (previous, skipped, endsWithNewline) = Read(stream);
+                if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of an ordinary file, such as .\\campaign.jsonl.", null);
+                var (previous, skipped, endsWithNewline, header, torn) = Read(stream);
+                if (stream.Length > 0 && header == null)
+                {
+                    throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
+                        $"{full} is not an Octopods journal (its first line is not a journal header); it was left untouched and nothing was sent",
+                        "Give -JournalPath a new file (it is created) or the journal of the run to resume, not an input or output file.");
+                }
+                if (header > FormatVersion)
+                {
+                    throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
+                        $"The journal {full} is in format {header}, newer than this module reads ({FormatVersion}); it was left untouched and nothing was sent",
+                        "Resume it with the module version that wrote it (Update-PSResource Octopods), or give a new -JournalPath.");
+                }
                 stream.Seek(0, SeekOrigin.End);
-                var journal = new SendJournal(full, stream, previous, skipped, options ?? new JournalOptions());
+                var journal = new SendJournal(full, stream, previous, skipped, options ?? new JournalOptions()) { OnlyTornLines = torn };
                 // A torn last line must not swallow the first new record.
                 if (stream.Length > 0 && !endsWithNewline) journal._pending.WriteByte((byte)'\n');
-                journal.Append(w =>
+                if (stream.Length == 0)
+                {
+                    journal.Append(w =>
+                    {
+                        w.WriteString("type", HeaderType);
+                        w.WriteNumber("version", FormatVersion);
+                        w.WriteString("created", journal._options.Clock.UtcNow);
+                    });
+                }
+                var opened = journal.Append(w =>
                 {
                     w.WriteString("type", "run");
                     w.WriteNumber("version", FormatVersion);
                     w.WriteString("at", journal._options.Clock.UtcNow);
                 });
+                try
+                {
+                    // On disk before any send: a journal that cannot be written (a full disk, a device) fails here, named.
+                    opened.GetAwaiter().GetResult();
+                }
+                catch
+                {
+                    journal.Dispose();
+                    throw;
+                }
                 return journal;
+            }
+            catch (Exception ex) when (!(ex is OctopodsException))
+            {
+                stream.Dispose();
+                throw Unusable(full, ex.Message.TrimEnd('.'), "Give -JournalPath an ordinary file in a folder you may write to.", ex);
             }
             catch
             {
@@ -98,22 +145,34 @@ namespace Octopods.Bulk
             }
         }
 
+        private static OctopodsException Unusable(string path, string why, string fix, Exception? inner) =>
+            new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
+                $"The journal {path} cannot be used: {why}; nothing was sent", fix, inner);
+
         /// <summary>Reads a journal without opening it for writing (for reports and tests).</summary>
         public static IReadOnlyDictionary<string, JournalEntry> ReadFile(string path, out int skippedLines)
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var (entries, skipped, _) = Read(stream);
+            var (entries, skipped, _, _, _) = Read(stream);
             skippedLines = skipped;
             return entries;
         }
 
-        private static (Dictionary<string, JournalEntry>, int, bool) Read(Stream stream)
+        /// <summary>The entries, unreadable lines, whether the file ends with a newline, the format version its header names (null: none), and whether every unreadable line is one a kill leaves.</summary>
+        private static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream)
         {
             var entries = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
             var skipped = 0;
             var endsWithNewline = true;
+            int? header = null;
+            var first = true;
+            // Lines a kill explains: cut short at the end of the file, or just before the next run's record.
+            int unexplained = 0, pending = 0;
+            // Only the bytes the file says it holds: a device such as /dev/zero would otherwise never end.
+            var content = new byte[stream.Length];
             stream.Seek(0, SeekOrigin.Begin);
-            using var reader = new StreamReader(stream, new UTF8Encoding(false), false, 65536, leaveOpen: true);
+            for (int read, total = 0; total < content.Length && (read = stream.Read(content, total, content.Length - total)) > 0;) total += read;
+            using var reader = new StreamReader(new MemoryStream(content, writable: false), new UTF8Encoding(false), false, 65536);
             string? line;
             while ((line = reader.ReadLine()) != null)
             {
@@ -121,19 +180,30 @@ namespace Octopods.Bulk
                 try
                 {
                     using var doc = JsonDocument.Parse(line);
+                    if (first) header = HeaderVersion(doc.RootElement);
+                    if (pending > 0 && JsonFields.GetString(doc.RootElement, "type") != "run") unexplained += pending;
+                    pending = 0;
                     Apply(entries, doc.RootElement);
                 }
                 catch (JsonException)
                 {
                     skipped++;
+                    pending++;
                 }
+                first = false;
             }
-            if (stream.Length > 0)
-            {
-                stream.Seek(-1, SeekOrigin.End);
-                endsWithNewline = stream.ReadByte() == '\n';
-            }
-            return (entries, skipped, endsWithNewline);
+            if (content.Length > 0) endsWithNewline = content[content.Length - 1] == '\n';
+            if (pending > 0 && endsWithNewline) unexplained += pending;
+            return (entries, skipped, endsWithNewline, header, unexplained == 0);
+        }
+
+        /// <summary>The header's format version; the "run" record that began the first journals counts as a header of version 1.</summary>
+        private static int? HeaderVersion(JsonElement record)
+        {
+            if (record.ValueKind != JsonValueKind.Object) return null;
+            var type = JsonFields.GetString(record, "type");
+            if (type != HeaderType && type != "run") return null;
+            return JsonFields.GetInt(record, "version") is { } version && version > 0 ? version : (int?)null;
         }
 
         private static void Apply(Dictionary<string, JournalEntry> entries, JsonElement record)

@@ -52,5 +52,6 @@ namespace Octopods.Errors
         public const string Redirected = "Redirected";
         public const string ResponseTooLarge = "ResponseTooLarge";
         public const string EndpointNotFound = "EndpointNotFound";
+        public const string JournalNotRecognized = "JournalNotRecognized";
     }
 }
