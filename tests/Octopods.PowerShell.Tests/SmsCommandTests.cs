@@ -265,6 +265,37 @@ namespace Octopods.PowerShell.Tests
         }
 
         [Fact]
+        public void A_row_with_two_phone_columns_that_disagree_is_refused_and_the_rest_go_out()
+        {
+            var run = _engine.Run(@"@(
+                [pscustomobject]@{ To = '+14155552671'; Phone = '+14155552672'; Message = 'which one?' }
+                [pscustomobject]@{ To = '+14155552673'; Phone = '+14155552673'; Message = 'same number twice' }
+                [pscustomobject]@{ To = '+14155552674'; Message = 'hello'; Text = 'hi' }) | Send-OctopodsSms");
+
+            Assert.Equal(new[] { "+14155552673" }, run.Output.Select(o => (string)o.Properties["PhoneNumber"].Value));
+            Assert.Equal(2, run.Errors.Count);
+            Assert.All(run.Errors, e => Assert.StartsWith("Octopods.AmbiguousColumns,", e.FullyQualifiedErrorId, StringComparison.Ordinal));
+            Assert.Contains("To = '+14155552671'", run.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("Phone = '+14155552672'", run.Errors[0].Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("-Body", run.Errors[1].Exception.Message, StringComparison.Ordinal);
+            Assert.Single(_server.Requests);
+        }
+
+        [Theory]
+        [InlineData("sk_live_a`r`nX-Injected: 1", "a control character")]
+        [InlineData("sk_live_é", "a non-ASCII character")]
+        public void A_key_that_cannot_be_a_header_is_refused_before_any_request(string key, string what)
+        {
+            var run = _engine.Run($"Send-OctopodsSms -To +14155552671 -Body hi -ApiKey ([System.Net.NetworkCredential]::new('', \"{key}\").SecurePassword) -BaseUri {_server.BaseUri}");
+
+            var error = Assert.Single(run.Errors);
+            Assert.StartsWith("Octopods.ApiKeyInvalid,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains(what, error.Exception.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("sk_live_", error.ToString(), StringComparison.Ordinal);
+            Assert.Empty(_server.Requests);
+        }
+
+        [Fact]
         public void WhatIf_sends_no_request()
         {
             var run = _engine.Run(@"1..3 | ForEach-Object { [pscustomobject]@{ To = '+14155552671'; Message = ""m $_"" } } | Send-OctopodsSms -WhatIf");

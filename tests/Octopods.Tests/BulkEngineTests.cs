@@ -635,6 +635,20 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task Duplicate_explicit_keys_are_refused_without_a_journal_too()
+        {
+            var rows = new[] { new Row("+1", "a"), new Row("+2", "b"), new Row("+3", "c") };
+            var service = new FakeService();
+            using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance));
+
+            var outcomes = await RunAll(engine, rows, r => r.To == "+1" || r.To == "+3" ? "order-1001" : null);
+
+            Assert.Equal(new[] { BulkRowKind.Sent, BulkRowKind.Sent, BulkRowKind.Failed }, outcomes.Select(o => o.Kind));
+            Assert.Equal(ErrorNames.DuplicateIdempotencyKey, outcomes[2].Error!.ErrorName);
+            Assert.Equal(new[] { "a", "b" }, service.Sent.Select(r => r.Body).OrderBy(b => b));
+        }
+
+        [Fact]
         public async Task Repeated_rows_are_distinct_rows_and_duplicate_explicit_keys_are_refused()
         {
             var path = Path.Combine(_dir, "dup.jsonl");

@@ -9,6 +9,29 @@ namespace Octopods.Tests
     public class PhoneAndValidationTests
     {
         [Theory]
+        [InlineData("+1 415 555 2671 ext. 5", null)]
+        [InlineData("(415) 555-2671 x12", "US")]
+        public void A_number_with_an_extension_is_refused_not_cut(string input, string? region)
+        {
+            var ex = Assert.Throws<OctopodsException>(() => PhoneNumberNormalizer.Normalize(input, region));
+            Assert.Equal(ErrorNames.PhoneInvalid, ex.ErrorName);
+            Assert.Contains("extension", ex.Message);
+        }
+
+        [Fact]
+        public void Text_with_half_a_character_pair_is_refused_and_whole_pairs_pass()
+        {
+            var broken = "Parcel " + "\ud83d" + " on its way";
+            var ex = Assert.Throws<OctopodsException>(() => SmsSendRequest.Create("+14155552671", broken));
+            Assert.Equal(ErrorNames.TextInvalid, ex.ErrorName);
+            Assert.Contains("position 8", ex.Message);
+            Assert.Equal(0, Octopods.Text.UnicodeText.LoneSurrogateAt("Parcel 🚚 on its way"));
+            Assert.Equal(1, Octopods.Text.UnicodeText.LoneSurrogateAt("\udc00x"));
+            var variable = Assert.Throws<OctopodsException>(() => Octopods.Templates.TemplateVariables.FromSections(null, new[] { "ok", "bad" + "\ud800" }, null, null));
+            Assert.Contains("Variable 2", variable.Message);
+        }
+
+        [Theory]
         [InlineData("+14155552671", null, "+14155552671")]
         [InlineData(" +14155552671 ", null, "+14155552671")]
         [InlineData("+1 (415) 555-2671", null, "+14155552671")]

@@ -70,6 +70,28 @@ AfterAll {
     Get-Module -Name Octopods | Remove-Module -Force
 }
 
+Describe 'SecretManagement installed, no vault registered yet' {
+    BeforeAll {
+        if (-not ($env:OCTOPODS_TEST_HOME -and $HOME -eq $env:OCTOPODS_TEST_HOME -and -not $IsWindows) -and $env:OCTOPODS_TEST_SECRETSTORE -ne '1') {
+            throw 'This journey needs a throwaway HOME: run it with ''dotnet pwsh ./build.ps1 -Task Test''.'
+        }
+        Import-Module Microsoft.PowerShell.SecretManagement -ErrorAction Stop
+        Get-SecretVault | Unregister-SecretVault
+        Disconnect-Octopods
+    }
+
+    It 'shows the connections without SecretManagement''s "no vault" warning, once per channel or at all' {
+        $env:OCTOPODS_SMS_API_KEY = 'sk_pester_env_only'
+        try {
+            $all = @(Get-OctopodsConnection 3>&1)
+        }
+        finally { $env:OCTOPODS_SMS_API_KEY = $null }
+
+        @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }) | Should -BeNullOrEmpty
+        @($all | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] }).KeySource | Should -Be @('Environment')
+    }
+}
+
 Describe 'Keys from a real SecretStore vault in a job that cannot prompt' {
     BeforeAll {
         $isolated = $env:OCTOPODS_TEST_HOME -and $HOME -eq $env:OCTOPODS_TEST_HOME -and -not $IsWindows

@@ -125,6 +125,11 @@ namespace Octopods.PowerShell.CommandBases
         /// <summary>Writes what was held, results and errors in input order.</summary>
         protected void WriteHeld() => Pipeline.WriteHeld();
 
+        private AmbiguousColumns? _ambiguous;
+
+        /// <summary>The row's error when two of its columns bind one parameter with different values; null otherwise.</summary>
+        internal OctopodsException? AmbiguousRow() => (_ambiguous ??= new AmbiguousColumns(MyInvocation.MyCommand)).Check(InputObject);
+
         /// <summary>A row that failed validation: it still takes its place in the output order.</summary>
         internal void SubmitInvalid(OctopodsException error, object target) => Pipeline.SubmitInvalid(error, target);
 

@@ -79,6 +79,7 @@ namespace Octopods.PowerShell.CommandBases
             TemplateSendRequest request;
             try
             {
+                if (AmbiguousRow() is { } ambiguous) throw ambiguous;
                 var variables = BuildVariables();
                 request = TemplateSendRequest.Create(Channel, TemplateId, DestinationPhone, variables, HeaderUrl, DestinationUserName,
                     OpenIntercomChoice,

@@ -48,6 +48,7 @@ namespace Octopods.PowerShell.Commands
             SmsSendRequest request;
             try
             {
+                if (AmbiguousRow() is { } ambiguous) throw ambiguous;
                 request = SmsSendRequest.Create(DestinationPhone, Body, DestinationUserName,
                     OpenIntercomChoice,
                     IntercomTeammateId, DefaultRegion);

@@ -57,7 +57,7 @@ namespace Octopods.PowerShell.Session
             {
                 try
                 {
-                    var resolved = Make(channel, new ApiKey(secrets.Read(defaultSecret, null)), ExplicitOrEnvironmentUri(baseUri), "DefaultSecret");
+                    var resolved = Make(channel, new ApiKey(secrets.Read(defaultSecret, null, quiet: true)), ExplicitOrEnvironmentUri(baseUri), "DefaultSecret");
                     resolved.Description.SecretName = defaultSecret;
                     return resolved;
                 }

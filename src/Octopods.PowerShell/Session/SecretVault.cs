@@ -26,7 +26,8 @@ namespace Octopods.PowerShell.Session
         public bool IsAvailable => _available ??= _cmdlet.InvokeCommand.GetCommand(GetSecretCommand, CommandTypes.Cmdlet | CommandTypes.Function | CommandTypes.Alias) != null;
 
         /// <summary>The key stored as <paramref name="name"/>, or a named error saying what is wrong and how to fix it.</summary>
-        public string Read(string name, string? vault)
+        /// <param name="quiet">A probe for the default secret: SecretManagement's own warnings (such as "no extension vaults registered") are not shown.</param>
+        public string Read(string name, string? vault, bool quiet = false)
         {
             var where = vault == null ? "the default vault" : $"vault '{vault}'";
             if (!IsAvailable)
@@ -40,8 +41,10 @@ namespace Octopods.PowerShell.Session
             try
             {
                 results = _cmdlet.InvokeCommand.InvokeScript(
-                    "param($Name, $Vault) if ($Vault) { & $args[0] -Name $Name -Vault $Vault -ErrorAction Stop } else { & $args[0] -Name $Name -ErrorAction Stop }",
-                    false, System.Management.Automation.Runspaces.PipelineResultTypes.None, null, name, vault ?? "", GetSecretCommand);
+                    "param($Name, $Vault, $Command, $Warning) if ($Vault) { & $Command -Name $Name -Vault $Vault -ErrorAction Stop -WarningAction $Warning } " +
+                    "else { & $Command -Name $Name -ErrorAction Stop -WarningAction $Warning }",
+                    false, System.Management.Automation.Runspaces.PipelineResultTypes.None, null, name, vault ?? "", GetSecretCommand,
+                    quiet ? "SilentlyContinue" : "Continue");
             }
             catch (RuntimeException ex)
             {

@@ -76,20 +76,23 @@ namespace Octopods.Bulk
         public void Submit(TRequest request, object? state, string? idempotencyKey = null)
         {
             var row = Enqueue(request, state);
+            // An explicit key names one message, journal or not: a second row with it is refused.
+            string? keyId = null;
+            if (!string.IsNullOrWhiteSpace(idempotencyKey))
+            {
+                keyId = RowIdentity.FromKey(_operation.Channel, idempotencyKey!);
+                if (!_explicitKeys.Add(RowKey.FromId(keyId)))
+                {
+                    Complete(row, BulkRowKind.Failed, null, new OctopodsException(ErrorNames.DuplicateIdempotencyKey, OctopodsErrorKind.InvalidArgument,
+                        $"Another row of this run has the same idempotency key as the row to {_operation.Destination(request)}",
+                        "It was not sent. Give every row its own key, or leave the column out to use the content's hash."));
+                    return;
+                }
+            }
             if (_journal != null)
             {
                 string id;
-                if (!string.IsNullOrWhiteSpace(idempotencyKey))
-                {
-                    id = RowIdentity.FromKey(_operation.Channel, idempotencyKey!);
-                    if (!_explicitKeys.Add(RowKey.FromId(id)))
-                    {
-                        Complete(row, BulkRowKind.Failed, null, new OctopodsException(ErrorNames.DuplicateIdempotencyKey, OctopodsErrorKind.InvalidArgument,
-                            $"Another row of this run has the same idempotency key as the row to {_operation.Destination(request)}",
-                            "It was not sent. Give every row its own key, or leave the column out to use the content's hash."));
-                        return;
-                    }
-                }
+                if (keyId != null) id = keyId;
                 else
                 {
                     var baseId = RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request));

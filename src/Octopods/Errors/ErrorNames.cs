@@ -53,5 +53,7 @@ namespace Octopods.Errors
         public const string ResponseTooLarge = "ResponseTooLarge";
         public const string EndpointNotFound = "EndpointNotFound";
         public const string JournalNotRecognized = "JournalNotRecognized";
+        public const string TextInvalid = "TextInvalid";
+        public const string AmbiguousColumns = "AmbiguousColumns";
     }
 }

@@ -46,6 +46,13 @@ namespace Octopods.Phones
                 try
                 {
                     var parsed = Util.Value.Parse(text, region ?? "ZZ");
+                    if (parsed.HasExtension)
+                    {
+                        // E.164 has no extension: dropping it would text the switchboard, silently.
+                        throw new OctopodsException(ErrorNames.PhoneInvalid, OctopodsErrorKind.InvalidArgument,
+                            $"'{text}' has an extension ({parsed.Extension}), which a text message cannot reach",
+                            "Give the mobile number itself, without the extension, in E.164 form such as +14155552671.");
+                    }
                     if (Util.Value.IsValidNumber(parsed)) return Util.Value.Format(parsed, PhoneNumberFormat.E164);
                 }
                 catch (NumberParseException)

@@ -1,6 +1,7 @@
 using Octopods.Errors;
 using Octopods.Json;
 using Octopods.Phones;
+using Octopods.Text;
 
 namespace Octopods.Sms
 {
@@ -37,6 +38,7 @@ namespace Octopods.Sms
                     $"The message body for {phone} is empty",
                     "Give a non-blank -Body, or fill the Body, Message or Text column.");
             }
+            UnicodeText.ThrowIfBroken(body, $"The message body for {phone}");
             var segments = SmsSegments.Measure(body);
             if (segments.Characters > MaxBodyCharacters)
             {

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Octopods.Errors;
 using Octopods.Json;
+using Octopods.Text;
 
 namespace Octopods.Templates
 {
@@ -216,7 +217,13 @@ namespace Octopods.Templates
             writer.WriteEndArray();
         }
 
-        private static string[] Texts(IEnumerable<string?>? values) => values == null ? Array.Empty<string>() : values.Select(v => v ?? "").ToArray();
+        private static string[] Texts(IEnumerable<string?>? values)
+        {
+            if (values == null) return Array.Empty<string>();
+            var texts = values.Select(v => v ?? "").ToArray();
+            for (var i = 0; i < texts.Length; i++) UnicodeText.ThrowIfBroken(texts[i], $"Variable {i + 1}");
+            return texts;
+        }
 
         private static string[] Strings(JsonElement array) =>
             array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() ?? "" : e.GetRawText()).ToArray();
