@@ -34,6 +34,7 @@ namespace Octopods.Bench
             {
                 "server" => Server.Run(options).GetAwaiter().GetResult(),
                 "client" => Client.Run(options),
+                "soak" => Soak.Run(options, typeof(Program).Assembly.Location),
                 _ => Orchestrator.Run(options),
             };
         }
@@ -56,6 +57,7 @@ namespace Octopods.Bench
         public bool Journal;
         public bool Bare;
         public int WarmupRows = 2000;
+        public double FaultRate;
 
         public static Options Parse(string[] args)
         {
@@ -81,10 +83,13 @@ namespace Octopods.Bench
                     case "--bare": o.Bare = true; break;
                     case "--warmup": o.WarmupRows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--skip": o.Skip = Next(); break;   // comma list of: throughput,memory,rate
+                    case "--soak": o.Role = "soak"; o.Rows = 100_000; o.Throttle = 32; o.LatencyMs = 1; o.FaultRate = 0.02; break;
+                    case "--faults": o.FaultRate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "-h":
                     case "--help":
                         Console.WriteLine("dotnet run -c Release --project bench/Octopods.Bench -- [--quick] [--rows 5000] [--latency 50] " +
                                           "[--throttles 1,4,16,64] [--memory-rows 10000,100000] [--rate 20] [--rate-seconds 30] [--skip throughput,memory,rate]");
+                        Console.WriteLine("dotnet run -c Release --project bench/Octopods.Bench -- --soak [--rows 100000] [--faults 0.02] [--throttle 32]");
                         Environment.Exit(0);
                         break;
                     default: throw new ArgumentException("Unknown argument " + args[i]);
@@ -104,8 +109,20 @@ namespace Octopods.Bench
             var arrivals = new List<long>();   // POST arrival times, Stopwatch ticks converted to UTC ms
             var server = await EmulatorServer.StartAsync(new OctopodsEmulator(SystemClock.Instance));
             server.Latency = TimeSpan.FromMilliseconds(options.LatencyMs);
+            if (options.FaultRate > 0) server.Faults = new FaultInjector(Soak.Mix, probability: options.FaultRate, seed: 7);
             server.Intercept = async ctx =>
             {
+                if (ctx.Request.Path.StartsWithSegments("/__bench/ledger"))
+                {
+                    ctx.Response.ContentType = "application/json";
+                    await ctx.Response.WriteAsync(JsonSerializer.Serialize(server.Emulator.Ledger.Select(s => s.Content).ToList()));
+                    return true;
+                }
+                if (ctx.Request.Path.StartsWithSegments("/__bench/faults/off"))
+                {
+                    server.Faults = null;
+                    return true;
+                }
                 if (ctx.Request.Path.StartsWithSegments("/__bench/arrivals"))
                 {
                     long[] copy;
@@ -446,6 +463,14 @@ namespace Octopods.Bench
             return JsonDocument.Parse(line).RootElement.Clone();
         }
 
+        /// <summary>The server in its own process, with its address; disposing it stops the server.</summary>
+        public static ServerProcess StartServer(string self, Options options, params string[] extra)
+        {
+            var process = Start(self, new[] { "server", "--latency", options.LatencyMs.ToString(CultureInfo.InvariantCulture) }.Concat(extra).ToArray());
+            var urlLine = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The server did not start: " + process.StandardError.ReadToEnd());
+            return new ServerProcess(process, urlLine.Substring("URL ".Length).Trim());
+        }
+
         private static Process Start(string self, params string[] args)
         {
             var info = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
@@ -459,6 +484,27 @@ namespace Octopods.Bench
             if (Path.GetFileNameWithoutExtension(info.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase)) info.ArgumentList.Add(self);
             foreach (var a in args) info.ArgumentList.Add(a);
             return Process.Start(info)!;
+        }
+    }
+
+    /// <summary>A server child process and its address.</summary>
+    internal sealed class ServerProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        public ServerProcess(Process process, string uri)
+        {
+            _process = process;
+            Uri = uri;
+        }
+
+        public string Uri { get; }
+
+        public void Dispose()
+        {
+            try { _process.StandardInput.Close(); _process.WaitForExit(5000); } catch (InvalidOperationException) { }
+            if (!_process.HasExited) _process.Kill();
+            _process.Dispose();
         }
     }
 }

@@ -71,7 +71,7 @@ namespace Octopods.TestServer
         {
             lock (_requests) _requests.Add($"{context.Request.Method} {context.Request.Path}");
             if (Intercept != null && await Intercept(context).ConfigureAwait(false)) return;
-            var fault = Faults is { } faults && faults.Applies(context) ? faults.Fault : ServerFault.None;
+            var fault = Faults?.Pick(context) ?? ServerFault.None;
             if (fault != ServerFault.None && await FaultInjector.BeforeEmulatorAsync(fault, context, BaseUri).ConfigureAwait(false)) return;
             if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false);
 

@@ -7,23 +7,30 @@ namespace Octopods.TestServer
 {
     /// <summary>
     /// Which requests get a fault: every <see cref="EveryNth"/> request, or each with
-    /// <see cref="Probability"/> (seeded, so a soak is repeatable). Off by default.
+    /// <see cref="Probability"/> (seeded, so a soak is repeatable); with several faults, each hit
+    /// picks one at random. Off by default.
     /// </summary>
     public sealed class FaultInjector
     {
         private readonly object _lock = new object();
         private readonly Random _random;
+        private readonly ServerFault[] _faults;
         private long _count;
 
         public FaultInjector(ServerFault fault, int everyNth = 1, double probability = 0, int seed = 1)
+            : this(new[] { fault }, everyNth, probability, seed)
         {
-            Fault = fault;
+        }
+
+        public FaultInjector(ServerFault[] faults, int everyNth = 0, double probability = 0, int seed = 1)
+        {
+            _faults = faults;
             EveryNth = everyNth;
             Probability = probability;
             _random = new Random(seed);
         }
 
-        public ServerFault Fault { get; }
+        public ServerFault Fault => _faults[0];
         public int EveryNth { get; }
         public double Probability { get; }
 
@@ -33,15 +40,17 @@ namespace Octopods.TestServer
         /// <summary>How many faults were injected.</summary>
         public int Injected { get; private set; }
 
-        internal bool Applies(HttpContext context)
+        /// <summary>The fault for this request, or None.</summary>
+        internal ServerFault Pick(HttpContext context)
         {
-            if (!string.Equals(context.Request.Method, Method, StringComparison.OrdinalIgnoreCase)) return false;
+            if (!string.Equals(context.Request.Method, Method, StringComparison.OrdinalIgnoreCase)) return ServerFault.None;
             lock (_lock)
             {
                 var n = ++_count;
                 var hit = Probability > 0 ? _random.NextDouble() < Probability : EveryNth > 0 && n % EveryNth == 0;
-                if (hit) Injected++;
-                return hit;
+                if (!hit) return ServerFault.None;
+                Injected++;
+                return _faults[_faults.Length == 1 ? 0 : _random.Next(_faults.Length)];
             }
         }
 
