@@ -233,6 +233,18 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public void A_journal_whose_header_was_cut_while_it_was_created_opens_as_new()
+        {
+            Directory.CreateDirectory(_dir);
+            var path = PathOf("cut-header.jsonl");
+            File.WriteAllText(path, "{\"type\":\"octopods-jou");   // killed while writing the first line
+
+            using (var journal = SendJournal.Open(path)) Assert.Empty(journal.Previous);
+
+            Assert.StartsWith("{\"type\":\"octopods-journal\"", File.ReadLines(path).First());
+        }
+
+        [Fact]
         public void Lines_cut_short_by_a_kill_are_told_apart_from_damage()
         {
             Directory.CreateDirectory(_dir);

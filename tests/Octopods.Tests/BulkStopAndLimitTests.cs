@@ -233,25 +233,37 @@ namespace Octopods.Tests
         {
             var clock = new VirtualClock();
             using var gate = new SendGate(clock);
-            Assert.True(gate.RateLimited(TimeSpan.FromSeconds(1)));
+            Assert.True(gate.RateLimited(TimeSpan.FromSeconds(1), gate.Current));
             var waiting = Enumerable.Range(0, 8).Select(_ => gate.BeforeSendAsync(paced: true, CancellationToken.None)).ToList();
+            var answered = new HashSet<Task<SendTicket>>();
+            SendTicket Next()
+            {
+                var task = waiting.First(t => t.IsCompletedSuccessfully && !answered.Contains(t));
+                answered.Add(task);
+                return task.Result;
+            }
 
-            async Task<int> Admitted()
+            async Task<int> Gone()
             {
                 await Task.Delay(50);   // let every waiter that can go, go
                 return waiting.Count(t => t.IsCompletedSuccessfully);
             }
 
-            Assert.Equal(1, await Admitted());
-            gate.AfterAttempt(true);
-            gate.Answered();                  // the first answer: two may go
-            Assert.Equal(3, await Admitted());
-            gate.AfterAttempt(true);
-            gate.AfterAttempt(true);
-            gate.Answered();
-            gate.Answered();                  // two more answers: eight may go
-            Assert.Equal(8, await Admitted());
-            Assert.All(waiting, t => Assert.True(t.Result));
+            Assert.Equal(1, await Gone());
+            gate.Answered(gate.Current);      // an answer to a send from before the pause: the restart does not grow
+            Assert.Equal(1, await Gone());
+            var first = Next();
+            gate.Answered(first);
+            gate.AfterAttempt(first);         // the first answer: two may go
+            Assert.Equal(3, await Gone());
+            var second = Next();
+            var third = Next();
+            gate.Answered(second);
+            gate.Answered(third);
+            gate.AfterAttempt(second);
+            gate.AfterAttempt(third);         // two more answers: eight may go
+            Assert.Equal(8, await Gone());
+            Assert.All(waiting.Take(3), t => Assert.True(t.Result.Holding));
         }
 
         [Fact]

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
 using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.Http;
@@ -70,6 +71,41 @@ namespace Octopods.Tests
             else Assert.False(accepted);
             Assert.DoesNotContain(Key, ex.ToString(), StringComparison.Ordinal);
             Assert.Single(_server.Requests);   // nothing repeated, no redirect followed
+        }
+
+        [Theory]
+        [InlineData(400, OctopodsErrorKind.ProtocolError)]   // refused: nothing was taken, whatever its size
+        [InlineData(201, OctopodsErrorKind.OutcomeUnknown)]  // accepted, then an answer too big to read
+        public async Task A_huge_answer_is_unknown_only_when_the_service_may_have_taken_the_send(int status, OctopodsErrorKind kind)
+        {
+            _server.Intercept = async ctx =>
+            {
+                ctx.Response.StatusCode = status;
+                await ctx.Response.WriteAsync("{\"padding\":\"" + new string('x', 2 * 1024 * 1024) + "\"}");
+                return true;
+            };
+
+            var ex = await Assert.ThrowsAsync<OctopodsException>(() => Api().SendAsync(Sms(), default));
+
+            Assert.Equal((ErrorNames.ResponseTooLarge, kind), (ex.ErrorName, ex.Kind));
+        }
+
+        [Theory]
+        [InlineData(303, OctopodsErrorKind.OutcomeUnknown)]   // "see other": the request was processed
+        [InlineData(307, OctopodsErrorKind.InvalidArgument)]  // "go elsewhere": nothing was taken here
+        public async Task A_redirect_on_a_send_is_never_followed_and_a_303_may_have_sent(int status, OctopodsErrorKind kind)
+        {
+            _server.Intercept = ctx =>
+            {
+                ctx.Response.StatusCode = status;
+                ctx.Response.Headers["Location"] = "http://127.0.0.2:1/elsewhere";
+                return Task.FromResult(true);
+            };
+
+            var ex = await Assert.ThrowsAsync<OctopodsException>(() => Api().SendAsync(Sms(), default));
+
+            Assert.Equal((ErrorNames.Redirected, kind), (ex.ErrorName, ex.Kind));
+            Assert.Single(_server.Requests);
         }
 
         [Theory]

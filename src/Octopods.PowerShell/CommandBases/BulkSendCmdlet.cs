@@ -151,8 +151,14 @@ namespace Octopods.PowerShell.CommandBases
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) _pipeline?.Dispose();
-            base.Dispose(disposing);
+            try
+            {
+                if (disposing) _pipeline?.Dispose();
+            }
+            finally
+            {
+                base.Dispose(disposing);
+            }
         }
     }
 }

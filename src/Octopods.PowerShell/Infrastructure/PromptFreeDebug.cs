@@ -7,8 +7,8 @@ namespace Octopods.PowerShell.Infrastructure
     /// Makes -Debug show diagnostics without asking anything. On a compiled cmdlet the engine reads
     /// -Debug as Inquire for the verbose and warning streams (and for debug too on Windows
     /// PowerShell), so each line would ask "Continue with this operation?" and a -NonInteractive job
-    /// would fail. With -Debug the command instead shows its verbose and debug lines, and warnings
-    /// follow -WarningAction or $WarningPreference as they do without -Debug. The runtime's setters
+    /// would fail. With -Debug the command instead shows its verbose and debug lines, and warnings and
+    /// errors follow -WarningAction/-ErrorAction or their preference variables as they do without -Debug. The runtime's setters
     /// for these are internal; on an engine without them the engine's own behaviour stays.
     /// </summary>
     internal static class PromptFreeDebug
@@ -24,6 +24,9 @@ namespace Octopods.PowerShell.Infrastructure
             if (!bound.ContainsKey("Verbose")) Set(runtime, "Verbose", true);
             if (!bound.ContainsKey("WarningAction"))
                 Set(runtime, "WarningPreference", Preference(cmdlet, "WarningPreference", ActionPreference.Continue));
+            // Windows PowerShell also reads -Debug as Inquire for errors: each row's error would ask.
+            if (!bound.ContainsKey("ErrorAction"))
+                Set(runtime, "ErrorAction", Preference(cmdlet, "ErrorActionPreference", ActionPreference.Continue));
             Set(runtime, "DebugPreference", ActionPreference.Continue);
         }
 

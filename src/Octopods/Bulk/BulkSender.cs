@@ -445,8 +445,8 @@ namespace Octopods.Bulk
         {
             Stop();
             _send.Cancel();
-            _journal?.Dispose();
-            _gate.Dispose();
+            try { _journal?.Dispose(); }
+            finally { _gate.Dispose(); }
         }
     }
 }

@@ -74,7 +74,9 @@ namespace Octopods.Bulk
                 var dir = System.IO.Path.GetDirectoryName(full);
                 if (Directory.Exists(full)) throw Unusable(full, "it is a folder", "Give the path of a file, such as .\\campaign.jsonl.", null);
                 if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.None);
+                // Unbuffered (each batch is one write anyway): a batch whose write failed must not linger in a
+                // buffer that closing the file would write after the run gave up on it.
+                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             }
             catch (OctopodsException)
             {
@@ -90,6 +92,12 @@ namespace Octopods.Bulk
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of an ordinary file, such as .\\campaign.jsonl.", null);
                 var (previous, skipped, endsWithNewline, header, torn) = Read(stream);
+                if (header == null && skipped == 1 && previous.Count == 0 && !endsWithNewline && StartsLikeHeader(stream))
+                {
+                    // The header of a journal whose first write was cut (a kill, a full disk): nothing was sent.
+                    stream.SetLength(0);
+                    skipped = 0;
+                }
                 if (stream.Length > 0 && header == null)
                 {
                     throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
@@ -143,6 +151,17 @@ namespace Octopods.Bulk
                 stream.Dispose();
                 throw;
             }
+        }
+
+        private static bool StartsLikeHeader(Stream stream)
+        {
+            var start = Encoding.UTF8.GetBytes("{\"type\":\"" + HeaderType);
+            if (stream.Length < Math.Min(start.Length, 4) ) return false;
+            var head = new byte[Math.Min(start.Length, (int)stream.Length)];
+            stream.Seek(0, SeekOrigin.Begin);
+            var read = stream.Read(head, 0, head.Length);
+            for (var i = 0; i < read; i++) if (head[i] != start[i]) return false;
+            return read > 0;
         }
 
         private static OctopodsException Unusable(string path, string why, string fix, Exception? inner) =>
@@ -396,7 +415,8 @@ namespace Octopods.Bulk
                     }
                     catch (IOException) { }
                 }
-                _stream.Dispose();
+                try { _stream.Dispose(); }
+                catch (IOException) { }   // closing must not fail the command after its run ended
             }
             written?.TrySetResult(true);
         }

@@ -53,11 +53,15 @@ namespace Octopods.Http
                 // in the restart after it, and (for a send) the pacer's turn, so pacing counts the moment the
                 // request leaves. A stop while waiting here ends the call with SendStoppedException: nothing left.
                 var gate = _options.Gate;
-                var holding = gate != null && await gate.BeforeSendAsync(paced: method == HttpMethod.Post, cancellationToken).ConfigureAwait(false);
+                var ticket = gate != null ? await gate.BeforeSendAsync(paced: method == HttpMethod.Post, cancellationToken).ConfigureAwait(false) : default;
                 int status;
                 string text;
                 HttpResponseHeaders headers;
                 HttpExchange exchange;
+                JsonElement? root;
+                string? message = null;
+                var wait = TimeSpan.Zero;
+                var withinBudget = true;
                 try
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -69,30 +73,39 @@ namespace Octopods.Http
                         RequestBody = body == null || _options.Log == null ? null : Encoding.UTF8.GetString(body),
                     };
                     (status, text, headers) = await ExchangeAsync(method, uri, body, exchange, cancellationToken).ConfigureAwait(false);
+                    root = TryParse(text);
+                    if (status == 429)
+                    {
+                        message = root.HasValue ? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error") : text;
+                        wait = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow) ?? _options.DefaultRateLimitWait;
+                        // A time already past (or "now") is no reason to hammer: back off 1, 2, 4… s, by the
+                        // run's pauses in a row (bulk) or this call's attempts.
+                        if (wait <= TimeSpan.Zero) wait = Backoff(gate != null ? gate.PausesInARow + 1 : attempt);
+                        // The run pauses (or is blocked) before this attempt's place is given back, so the
+                        // next one in a restart cannot leave into the same 429.
+                        if (wait > _options.MaxRateLimitWait) gate?.Block(wait);
+                        else if (gate != null) withinBudget = gate.RateLimited(wait, ticket);
+                    }
+                    else
+                    {
+                        gate?.Answered(ticket);
+                    }
                 }
                 finally
                 {
-                    gate?.AfterAttempt(holding);
+                    gate?.AfterAttempt(ticket);
                 }
 
-                JsonElement? root = TryParse(text);
                 var requestId = root.HasValue ? JsonFields.GetString(root.Value, "request_id") : null;
                 exchange.RequestId = requestId;
                 _options.Log?.Invoke(exchange);
-                if (status != 429) gate?.Answered();
                 if (status >= 300 && status < 400) throw Redirected(method, uri, status, headers.Location);
 
                 if (status == 429)
                 {
-                    var message = root.HasValue ? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error") : text;
-                    var wait = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow) ?? _options.DefaultRateLimitWait;
-                    // A time already past (or "now") is no reason to hammer: back off 1, 2, 4… s, by the
-                    // run's pauses in a row (bulk) or this call's attempts.
-                    if (wait <= TimeSpan.Zero) wait = Backoff(gate != null ? gate.PausesInARow + 1 : attempt);
                     if (wait > _options.MaxRateLimitWait)
                     {
                         // A wait too long to sit out (a daily quota): the run's remaining sends fail without a request until then.
-                        gate?.Block(wait);
                         throw RateLimited(message, status, requestId,
                             $"The service asks for a pause of {wait.TotalSeconds:0} s, longer than the {_options.MaxRateLimitWait.TotalSeconds:0} s allowed; nothing was sent. Run again after that time.");
                     }
@@ -101,7 +114,7 @@ namespace Octopods.Http
                         // One budget for the whole run: every request waits, the run restarts gradually, and
                         // when 429s persist through the budget the run stops sending instead of spending
                         // attempts row by row. A row's own attempts are capped only as a safety net.
-                        if (!gate.RateLimited(wait) || attempt > BulkAttemptsPerRow)
+                        if (!withinBudget || attempt > BulkAttemptsPerRow)
                         {
                             throw RateLimited(message, status, requestId,
                                 $"The service kept refusing sends (HTTP 429) through {gate.PauseBudget + 1} pauses in a row (or this row through {BulkAttemptsPerRow} attempts); nothing was sent. Run the same command again later or more slowly (-RatePerSecond); with -JournalPath the rows already sent are skipped.");
@@ -163,6 +176,13 @@ namespace Octopods.Http
         private OctopodsException Redirected(HttpMethod method, Uri uri, int status, Uri? location)
         {
             var target = location == null ? "nowhere" : (location.IsAbsoluteUri ? location : new Uri(uri, location)).GetLeftPart(UriPartial.Path);
+            if (status == 303 && method == HttpMethod.Post)
+            {
+                // "See other" answers a request that was processed: the message may have gone out.
+                return new OctopodsException(ErrorNames.Redirected, OctopodsErrorKind.OutcomeUnknown,
+                    $"{_options.BaseUri.GetLeftPart(UriPartial.Authority)} answered {method.Method} {uri.AbsolutePath} with HTTP 303, pointing to {target}, which is not followed",
+                    "The message may or may not have been sent, so it was not sent again. Check the conversation, and -BaseUri (OCTOPODS_BASE_URI).");
+            }
             return new OctopodsException(ErrorNames.Redirected, OctopodsErrorKind.InvalidArgument,
                 $"{_options.BaseUri.GetLeftPart(UriPartial.Authority)} answered {method.Method} {uri.AbsolutePath} with HTTP {status}, a redirect to {target}; API calls do not follow redirects, so nothing was sent there",
                 "Nothing was sent, so it is safe to run again. Check -BaseUri (OCTOPODS_BASE_URI): give the service root itself, e.g. https://app.octopods.io, not an address that forwards elsewhere.");
@@ -237,7 +257,9 @@ namespace Octopods.Http
         {
             var what = $"{method.Method} {uri.AbsolutePath}";
             var size = length.HasValue ? $"{length.Value:N0} bytes" : $"more than {_options.MaxResponseBytes:N0} bytes";
-            return method == HttpMethod.Post
+            // Only a send the service may have taken (2xx, 5xx, or no status worth trusting) is unknown; a 4xx took nothing.
+            var mayHaveTaken = status < 300 || status >= 500;
+            return method == HttpMethod.Post && mayHaveTaken
                 ? new OctopodsException(ErrorNames.ResponseTooLarge, OctopodsErrorKind.OutcomeUnknown,
                     $"The answer to {what} (HTTP {status}) is {size}, far beyond any answer of the API; it was not read",
                     "The message may or may not have been sent, so it was not sent again. Check the conversation before re-sending, and -BaseUri or the proxy in between.")

@@ -26,7 +26,7 @@ namespace Octopods.Http
         private readonly int _pauseBudget;
         private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
         private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
-        private int _pauses;
+        private int _pauses;      // also the epoch: attempts admitted since the last pause began carry it
         private int _pausesInARow;
         private bool _exhausted;
         // Sends admitted and not yet answered, and how many may be: unlimited, or 1, 2, 4… after a pause.
@@ -76,23 +76,27 @@ namespace Octopods.Http
         }
 
         /// <summary>Holds every worker until <paramref name="wait"/> from now (a longer pause already set wins).</summary>
-        public void Pause(TimeSpan wait) => RateLimited(wait);
+        public void Pause(TimeSpan wait) => RateLimited(wait, Current);
+
+        /// <summary>A ticket as of now, for callers outside <see cref="BeforeSendAsync"/>.</summary>
+        public SendTicket Current { get { lock (_lock) return new SendTicket(false, _pauses); } }
 
         /// <summary>
         /// A 429: every request waits <paramref name="wait"/>, then the run restarts one send at a time,
         /// doubling with each answer. Returns false when this pause is one more than the run's budget
         /// allows: the gate then refuses every later send (<see cref="ThrowIfBlocked"/>).
         /// </summary>
-        public bool RateLimited(TimeSpan wait)
+        public bool RateLimited(TimeSpan wait, SendTicket ticket)
         {
             var now = _clock.UtcNow;
             var until = now + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
             lock (_lock)
             {
                 if (_exhausted) return false;
-                // A new pause only when none was running: the 429s of workers refused together, or a
-                // pause lengthened, are one pause.
-                if (_pausedUntil <= now && until > now)
+                // A new pause only when none was running and the refused attempt left after the last
+                // pause began: the 429s of workers refused together, answers to attempts sent before a
+                // pause, or a pause lengthened, are one pause.
+                if (_pausedUntil <= now && until > now && ticket.Epoch == _pauses)
                 {
                     _pauses++;
                     if (++_pausesInARow > _pauseBudget)
@@ -107,14 +111,17 @@ namespace Octopods.Http
             }
         }
 
-        /// <summary>The service answered something other than 429: the budget starts again and a restart grows.</summary>
-        public void Answered()
+        /// <summary>
+        /// The service answered something other than 429: the budget starts again, and an attempt that
+        /// held a place in the restart grows it (an answer to one sent before the pause does not).
+        /// </summary>
+        public void Answered(SendTicket ticket)
         {
             TaskCompletionSource<bool>? freed;
             lock (_lock)
             {
                 _pausesInARow = 0;
-                if (_window == int.MaxValue) return;
+                if (_window == int.MaxValue || !ticket.Holding) return;
                 _window = _window < OpenWindow ? _window * 2 : int.MaxValue;
                 freed = TakeWaiters();
             }
@@ -183,14 +190,14 @@ namespace Octopods.Http
         /// with <see cref="SendStoppedException"/> when the gate is stopped or
         /// <paramref name="cancellationToken"/> is cancelled meanwhile (nothing left: the row is
         /// certainly not accepted). A read only waits out a pause. Returns true when the attempt holds a
-        /// place, which the client gives back with <see cref="AfterAttempt"/>.
+        /// place, which the client gives back with <see cref="AfterAttempt"/>; the ticket also says which pause it followed.
         /// </summary>
-        public async Task<bool> BeforeSendAsync(bool paced, CancellationToken cancellationToken)
+        public async Task<SendTicket> BeforeSendAsync(bool paced, CancellationToken cancellationToken)
         {
             if (!paced)
             {
                 await EnterAsync(false, cancellationToken).ConfigureAwait(false);
-                return false;
+                return Current;
             }
             if (IsStopped || cancellationToken.IsCancellationRequested) throw Stopped(null);
             ThrowIfBlocked();
@@ -208,28 +215,29 @@ namespace Octopods.Http
                     if (Pacer != null) await Pacer.WaitTurnAsync(linked.Token).ConfigureAwait(false);
                     if (PausedUntil <= _clock.UtcNow) break;
                     // A 429 paused the run meanwhile: give the place back and wait with everyone.
-                    AfterAttempt(holding);
+                    AfterAttempt(new SendTicket(holding, 0));
                     holding = false;
                 }
             }
             catch (OperationCanceledException ex)
             {
-                AfterAttempt(holding);
+                AfterAttempt(new SendTicket(holding, 0));
                 throw Stopped(ex);
             }
-            if (IsStopped || Exhausted)
+            if (IsStopped || Exhausted || BlockedUntil > _clock.UtcNow)
             {
-                AfterAttempt(holding);
+                // Stopped, or another row's 429 stopped or blocked the run while this one waited.
+                AfterAttempt(new SendTicket(holding, 0));
                 if (IsStopped) throw Stopped(null);
                 ThrowIfBlocked();
             }
-            return holding;
+            lock (_lock) return new SendTicket(holding, _pauses);
         }
 
-        /// <summary>An attempt's place is free again (its answer came, or it failed); <paramref name="holding"/> as BeforeSendAsync returned.</summary>
-        public void AfterAttempt(bool holding)
+        /// <summary>An attempt's place is free again (its answer came, or it failed); <paramref name="ticket"/> as BeforeSendAsync returned.</summary>
+        public void AfterAttempt(SendTicket ticket)
         {
-            if (!holding) return;
+            if (!ticket.Holding) return;
             TaskCompletionSource<bool>? freed;
             lock (_lock)
             {
