@@ -153,10 +153,11 @@ namespace Octopods.Bulk
             }
         }
 
+        /// <summary>True when the file begins as a header record does (as far as it goes).</summary>
         private static bool StartsLikeHeader(Stream stream)
         {
             var start = Encoding.UTF8.GetBytes("{\"type\":\"" + HeaderType);
-            if (stream.Length < Math.Min(start.Length, 4) ) return false;
+            if (stream.Length < 4) return false;   // "{" or a stray byte is not a header's start
             var head = new byte[Math.Min(start.Length, (int)stream.Length)];
             stream.Seek(0, SeekOrigin.Begin);
             var read = stream.Read(head, 0, head.Length);

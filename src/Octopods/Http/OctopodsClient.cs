@@ -239,12 +239,20 @@ namespace Octopods.Http
             if (response.Content.Headers.ContentLength > max) throw TooLarge(method, uri, (int)response.StatusCode, response.Content.Headers.ContentLength);
             using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            // Every request reads through this: a pooled chunk, not a new array per answer.
+            var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+            try
             {
-                if (buffer.Length + read > max) throw TooLarge(method, uri, (int)response.StatusCode, null);
-                buffer.Write(chunk, 0, read);
+                int read;
+                while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > max) throw TooLarge(method, uri, (int)response.StatusCode, null);
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
             }
             var charset = response.Content.Headers.ContentType?.CharSet?.Trim('"');
             Encoding encoding;
