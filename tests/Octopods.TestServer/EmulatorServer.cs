@@ -36,6 +36,9 @@ namespace Octopods.TestServer
         /// <summary>A fault to inject into some requests (off when null).</summary>
         public FaultInjector? Faults { get; set; }
 
+        /// <summary>A limit on sends per sliding second, answered with 429s (off when null).</summary>
+        public SendRateLimit? RateLimit { get; set; }
+
         /// <summary>Server-side delay before each answer (simulated service latency).</summary>
         public TimeSpan Latency { get; set; }
 
@@ -73,6 +76,13 @@ namespace Octopods.TestServer
             if (Intercept != null && await Intercept(context).ConfigureAwait(false)) return;
             var fault = Faults?.Pick(context) ?? ServerFault.None;
             if (fault != ServerFault.None && await FaultInjector.BeforeEmulatorAsync(fault, context, BaseUri).ConfigureAwait(false)) return;
+            if (RateLimit != null && context.Request.Method == "POST" && RateLimit.Check(DateTimeOffset.UtcNow) is string refusal)
+            {
+                context.Response.StatusCode = 429;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.WriteAsync("{\"message\":\"" + refusal + "\"}").ConfigureAwait(false);
+                return;
+            }
             if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false);
 
             string body;

@@ -43,88 +43,9 @@ namespace Octopods.Tests
         }
     }
 
-    public class RatePacerTests
+    public class SendGatePauseTests
     {
         private static readonly DateTimeOffset T0 = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
-
-        private static int MaxInAnySecond(List<DateTimeOffset> times)
-        {
-            var max = 0;
-            for (var i = 0; i < times.Count; i++)
-                max = Math.Max(max, times.Skip(i).TakeWhile(t => t - times[i] < TimeSpan.FromSeconds(1)).Count());
-            return max;
-        }
-
-        [Theory]
-        [InlineData(20.0, 20)]
-        [InlineData(1.0, 1)]
-        [InlineData(2.5, 2)]
-        [InlineData(7.0, 7)]
-        public void No_one_second_window_exceeds_the_rate(double rate, int maxPerWindow)
-        {
-            var pacer = new RatePacer(rate, new VirtualClock(T0));
-            // Everyone asks at once: the pacer spreads them.
-            var slots = Enumerable.Range(0, 200).Select(_ => pacer.Reserve(T0)).ToList();
-            Assert.Equal(slots.OrderBy(t => t), slots);
-            Assert.True(MaxInAnySecond(slots) <= maxPerWindow, $"max {MaxInAnySecond(slots)} per second at {rate}/s");
-            var achieved = (slots.Count - 1) / (slots[slots.Count - 1] - slots[0]).TotalSeconds;
-            Assert.InRange(achieved, Math.Floor(rate) * 0.98, rate);
-        }
-
-        [Fact]
-        public void Fractional_rates_space_sends_seconds_apart()
-        {
-            var pacer = new RatePacer(0.5, new VirtualClock(T0));
-            var a = pacer.Reserve(T0);
-            var b = pacer.Reserve(T0);
-            var c = pacer.Reserve(T0);
-            Assert.Equal(T0, a);
-            Assert.InRange((b - a).TotalSeconds, 2.0, 2.02);
-            Assert.InRange((c - b).TotalSeconds, 2.0, 2.02);
-        }
-
-        [Fact]
-        public void Admission_counts_actual_send_moments_so_a_late_timer_cannot_crowd_a_window()
-        {
-            var pacer = new RatePacer(2, new VirtualClock(T0));
-            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(300)));   // planned at 0, woke 300 ms late
-            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(505)));
-            // Planned at 1.01 s, but two sends already went out in the second since 0.3 s.
-            Assert.Equal(TimeSpan.FromMilliseconds(300), pacer.Admit(T0 + TimeSpan.FromMilliseconds(1010)));
-            Assert.Equal(TimeSpan.Zero, pacer.Admit(T0 + TimeSpan.FromMilliseconds(1310)));
-        }
-
-        [Fact]
-        public void A_stall_earns_no_burst_afterwards()
-        {
-            var pacer = new RatePacer(10, new VirtualClock(T0));
-            pacer.Reserve(T0);
-            var later = T0 + TimeSpan.FromMinutes(1);
-            var a = pacer.Reserve(later);
-            var b = pacer.Reserve(later);
-            Assert.Equal(later, a);
-            Assert.True(b - a >= TimeSpan.FromMilliseconds(100));
-        }
-
-        [Fact]
-        public void On_the_real_clock_the_pacer_measures_with_a_monotonic_fine_grained_clock()
-        {
-            Assert.IsType<MonotonicClock>(new RatePacer(10, SystemClock.Instance).Clock);
-            var virtualClock = new VirtualClock(T0);
-            Assert.Same(virtualClock, new RatePacer(10, virtualClock).Clock);   // tests and the sandbox keep theirs
-            var clock = MonotonicClock.Instance;
-            var previous = clock.UtcNow;
-            var distinct = 0;
-            for (var i = 0; i < 20000; i++)
-            {
-                var now = clock.UtcNow;
-                Assert.True(now >= previous);
-                if (now != previous) distinct++;
-                previous = now;
-            }
-            Assert.True(distinct > 10);   // far finer than the 15.6 ms wall-clock tick
-            Assert.InRange((clock.UtcNow - DateTimeOffset.UtcNow).Duration(), TimeSpan.Zero, TimeSpan.FromMinutes(1));
-        }
 
         [Fact]
         public async Task The_gate_holds_everyone_until_the_pause_ends()

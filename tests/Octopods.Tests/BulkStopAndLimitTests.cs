@@ -243,26 +243,30 @@ namespace Octopods.Tests
                 return task.Result;
             }
 
-            async Task<int> Gone()
+            // Waits (up to 10 s, for a busy machine) until `expected` have gone, then a little more: any
+            // waiter that could go beyond them would show.
+            async Task<int> Gone(int expected)
             {
-                await Task.Delay(50);   // let every waiter that can go, go
+                var deadline = DateTime.UtcNow.AddSeconds(10);
+                while (waiting.Count(t => t.IsCompletedSuccessfully) < expected && DateTime.UtcNow < deadline) await Task.Delay(5);
+                await Task.Delay(50);
                 return waiting.Count(t => t.IsCompletedSuccessfully);
             }
 
-            Assert.Equal(1, await Gone());
+            Assert.Equal(1, await Gone(1));
             gate.Answered(gate.Current);      // an answer to a send from before the pause: the restart does not grow
-            Assert.Equal(1, await Gone());
+            Assert.Equal(1, await Gone(1));
             var first = Next();
             gate.Answered(first);
             gate.AfterAttempt(first);         // the first answer: two may go
-            Assert.Equal(3, await Gone());
+            Assert.Equal(3, await Gone(3));
             var second = Next();
             var third = Next();
             gate.Answered(second);
             gate.Answered(third);
             gate.AfterAttempt(second);
             gate.AfterAttempt(third);         // two more answers: eight may go
-            Assert.Equal(8, await Gone());
+            Assert.Equal(8, await Gone(8));
             Assert.All(waiting.Take(3), t => Assert.True(t.Result.Holding));
         }
 

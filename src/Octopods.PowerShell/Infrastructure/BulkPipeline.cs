@@ -298,6 +298,7 @@ namespace Octopods.PowerShell.Infrastructure
                 NotAttempted = c?.NotAttempted ?? 0,
                 NotRead = stopped && _settings.TotalCount > 0 ? Math.Max(0, _settings.TotalCount - rows) : (long?)null,
                 RateLimitPauses = Gate.Pauses,
+                LearnedRatePerSecond = Gate.LearnedRatePerSecond,
                 Elapsed = _elapsed.Elapsed,
                 Stopped = stopped,
                 JournalPath = engine?.Journal?.Path,

@@ -15,6 +15,8 @@ namespace Octopods.Bulk
         /// <summary>Rows never read from the pipeline because the run stopped (known only with -TotalCount).</summary>
         public long? NotRead { get; set; }
         public int RateLimitPauses { get; set; }
+        /// <summary>The rate the service's 429s showed, which the run kept to from then on (null when none did).</summary>
+        public double? LearnedRatePerSecond { get; set; }
         public TimeSpan Elapsed { get; set; }
         public bool Stopped { get; set; }
         public string? JournalPath { get; set; }
@@ -27,6 +29,7 @@ namespace Octopods.Bulk
             if (NotRead.HasValue && NotRead.Value > 0) text += $" (and {NotRead.Value} row(s) not read)";
             text += $", in {Elapsed.TotalSeconds:0.0} s ({RatePerSecond:0.#} sent/s)";
             if (RateLimitPauses > 0) text += $"; {RateLimitPauses} rate-limit pause(s)";
+            if (LearnedRatePerSecond.HasValue) text += $", then paced to the {LearnedRatePerSecond.Value:0.#}/s the service took (give -RatePerSecond to start there)";
             if (Unknown > 0) text += ". Unknown rows may have gone out and were not sent again: check them, then run again with -ResendUnknown to send them anyway";
             if (JournalPath != null && (Stopped || Failed > 0 || Unknown > 0 || NotAttempted > 0))
                 text += $". Run the same command with -JournalPath '{JournalPath}' to resume: accepted rows are skipped";

@@ -72,7 +72,8 @@ namespace Octopods.Http
                         Attempt = attempt,
                         RequestBody = body == null || _options.Log == null ? null : Encoding.UTF8.GetString(body),
                     };
-                    (status, text, headers) = await ExchangeAsync(method, uri, body, exchange, cancellationToken).ConfigureAwait(false);
+                    var onWire = gate != null && ticket.PaceSequence > 0 ? () => gate.OnWire(ticket) : (Action?)null;
+                    (status, text, headers) = await ExchangeAsync(method, uri, body, onWire, exchange, cancellationToken).ConfigureAwait(false);
                     root = TryParse(text);
                     if (status == 429)
                     {
@@ -189,7 +190,7 @@ namespace Octopods.Http
         }
 
         private async Task<(int status, string text, HttpResponseHeaders headers)> ExchangeAsync(
-            HttpMethod method, Uri uri, byte[]? body, HttpExchange exchange, CancellationToken cancellationToken)
+            HttpMethod method, Uri uri, byte[]? body, Action? onWire, HttpExchange exchange, CancellationToken cancellationToken)
         {
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.TryAddWithoutValidation(AuthHeader, _options.ApiKey.Reveal());
@@ -198,7 +199,7 @@ namespace Octopods.Http
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (body != null)
             {
-                request.Content = new ByteArrayContent(body);
+                request.Content = onWire != null ? new WireTimedContent(body, onWire) : new ByteArrayContent(body);
                 request.Content.Headers.ContentType = JsonType;
             }
 

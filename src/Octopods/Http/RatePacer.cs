@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Time;
@@ -7,96 +8,407 @@ using Octopods.Time;
 namespace Octopods.Http
 {
     /// <summary>
-    /// Spaces sends at least 1/R apart so that no one-second window holds more than R of them (⌊R⌋ for
-    /// R of 1 or more): <see cref="Reserve"/> books a slot, <see cref="Admit"/> checks the actual moment.
+    /// Keeps every one-second window at the server within R sends (⌊R⌋ for R of 1 or more), judged
+    /// where the provider counts: at arrival. Sends start at least 1/R apart, and a send may start only
+    /// one second after the R-th latest moment at which an earlier send may have arrived. That moment
+    /// is a send's start plus its slack: how much later than the fastest request it may have arrived,
+    /// which is its round trip less the shortest recent round trip, up to <see cref="MaxSlack"/> (the
+    /// whole of it until its answer comes). The rate can only be lowered (<see cref="LimitTo"/>, when
+    /// the service's 429s show its limit).
     /// </summary>
-    public sealed class RatePacer
+    /// <remarks>
+    /// On the real clock one driver thread admits waiters in order and continues each send on itself,
+    /// so a paced send costs no timer callback and no thread-pool wake (on a VM each wake of an idle
+    /// pool worker spins first, several times the CPU of the send). The thread ends when idle.
+    /// </remarks>
+    public sealed class RatePacer : IDisposable
     {
-        /// <summary>Added to every one-second window: absorbs the jitter between the client's send and the server's arrival.</summary>
-        public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(10);
-        private static readonly TimeSpan Window = TimeSpan.FromSeconds(1) + Margin;
+        /// <summary>The most a send's arrival is assumed to lag its start (also the slack of a send still unanswered).</summary>
+        public static readonly TimeSpan MaxSlack = TimeSpan.FromMilliseconds(50);
 
-        private readonly object _gate = new object();
+        /// <summary>Added to every measured slack: the shortest round trip is itself only an estimate.</summary>
+        public static readonly TimeSpan SlackFloor = TimeSpan.FromMilliseconds(3);
+
+        /// <summary>Round trips measured before any is trusted to bound a slack: until then every send keeps <see cref="MaxSlack"/>.</summary>
+        public const int RoundTripsBeforeTrust = 16;
+
+        private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan DriverIdleExit = TimeSpan.FromSeconds(2);
+        private const int RoundTripSamples = 256;
+
+        private readonly object _lock = new object();
         private readonly IClock _clock;
-        private readonly Queue<DateTimeOffset> _recent = new Queue<DateTimeOffset>();
-        private readonly Queue<DateTimeOffset> _sent = new Queue<DateTimeOffset>();
-        private readonly int _perWindow;
+        private readonly bool _realTime;
+        private readonly Queue<Waiter> _waiters = new Queue<Waiter>();
+        private readonly AutoResetEvent _wake = new AutoResetEvent(false);
+        private readonly TimeSpan[] _roundTrips = new TimeSpan[RoundTripSamples];
+        private Sent[] _recent = Array.Empty<Sent>();   // the latest sends, oldest at _first: all that can still bound a window
+        private long[] _bounds = Array.Empty<long>();
+        private int _first;
+        private int _count;
+        private int _perWindow;
+        private long _sequence;
         private DateTimeOffset? _last;
+        private int _roundTripCount;    // samples held, up to RoundTripSamples
+        private int _roundTripNext;
+        private TimeSpan _fastest = TimeSpan.MaxValue;
+        private Thread? _driver;
+        private bool _disposed;
 
         public RatePacer(double ratePerSecond, IClock clock)
         {
             if (!(ratePerSecond > 0) || double.IsInfinity(ratePerSecond))
                 throw new ArgumentOutOfRangeException(nameof(ratePerSecond), "The rate must be a positive number of sends per second.");
-            RatePerSecond = ratePerSecond;
             if (clock == null) throw new ArgumentNullException(nameof(clock));
             // On the real clock, measure with a monotonic, fine-grained one: the wall clock is coarse on
             // .NET Framework and steps when the time is set. An injected clock (tests, sandbox) is kept.
             _clock = clock is SystemClock ? MonotonicClock.Instance : clock;
-            Interval = TimeSpan.FromTicks((long)Math.Ceiling(Window.Ticks / ratePerSecond));
-            _perWindow = ratePerSecond >= 1 ? (int)Math.Floor(ratePerSecond) : 1;
+            _realTime = _clock is MonotonicClock;
+            SetRate(ratePerSecond);
         }
 
-        public double RatePerSecond { get; }
+        /// <summary>The rate kept now: the one asked for, or lower once <see cref="LimitTo"/> lowered it.</summary>
+        public double RatePerSecond { get; private set; }
 
         /// <summary>The clock the pacer measures with (monotonic in place of the system clock).</summary>
         internal IClock Clock => _clock;
 
         /// <summary>The minimum spacing between two starts.</summary>
-        public TimeSpan Interval { get; }
+        public TimeSpan Interval { get; private set; }
 
-        /// <summary>Books the next free start at or after <paramref name="now"/> and returns it.</summary>
-        public DateTimeOffset Reserve(DateTimeOffset now)
+        /// <summary>Lowers the rate (never raises it): later sends keep the new one.</summary>
+        public void LimitTo(double ratePerSecond)
         {
-            lock (_gate)
+            if (!(ratePerSecond > 0)) throw new ArgumentOutOfRangeException(nameof(ratePerSecond));
+            lock (_lock)
             {
-                var at = now;
-                if (_last.HasValue && _last.Value + Interval > at) at = _last.Value + Interval;
-                if (_recent.Count >= _perWindow)
-                {
-                    var oldest = _recent.Peek() + Window;
-                    if (oldest > at) at = oldest;
-                }
-                while (_recent.Count >= _perWindow) _recent.Dequeue();
-                _recent.Enqueue(at);
-                _last = at;
-                return at;
+                if (ratePerSecond >= RatePerSecond) return;
+                SetRate(ratePerSecond);
             }
+            Wake();
+        }
+
+        // Under the lock (or in the constructor). Keeps the newest sends that still count.
+        private void SetRate(double ratePerSecond)
+        {
+            RatePerSecond = ratePerSecond;
+            Interval = TimeSpan.FromTicks((long)Math.Ceiling(Second.Ticks / ratePerSecond));
+            _perWindow = ratePerSecond >= 1 ? (int)Math.Floor(ratePerSecond) : 1;
+            // Sends older than these started at least MaxSlack before the R-th latest, so none of them
+            // can be among the R latest arrivals.
+            var capacity = _perWindow + (int)Math.Ceiling(ratePerSecond * MaxSlack.TotalSeconds) + 1;
+            var kept = new Sent[capacity];
+            var skip = Math.Max(0, _count - capacity);
+            for (var i = skip; i < _count; i++) kept[i - skip] = _recent[(_first + i) % _recent.Length];
+            _recent = kept;
+            _bounds = new long[capacity];
+            _first = 0;
+            _count -= skip;
         }
 
         /// <summary>
-        /// At the moment of sending: zero when a send now keeps every one-second window of actual
-        /// sends within the rate (the send is recorded), else how much longer to wait before asking again.
+        /// Zero when a send may start at <paramref name="now"/> (it is then recorded and
+        /// <paramref name="sequence"/> names it for <see cref="Answered"/>), else how long to wait before asking again.
         /// </summary>
-        public TimeSpan Admit(DateTimeOffset now)
+        public TimeSpan Admit(DateTimeOffset now, out long sequence)
         {
-            lock (_gate)
+            lock (_lock) return AdmitLocked(now, out sequence, leftNow: true);
+        }
+
+        /// <summary>As <see cref="WaitTurnAsync"/> admits: the send counts as arriving any moment until <see cref="Left"/> or <see cref="Ended"/>.</summary>
+        internal TimeSpan AdmitLeaving(DateTimeOffset now, out long sequence)
+        {
+            lock (_lock) return AdmitLocked(now, out sequence, leftNow: false);
+        }
+
+        // leftNow: the send leaves at the moment admitted (virtual time, tests); else it is leaving until
+        // Left, Answered or Ended says more, and counts as arriving any moment until then.
+        private TimeSpan AdmitLocked(DateTimeOffset now, out long sequence, bool leftNow)
+        {
+            sequence = 0;
+            var wait = _last.HasValue ? _last.Value + Interval - now : TimeSpan.Zero;
+            if (_count >= _perWindow)
             {
-                if (_sent.Count >= _perWindow)
+                // The R-th latest moment an earlier send may have reached the server, plus one second.
+                for (var i = 0; i < _count; i++)
                 {
-                    var free = _sent.Peek() + Window;
-                    if (now < free) return free - now;
+                    _bounds[i] = ArrivedBy(_recent[(_first + i) % _recent.Length], now).UtcTicks;
                 }
-                while (_sent.Count >= _perWindow) _sent.Dequeue();
-                _sent.Enqueue(now);
-                return TimeSpan.Zero;
+                Array.Sort(_bounds, 0, _count);
+                var free = new DateTimeOffset(_bounds[_count - _perWindow], TimeSpan.Zero) + Second;
+                if (free - now > wait) wait = free - now;
             }
+            if (wait > TimeSpan.Zero) return wait;
+            if (_count == _recent.Length)
+            {
+                _first = (_first + 1) % _recent.Length;
+                _count--;
+            }
+            sequence = ++_sequence;
+            _recent[(_first + _count) % _recent.Length] = new Sent(sequence, now) { OnWire = leftNow };
+            _count++;
+            _last = now;
+            return TimeSpan.Zero;
         }
 
         /// <summary>
-        /// Waits for this caller's turn; call it immediately before the request leaves (the client does,
-        /// through <see cref="SendGate.BeforeSendAsync"/>), so the recorded moment is the send's.
+        /// Sends made before this pacer existed, each known to have reached the server by the moment given
+        /// (its answer): they count against the windows of the first sends paced.
         /// </summary>
-        public async Task WaitTurnAsync(CancellationToken cancellationToken)
+        internal void Seed(IEnumerable<DateTimeOffset> arrivedBy)
         {
-            var now = _clock.UtcNow;
-            var at = Reserve(now);
-            if (at > now) await _clock.Delay(at - now, cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                foreach (var at in arrivedBy.OrderBy(t => t))
+                {
+                    if (_count == _recent.Length)
+                    {
+                        _first = (_first + 1) % _recent.Length;
+                        _count--;
+                    }
+                    _recent[(_first + _count) % _recent.Length] = new Sent(0, at) { OnWire = true, Arrived = true };
+                    _count++;
+                }
+            }
+        }
+
+        // The latest moment the send may have reached the server, as far as is known at `now`.
+        private DateTimeOffset ArrivedBy(Sent sent, DateTimeOffset now)
+        {
+            if (sent.Arrived) return sent.At;
+            if (!sent.OnWire) return now > sent.At ? now : sent.At;   // still leaving: it may arrive any moment
+            if (!sent.RoundTrip.HasValue || _roundTripCount < RoundTripsBeforeTrust) return sent.At + MaxSlack;
+            var slack = sent.RoundTrip.Value - _fastest + SlackFloor;
+            return sent.At + (slack > MaxSlack ? MaxSlack : slack);
+        }
+
+        /// <summary>
+        /// Send <paramref name="sequence"/> went onto the wire at <paramref name="at"/> (its body was
+        /// written): a send held up between its turn and the wire is counted from then.
+        /// </summary>
+        public void Left(long sequence, DateTimeOffset at) => Update(sequence, (ref Sent sent) =>
+        {
+            if (sent.OnWire) return;
+            sent.OnWire = true;
+            if (at > sent.At) sent.At = at;
+        });
+
+        /// <summary>
+        /// The answer to send <paramref name="sequence"/> came at <paramref name="at"/>: its round trip,
+        /// against the fastest recent one, bounds how late it can have arrived. Unanswered sends keep <see cref="MaxSlack"/>.
+        /// </summary>
+        public void Answered(long sequence, DateTimeOffset at) => Update(sequence, (ref Sent sent) =>
+        {
+            sent.OnWire = true;
+            var roundTrip = at - sent.At;
+            if (roundTrip < TimeSpan.Zero) roundTrip = TimeSpan.Zero;
+            NoteRoundTrip(roundTrip);
+            sent.RoundTrip = roundTrip;
+        });
+
+        /// <summary>
+        /// The attempt for send <paramref name="sequence"/> is over at <paramref name="at"/>, answered or
+        /// not: one that never reached the wire never arrives, and one with no answer arrived by now if at all.
+        /// </summary>
+        public void Ended(long sequence, DateTimeOffset at) => Update(sequence, (ref Sent sent) =>
+        {
+            if (sent.RoundTrip.HasValue || sent.Arrived) return;
+            if (sent.OnWire && at > sent.At) sent.At = at;
+            sent.OnWire = true;
+            sent.Arrived = true;
+        });
+
+        private delegate void SentUpdate(ref Sent sent);
+
+        private void Update(long sequence, SentUpdate update)
+        {
+            if (sequence <= 0) return;
+            lock (_lock)
+            {
+                for (var i = _count - 1; i >= 0; i--)
+                {
+                    var k = (_first + i) % _recent.Length;
+                    if (_recent[k].Sequence != sequence) continue;
+                    update(ref _recent[k]);
+                    break;
+                }
+                if (_waiters.Count == 0) return;
+            }
+            Wake();   // the head may go sooner now that more is known of this send
+        }
+
+        private void NoteRoundTrip(TimeSpan roundTrip)
+        {
+            _roundTrips[_roundTripNext] = roundTrip;
+            _roundTripNext = (_roundTripNext + 1) % RoundTripSamples;
+            if (_roundTripCount < RoundTripSamples) _roundTripCount++;
+            var n = _roundTripCount;
+            var fastest = TimeSpan.MaxValue;
+            for (var i = 0; i < n; i++) if (_roundTrips[i] < fastest) fastest = _roundTrips[i];
+            _fastest = fastest;
+        }
+
+        /// <summary>
+        /// Waits for this caller's turn and returns the send's sequence. Call it immediately before the
+        /// request leaves (the client does, through <see cref="SendGate.BeforeSendAsync"/>), then report
+        /// <see cref="Left"/> when it reaches the wire, <see cref="Answered"/> and <see cref="Ended"/>:
+        /// until then the send counts as arriving at any moment. Turns are given in the order asked for.
+        /// </summary>
+        public Task<long> WaitTurnAsync(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!_realTime) return WaitTurnOnClockAsync(cancellationToken);
+            Waiter waiter;
+            lock (_lock)
+            {
+                if (_disposed) throw new ObjectDisposedException(nameof(RatePacer));
+                if (_waiters.Count == 0 && AdmitLocked(_clock.UtcNow, out var now, leftNow: false) == TimeSpan.Zero) return Task.FromResult(now);
+                waiter = new Waiter(cancellationToken);
+                _waiters.Enqueue(waiter);
+                if (_driver == null)
+                {
+                    _driver = new Thread(Drive) { IsBackground = true, Name = "Octopods pacer" };
+                    _driver.Start();
+                }
+            }
+            // The driver thread completes a cancelled turn too, so a stop never runs a send's code on the stopping thread.
+            if (cancellationToken.CanBeCanceled)
+            {
+                waiter.Registration = cancellationToken.Register(() =>
+                {
+                    waiter.Cancelled = true;
+                    Wake();
+                });
+            }
+            Wake();
+            return waiter.Turn.Task;
+        }
+
+        // A virtual clock (tests, the sandbox): its waits pass at once, so the caller waits for itself.
+        private async Task<long> WaitTurnOnClockAsync(CancellationToken cancellationToken)
+        {
             while (true)
             {
-                var wait = Admit(_clock.UtcNow);
-                if (wait <= TimeSpan.Zero) return;
+                var wait = Admit(_clock.UtcNow, out var sequence);
+                if (wait <= TimeSpan.Zero) return sequence;
                 await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        private void Drive()
+        {
+            while (true)
+            {
+                List<Waiter>? dropped = null;
+                Waiter? next = null;
+                long sequence = 0;
+                var wait = DriverIdleExit;
+                bool disposed;
+                lock (_lock)
+                {
+                    disposed = _disposed;
+                    if (disposed || _waiters.Any(w => w.Cancelled))
+                    {
+                        var kept = new Queue<Waiter>();
+                        while (_waiters.Count > 0)
+                        {
+                            var w = _waiters.Dequeue();
+                            if (disposed || w.Cancelled) (dropped ??= new List<Waiter>()).Add(w);
+                            else kept.Enqueue(w);
+                        }
+                        while (kept.Count > 0) _waiters.Enqueue(kept.Dequeue());
+                    }
+                    if (disposed) _driver = null;
+                    else if (_waiters.Count > 0)
+                    {
+                        wait = AdmitLocked(_clock.UtcNow, out sequence, leftNow: false);
+                        if (wait == TimeSpan.Zero) next = _waiters.Dequeue();
+                    }
+                }
+                if (dropped != null)
+                {
+                    foreach (var w in dropped)
+                    {
+                        w.Registration.Dispose();
+                        if (disposed) w.Turn.TrySetException(new ObjectDisposedException(nameof(RatePacer)));
+                        else w.Turn.TrySetCanceled(w.Token);
+                    }
+                }
+                if (disposed)
+                {
+                    _wake.Dispose();
+                    return;
+                }
+                if (next != null)
+                {
+                    next.Registration.Dispose();
+                    // Carries the send on, on this thread, up to its first real wait (the answer).
+                    next.Turn.TrySetResult(sequence);
+                    continue;
+                }
+                if (_wake.WaitOne(wait) || wait != DriverIdleExit) continue;
+                lock (_lock)
+                {
+                    if (_waiters.Count > 0 || _disposed) continue;
+                    _driver = null;
+                    return;
+                }
+            }
+        }
+
+        private void Wake()
+        {
+            // A wake after the pacer was disposed has nobody to wake.
+            try { _wake.Set(); }
+            catch (ObjectDisposedException) { }
+        }
+
+        /// <summary>Ends the driver thread; a send still waiting for its turn fails with ObjectDisposedException.</summary>
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                if (_disposed) return;
+                _disposed = true;
+                if (_driver == null)
+                {
+                    _wake.Dispose();
+                    return;
+                }
+            }
+            Wake();
+        }
+
+        private struct Sent
+        {
+            public Sent(long sequence, DateTimeOffset at)
+            {
+                Sequence = sequence;
+                At = at;
+                RoundTrip = null;
+                OnWire = false;
+                Arrived = false;
+            }
+
+            public long Sequence;
+            public DateTimeOffset At;
+            public TimeSpan? RoundTrip;
+            public bool OnWire;     // At is when it went onto the wire (else when its turn came)
+            public bool Arrived;    // At is when it had certainly arrived (an answer-less end, or seeded)
+        }
+
+        private sealed class Waiter
+        {
+            public Waiter(CancellationToken token)
+            {
+                Token = token;
+            }
+
+            // Synchronous continuations: the driver thread carries the send on.
+            public readonly TaskCompletionSource<long> Turn = new TaskCompletionSource<long>();
+            public readonly CancellationToken Token;
+            public CancellationTokenRegistration Registration;
+            public volatile bool Cancelled;
         }
     }
 }

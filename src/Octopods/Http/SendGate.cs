@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
@@ -19,6 +21,7 @@ namespace Octopods.Http
 
         // Sends in flight once a restart has grown this far: the restart is over.
         private const int OpenWindow = 256;
+        private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
         private readonly object _lock = new object();
         private readonly IClock _clock;
@@ -33,16 +36,30 @@ namespace Octopods.Http
         private int _inFlight;
         private int _window = int.MaxValue;
         private TaskCompletionSource<bool>? _placeFreed;
+        // Sends the service took (answered other than 429) in the last seconds: when each left and when its
+        // answer came. After a 429, those that left in the second before it show the service's limit.
+        private readonly Queue<(DateTimeOffset Left, DateTimeOffset Answered)> _accepted = new Queue<(DateTimeOffset, DateTimeOffset)>();
+        private static readonly TimeSpan AcceptedKept = TimeSpan.FromSeconds(5);
+        private DateTimeOffset? _learnBefore;   // a 429 to a send that left then: learn once the pause is over
+        private RatePacer? _pacer;
+        private double? _learnedRate;
 
         public SendGate(IClock clock, RatePacer? pacer = null, int pauseBudget = DefaultPauseBudget)
         {
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
             if (pauseBudget < 0) throw new ArgumentOutOfRangeException(nameof(pauseBudget));
-            Pacer = pacer;
+            _pacer = pacer;
             _pauseBudget = pauseBudget;
         }
 
-        public RatePacer? Pacer { get; }
+        /// <summary>The run's pacer: the one given, or one the gate made when a 429 showed the service's limit.</summary>
+        public RatePacer? Pacer { get { lock (_lock) return _pacer; } }
+
+        /// <summary>
+        /// The rate the service's 429s showed (sends it took in the second before it refused one), which
+        /// the run keeps from then on; null while none did.
+        /// </summary>
+        public double? LearnedRatePerSecond { get { lock (_lock) return _learnedRate; } }
 
         /// <summary>Pauses in a row the run sits out; one more stops it sending.</summary>
         public int PauseBudget => _pauseBudget;
@@ -89,6 +106,7 @@ namespace Octopods.Http
         public bool RateLimited(TimeSpan wait, SendTicket ticket)
         {
             var now = _clock.UtcNow;
+            PacerAnswered(ticket);
             var until = now + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
             lock (_lock)
             {
@@ -98,6 +116,8 @@ namespace Octopods.Http
                 // pause, or a pause lengthened, are one pause.
                 if (_pausedUntil <= now && until > now && ticket.Epoch == _pauses)
                 {
+                    // A second of sending since the last pause shows how many the service takes per second.
+                    if (now - _pausedUntil >= Second && ticket.IsSend) _learnBefore = ticket.LeftAt;
                     _pauses++;
                     if (++_pausesInARow > _pauseBudget)
                     {
@@ -118,8 +138,15 @@ namespace Octopods.Http
         public void Answered(SendTicket ticket)
         {
             TaskCompletionSource<bool>? freed;
+            var now = _clock.UtcNow;
             lock (_lock)
             {
+                PacerAnswered(ticket);
+                if (ticket.IsSend)
+                {
+                    _accepted.Enqueue((ticket.LeftAt, now));
+                    while (now - _accepted.Peek().Answered > AcceptedKept) _accepted.Dequeue();
+                }
                 _pausesInARow = 0;
                 if (_window == int.MaxValue || !ticket.Holding) return;
                 _window = _window < OpenWindow ? _window * 2 : int.MaxValue;
@@ -179,7 +206,8 @@ namespace Octopods.Http
                     await _clock.Delay(left, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                if (paced && Pacer != null) await Pacer.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
+                var pacer = paced ? Pacer : null;
+                if (pacer != null) await pacer.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
                 if (PausedUntil <= _clock.UtcNow) return;
             }
         }
@@ -206,37 +234,44 @@ namespace Octopods.Http
             catch (ObjectDisposedException) { throw Stopped(null); }   // a disposed gate is a stopped one
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
             var holding = false;
+            long sequence = 0;
             try
             {
                 while (true)
                 {
                     await EnterAsync(false, linked.Token).ConfigureAwait(false);
+                    LearnAfterPause();
                     holding = await TakePlaceAsync(linked.Token).ConfigureAwait(false);
-                    if (Pacer != null) await Pacer.WaitTurnAsync(linked.Token).ConfigureAwait(false);
+                    var pacer = Pacer;
+                    if (pacer != null) sequence = await pacer.WaitTurnAsync(linked.Token).ConfigureAwait(false);
                     if (PausedUntil <= _clock.UtcNow) break;
                     // A 429 paused the run meanwhile: give the place back and wait with everyone.
-                    AfterAttempt(new SendTicket(holding, 0));
+                    AfterAttempt(new SendTicket(holding, 0, isSend: true, paceSequence: sequence));
                     holding = false;
+                    sequence = 0;
                 }
             }
-            catch (OperationCanceledException ex)
+            catch (Exception ex) when (ex is OperationCanceledException || ex is ObjectDisposedException)
             {
-                AfterAttempt(new SendTicket(holding, 0));
+                // Cancelled, or the gate (and its pacer) disposed meanwhile: both are a stop.
+                AfterAttempt(new SendTicket(holding, 0, isSend: true, paceSequence: sequence));
                 throw Stopped(ex);
             }
             if (IsStopped || Exhausted || BlockedUntil > _clock.UtcNow)
             {
                 // Stopped, or another row's 429 stopped or blocked the run while this one waited.
-                AfterAttempt(new SendTicket(holding, 0));
+                AfterAttempt(new SendTicket(holding, 0, isSend: true, paceSequence: sequence));
                 if (IsStopped) throw Stopped(null);
                 ThrowIfBlocked();
             }
-            lock (_lock) return new SendTicket(holding, _pauses);
+            var left = _clock.UtcNow;
+            lock (_lock) return new SendTicket(holding, _pauses, isSend: true, paceSequence: sequence, leftAt: left);
         }
 
         /// <summary>An attempt's place is free again (its answer came, or it failed); <paramref name="ticket"/> as BeforeSendAsync returned.</summary>
         public void AfterAttempt(SendTicket ticket)
         {
+            if (ticket.PaceSequence > 0 && Pacer is RatePacer pacer) pacer.Ended(ticket.PaceSequence, pacer.Clock.UtcNow);
             if (!ticket.Holding) return;
             TaskCompletionSource<bool>? freed;
             lock (_lock)
@@ -245,6 +280,52 @@ namespace Octopods.Http
                 freed = TakeWaiters();
             }
             freed?.TrySetResult(true);
+        }
+
+        // Under the lock, once the pause after a 429 is over (the sends in flight then have had their
+        // answers): the sends the service took in the second before the refused one left are what its
+        // window holds. Pace to that from now on, never faster than asked; with none, nothing is learned.
+        private void LearnLimit(DateTimeOffset refusedLeft)
+        {
+            var taken = 0;
+            foreach (var sent in _accepted)
+                if (sent.Left <= refusedLeft && refusedLeft - sent.Left < Second) taken++;
+            if (taken == 0) return;
+            if (_learnedRate.HasValue && taken >= _learnedRate.Value) return;
+            _learnedRate = taken;
+            if (_pacer != null)
+            {
+                _pacer.LimitTo(taken);
+                return;
+            }
+            // A new pacer: the sends the service took lately still fill its window (the pause it names is
+            // in whole seconds and may end before they all leave it).
+            _pacer = new RatePacer(taken, _clock);
+            _pacer.Seed(_accepted.Select(a => a.Answered));
+        }
+
+        /// <summary>
+        /// Called by the client when a send's body goes onto the wire: the pacer counts the send from then,
+        /// so one held up after its turn (a busy machine, a connection still opening) cannot crowd a window.
+        /// </summary>
+        public void OnWire(SendTicket ticket)
+        {
+            if (ticket.PaceSequence > 0 && Pacer is RatePacer pacer) pacer.Left(ticket.PaceSequence, pacer.Clock.UtcNow);
+        }
+
+        private void PacerAnswered(SendTicket ticket)
+        {
+            if (ticket.PaceSequence > 0 && _pacer is RatePacer pacer) pacer.Answered(ticket.PaceSequence, pacer.Clock.UtcNow);
+        }
+
+        private void LearnAfterPause()
+        {
+            lock (_lock)
+            {
+                if (!_learnBefore.HasValue || _pausedUntil > _clock.UtcNow) return;
+                LearnLimit(_learnBefore.Value);
+                _learnBefore = null;
+            }
         }
 
         private TaskCompletionSource<bool>? TakeWaiters()
@@ -285,6 +366,7 @@ namespace Octopods.Http
         {
             Stop();
             _stop.Dispose();
+            Pacer?.Dispose();
         }
 
         private static SendStoppedException Stopped(Exception? inner) =>
