@@ -58,6 +58,10 @@ namespace Octopods.Bench
         public bool Bare;
         public int WarmupRows = 2000;
         public double FaultRate;
+        public double JitterMs;
+        public double[] Jitters = { 0, 25 };
+        public int Limit;
+        public int LimitRows = 400;
 
         public static Options Parse(string[] args)
         {
@@ -82,13 +86,17 @@ namespace Octopods.Bench
                     case "--journal": o.Journal = true; break;
                     case "--bare": o.Bare = true; break;
                     case "--warmup": o.WarmupRows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                    case "--skip": o.Skip = Next(); break;   // comma list of: throughput,memory,rate
+                    case "--skip": o.Skip = Next(); break;   // comma list of: throughput,memory,rate,limit
                     case "--soak": o.Role = "soak"; o.Rows = 100_000; o.Throttle = 32; o.LatencyMs = 1; o.FaultRate = 0.02; break;
                     case "--faults": o.FaultRate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--jitter": o.JitterMs = double.Parse(Next(), CultureInfo.InvariantCulture); break;           // server: relay jitter
+                    case "--jitters": o.Jitters = Next().Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray(); break;
+                    case "--limit": o.Limit = int.Parse(Next(), CultureInfo.InvariantCulture); break;                 // server: N sends per second
+                    case "--limit-rows": o.LimitRows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "-h":
                     case "--help":
                         Console.WriteLine("dotnet run -c Release --project bench/Octopods.Bench -- [--quick] [--rows 5000] [--latency 50] " +
-                                          "[--throttles 1,4,16,64] [--memory-rows 10000,100000] [--rate 20] [--rate-seconds 30] [--skip throughput,memory,rate]");
+                                          "[--throttles 1,4,16,64] [--memory-rows 10000,100000] [--rate 20] [--rate-seconds 30] [--jitters 0,25] [--limit 20] [--limit-rows 400] [--skip throughput,memory,rate,limit]");
                         Console.WriteLine("dotnet run -c Release --project bench/Octopods.Bench -- --soak [--rows 100000] [--faults 0.02] [--throttle 32]");
                         Environment.Exit(0);
                         break;
@@ -110,12 +118,20 @@ namespace Octopods.Bench
             var server = await EmulatorServer.StartAsync(new OctopodsEmulator(SystemClock.Instance));
             server.Latency = TimeSpan.FromMilliseconds(options.LatencyMs);
             if (options.FaultRate > 0) server.Faults = new FaultInjector(Soak.Mix, probability: options.FaultRate, seed: 7);
+            if (options.Limit > 0) server.RateLimit = new SendRateLimit(options.Limit);
             server.Intercept = async ctx =>
             {
                 if (ctx.Request.Path.StartsWithSegments("/__bench/ledger"))
                 {
                     ctx.Response.ContentType = "application/json";
                     await ctx.Response.WriteAsync(JsonSerializer.Serialize(server.Emulator.Ledger.Select(s => s.Content).ToList()));
+                    return true;
+                }
+                if (ctx.Request.Path.StartsWithSegments("/__bench/limit"))
+                {
+                    ctx.Response.ContentType = "application/json";
+                    var limit = server.RateLimit;
+                    await ctx.Response.WriteAsync(JsonSerializer.Serialize(new { taken = limit?.Taken ?? 0, refused = limit?.Refused ?? 0 }));
                     return true;
                 }
                 if (ctx.Request.Path.StartsWithSegments("/__bench/faults/off"))
@@ -142,7 +158,9 @@ namespace Octopods.Bench
                 }
                 return false;
             };
-            Console.WriteLine("URL " + server.BaseUri);
+            // With --jitter, clients reach the emulator through a relay that holds each request 0 to J ms.
+            using var relay = options.JitterMs > 0 ? new JitterRelay(server.BaseUri, options.JitterMs) : null;
+            Console.WriteLine("URL " + (relay?.Uri ?? server.BaseUri));
             Console.Out.Flush();
             // Runs until the orchestrator closes stdin.
             await Task.Run(() => Console.In.ReadToEnd());
@@ -193,6 +211,8 @@ namespace Octopods.Bench
             // thousand calls) and connections. Without it a short run mostly measures the JIT.
             Invoke(runspace, $"New-BenchRow -Count {options.WarmupRows} | Send-OctopodsSms -ThrottleLimit 64 | Out-Null");
             if (options.Journal) Invoke(runspace, $"New-BenchRow -Count 200 | Send-OctopodsSms -ThrottleLimit 64 -JournalPath $args[0] | Out-Null", Path.GetTempFileName());
+            // The paced path too (its driver thread and admission), at a rate far above the measured one.
+            if (options.ClientRate.HasValue && options.WarmupRows > 0) Invoke(runspace, "New-BenchRow -Count 200 | Send-OctopodsSms -ThrottleLimit 4 -RatePerSecond 400 | Out-Null");
 
             // Let the background tier-1 JIT of the warm-up finish before the clock starts.
             Thread.Sleep(3000);
@@ -397,33 +417,64 @@ namespace Octopods.Bench
                 if (!options.Skips("rate"))
                 {
                     var rows = (int)Math.Round(options.Rate * options.RateSeconds);
-                    Console.WriteLine($"Pacing: -RatePerSecond {options.Rate} for {rows} rows (~{options.RateSeconds} s), ThrottleLimit 4, arrivals timed at the server");
-                    using (var http = new System.Net.Http.HttpClient()) http.DeleteAsync(uri + "__bench/arrivals").GetAwaiter().GetResult();
-                    var r = RunClient(self, uri, rows, 4, options.Rate);
-                    failures += r.GetProperty("errors").GetInt32();
-                    long[] ticks;
-                    using (var http = new System.Net.Http.HttpClient())
-                        ticks = JsonSerializer.Deserialize<long[]>(http.GetStringAsync(uri + "__bench/arrivals").GetAwaiter().GetResult())!;
-                    // The warm-up sends come first and unpaced: measure the paced run only (the last `rows` arrivals).
-                    var times = ticks.OrderBy(t => t).Skip(Math.Max(0, ticks.Length - rows)).ToArray();
-                    var span = TimeSpan.FromTicks(times[times.Length - 1] - times[0]).TotalSeconds;
-                    var achieved = (times.Length - 1) / span;
-                    var maxWindow = 0;
-                    for (int i = 0, j = 0; i < times.Length; i++)
+                    // The unpaced cost at about the same rate: one in flight against L = 50 ms is ~20/s.
+                    var unpaced = RunClient(self, uri, rows, 1, null);
+                    var unpacedCpu = unpaced.GetProperty("cpuMs").GetDouble() / rows;
+                    var unpacedRate = rows / (unpaced.GetProperty("wallMs").GetDouble() / 1000);
+                    foreach (var jitter in options.Jitters)
                     {
-                        while (j < times.Length && times[j] - times[i] < TimeSpan.TicksPerSecond) j++;
-                        maxWindow = Math.Max(maxWindow, j - i);
+                        Console.WriteLine($"Pacing: -RatePerSecond {options.Rate} for {rows} rows (~{options.RateSeconds} s), ThrottleLimit 4, arrivals timed at the server" +
+                                          (jitter > 0 ? $", each request held 0-{jitter} ms on its way (a relay)" : ""));
+                        using var paceServer = jitter > 0 ? StartServer(self, options, "--jitter", jitter.ToString(CultureInfo.InvariantCulture)) : null;
+                        var paceUri = paceServer?.Uri ?? uri;
+                        using (var http = new System.Net.Http.HttpClient()) http.DeleteAsync(paceUri + "__bench/arrivals").GetAwaiter().GetResult();
+                        var r = RunClient(self, paceUri, rows, 4, options.Rate);
+                        failures += r.GetProperty("errors").GetInt32();
+                        long[] ticks;
+                        using (var http = new System.Net.Http.HttpClient())
+                            ticks = JsonSerializer.Deserialize<long[]>(http.GetStringAsync(paceUri + "__bench/arrivals").GetAwaiter().GetResult())!;
+                        // The warm-up sends come first and unpaced: measure the paced run only (the last `rows` arrivals).
+                        var times = ticks.OrderBy(t => t).Skip(Math.Max(0, ticks.Length - rows)).ToArray();
+                        var span = TimeSpan.FromTicks(times[times.Length - 1] - times[0]).TotalSeconds;
+                        var achieved = (times.Length - 1) / span;
+                        var maxWindow = 0;
+                        for (int i = 0, j = 0; i < times.Length; i++)
+                        {
+                            while (j < times.Length && times[j] - times[i] < TimeSpan.TicksPerSecond) j++;
+                            maxWindow = Math.Max(maxWindow, j - i);
+                        }
+                        // How close R+1 consecutive arrivals came: under 1000 ms means one window held R+1.
+                        var r1 = (int)Math.Floor(options.Rate);
+                        var tightest = Enumerable.Range(0, Math.Max(0, times.Length - r1)).Select(k => (times[k + r1] - times[k]) / (double)TimeSpan.TicksPerMillisecond).DefaultIfEmpty(0).Min();
+                        var crowded = Enumerable.Range(0, Math.Max(0, times.Length - r1)).Count(k => times[k + r1] - times[k] < TimeSpan.TicksPerSecond);
+                        var gaps = Enumerable.Range(1, times.Length - 1).Select(k => (times[k] - times[k - 1]) / (double)TimeSpan.TicksPerMillisecond).OrderBy(g => g).ToList();
+                        var wholeSeconds = times.GroupBy(t => t / TimeSpan.TicksPerSecond).Select(g => g.Count()).ToList();
+                        var pacedCpu = r.GetProperty("cpuMs").GetDouble() / rows;
+                        Console.WriteLine($"  {times.Length} arrivals over {span:0.00} s: {achieved:0.000}/s ({100 * (achieved - options.Rate) / options.Rate:+0.00;-0.00}% vs {options.Rate}/s)");
+                        Console.WriteLine($"  max in any sliding one-second window: {maxWindow}; max in a calendar second: {wholeSeconds.Max()} (limit {Math.Floor(options.Rate)})");
+                        Console.WriteLine($"  tightest {r1 + 1} consecutive arrivals span {tightest:0.0} ms ({crowded} of {times.Length - r1} such runs under 1000 ms); " +
+                                          $"gap between arrivals: min {gaps[0]:0.0} ms, median {gaps[gaps.Count / 2]:0.0} ms, max {gaps[gaps.Count - 1]:0.0} ms");
+                        Console.WriteLine($"  client CPU {pacedCpu:0.000} ms per paced message ({r.GetProperty("poolItems").GetInt64() / (double)rows:0.00} pool items); " +
+                                          $"unpaced at {unpacedRate:0.0}/s (one in flight): {unpacedCpu:0.000} ms ({unpaced.GetProperty("poolItems").GetInt64() / (double)rows:0.00}); ratio {pacedCpu / unpacedCpu:0.00}");
+                        Console.WriteLine();
                     }
-                    // How close R+1 consecutive arrivals came: under 1000 ms means one window held R+1.
-                    var r1 = (int)Math.Floor(options.Rate);
-                    var tightest = Enumerable.Range(0, Math.Max(0, times.Length - r1)).Select(k => (times[k + r1] - times[k]) / (double)TimeSpan.TicksPerMillisecond).DefaultIfEmpty(0).Min();
-                    var crowded = Enumerable.Range(0, Math.Max(0, times.Length - r1)).Count(k => times[k + r1] - times[k] < TimeSpan.TicksPerSecond);
-                    var gaps = Enumerable.Range(1, times.Length - 1).Select(k => (times[k] - times[k - 1]) / (double)TimeSpan.TicksPerMillisecond).OrderBy(g => g).ToList();
-                    var wholeSeconds = times.GroupBy(t => t / TimeSpan.TicksPerSecond).Select(g => g.Count()).ToList();
-                    Console.WriteLine($"  {times.Length} arrivals over {span:0.00} s: {achieved:0.000}/s ({100 * (achieved - options.Rate) / options.Rate:+0.00;-0.00}% vs {options.Rate}/s)");
-                    Console.WriteLine($"  max in any sliding one-second window: {maxWindow}; max in a calendar second: {wholeSeconds.Max()} (limit {Math.Floor(options.Rate)})");
-                    Console.WriteLine($"  tightest {r1 + 1} consecutive arrivals span {tightest:0.0} ms ({crowded} of {times.Length - r1} such runs under 1000 ms); " +
-                                      $"gap between arrivals: min {gaps[0]:0.0} ms, median {gaps[gaps.Count / 2]:0.0} ms, max {gaps[gaps.Count - 1]:0.0} ms");
+                }
+
+                if (!options.Skips("limit"))
+                {
+                    var n = options.Limit > 0 ? options.Limit : 20;
+                    Console.WriteLine($"Against the service's limit: {options.LimitRows} rows, no -RatePerSecond, ThrottleLimit 4, through a server that takes {n} sends in any second and refuses the rest with 429");
+                    using var limitServer = StartServer(self, options, "--limit", n.ToString(CultureInfo.InvariantCulture));
+                    var r = RunClient(self, limitServer.Uri, options.LimitRows, 4, null, warmup: 0);
+                    failures += r.GetProperty("errors").GetInt32();
+                    using var http = new System.Net.Http.HttpClient();
+                    using var counts = JsonDocument.Parse(http.GetStringAsync(limitServer.Uri + "__bench/limit").GetAwaiter().GetResult());
+                    var taken = counts.RootElement.GetProperty("taken").GetInt32();
+                    var refused = counts.RootElement.GetProperty("refused").GetInt32();
+                    var wallS = r.GetProperty("wallMs").GetDouble() / 1000;
+                    var rate = options.LimitRows / wallS;
+                    Console.WriteLine($"  {taken} taken, {refused} refused with 429 ({100.0 * refused / (taken + refused):0.0}% of {taken + refused} requests); {r.GetProperty("errors").GetInt32()} errors");
+                    Console.WriteLine($"  {options.LimitRows} rows in {wallS:0.00} s: {rate:0.00}/s, {100 * rate / n:0.0}% of the {n}/s limit");
                     Console.WriteLine();
                 }
 
@@ -447,9 +498,10 @@ namespace Octopods.Bench
             return failures > 0 ? 1 : 0;
         }
 
-        private static JsonElement RunClient(string self, string uri, int rows, int throttle, double? rate, bool journal = false, bool bare = false)
+        private static JsonElement RunClient(string self, string uri, int rows, int throttle, double? rate, bool journal = false, bool bare = false, int? warmup = null)
         {
             var args = new List<string> { "client", "--uri", uri, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--throttle", throttle.ToString(CultureInfo.InvariantCulture) };
+            if (warmup.HasValue) { args.Add("--warmup"); args.Add(warmup.Value.ToString(CultureInfo.InvariantCulture)); }
             if (journal) args.Add("--journal");
             if (bare) args.Add("--bare");
             if (rate.HasValue) { args.Add("--client-rate"); args.Add(rate.Value.ToString(CultureInfo.InvariantCulture)); }

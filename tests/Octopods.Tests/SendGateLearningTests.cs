@@ -68,7 +68,7 @@ namespace Octopods.Tests
         }
 
         [Fact]
-        public async Task A_learned_rate_only_ever_falls_and_never_rises_above_the_rate_asked_for()
+        public async Task A_learned_rate_only_ever_falls_a_step_at_a_time_at_the_rate_learned_and_never_rises_above_the_rate_asked_for()
         {
             using var gate = new SendGate(_clock, new RatePacer(20, _clock));
             await Accepted(gate, 40, TimeSpan.FromMilliseconds(20));   // the pacer spaces them: 19 or 20 in the last second
@@ -82,8 +82,9 @@ namespace Octopods.Tests
             _clock.Advance(TimeSpan.FromSeconds(2));
             await Accepted(gate, 30, TimeSpan.FromMilliseconds(40));   // asked faster, but paced at 10/s: 9 or 10 in a second
             Assert.True(await Refused(gate, TimeSpan.FromSeconds(1)));
-            Assert.InRange(gate.LearnedRatePerSecond!.Value, 9, 10);
-            Assert.Equal(gate.LearnedRatePerSecond, gate.Pacer.RatePerSecond);
+            // Refused at the rate learned: one step down, never back up.
+            Assert.Equal(9, gate.LearnedRatePerSecond);
+            Assert.Equal(9, gate.Pacer.RatePerSecond);
         }
 
         [Fact]

@@ -285,12 +285,16 @@ namespace Octopods.Http
         // Under the lock, once the pause after a 429 is over (the sends in flight then have had their
         // answers): the sends the service took in the second before the refused one left are what its
         // window holds. Pace to that from now on, never faster than asked; with none, nothing is learned.
+        // The rate only falls, so a 429 that is not about the rate (a service's hiccup) costs one step.
         private void LearnLimit(DateTimeOffset refusedLeft)
         {
             var taken = 0;
             foreach (var sent in _accepted)
                 if (sent.Left <= refusedLeft && refusedLeft - sent.Left < Second) taken++;
             if (taken == 0) return;
+            // Refused again at the rate learned: the count may have caught one send more than the
+            // service's window held (arrivals lag their start unevenly), so step down by one.
+            if (_learnedRate.HasValue && taken >= _learnedRate.Value) taken = (int)Math.Max(1, _learnedRate.Value - 1);
             if (_learnedRate.HasValue && taken >= _learnedRate.Value) return;
             _learnedRate = taken;
             if (_pacer != null)
