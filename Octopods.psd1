@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'Octopods.PowerShell.dll'
+    RootModule           = 'Octopods.psm1'
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '5f1c3a52-8d2e-4b7a-9e64-2c0b7d1f9a31'

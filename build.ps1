@@ -148,6 +148,7 @@ function Invoke-Test {
             OCTOPODS_TEST_HOME = $testHome; PSModulePath = (Get-ToolModulePath)
             OCTOPODS_MODULE_PATH = (Join-Path $ModuleDir 'Octopods.psd1')
             OCTOPODS_TEST_SERVER = (Join-Path $RepoRoot "tests/Octopods.TestServer/bin/$Configuration/net10.0/Octopods.TestServer.dll")
+            OCTOPODS_TEST_PACKAGES = $pesterPackages
             OCTOPODS_SMS_API_KEY = $null; OCTOPODS_WHATSAPP_API_KEY = $null; OCTOPODS_VIBER_API_KEY = $null; OCTOPODS_BASE_URI = $null
         }
         $pesterExit = 0

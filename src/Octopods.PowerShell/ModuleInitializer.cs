@@ -1,41 +1,57 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Octopods.PowerShell.Loading;
 
 namespace Octopods.PowerShell
 {
     /// <summary>
-    /// On Windows PowerShell 5.1 (.NET Framework) the module's System.Text.Json and its companions
-    /// live in Dependencies/ and are handed out only when the runtime cannot find them itself, so
-    /// they never replace another module's copies. PowerShell 7 carries its own and needs nothing.
+    /// Runs when the module is imported (from Octopods.psm1), before any cmdlet needs the core: refuses a host the module
+    /// cannot serve, then sets up how the module's own assemblies in Dependencies/ are found (a load
+    /// context of their own on PowerShell 7, a narrow AssemblyResolve handler on Windows PowerShell).
+    /// Nothing here may touch a type of the core or of PhoneNumbers.
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        private static readonly string DependencyFolder =
-            Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".", "Dependencies");
+        private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".";
+        private static readonly string DependencyFolder = Path.Combine(ModuleFolder, "Dependencies");
 
         private static bool IsDesktop => RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
 
-        public void OnImport()
+        public void OnImport() => Prepare();
+
+        /// <summary>
+        /// Called by Octopods.psm1 before the cmdlets are imported (PowerShell inspects their types
+        /// before any initializer runs), and again by <see cref="OnImport"/>: idempotent.
+        /// </summary>
+        public static void Prepare()
         {
-            if (IsDesktop) AppDomain.CurrentDomain.AssemblyResolve += Resolve;
+            var powerShell = typeof(PSObject).Assembly.GetName().Version ?? new Version(0, 0);
+            if (HostSupport.Refusal(IsDesktop, powerShell, Environment.Version) is string refusal)
+                throw new PSNotSupportedException(refusal);
+            if (IsDesktop) RegisterDesktop();
+            else RegisterCore();
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
-            if (IsDesktop) AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
+            if (IsDesktop) UnregisterDesktop();
+            else UnregisterCore();
         }
 
-        private static Assembly? Resolve(object? sender, ResolveEventArgs args)
-        {
-            var name = new AssemblyName(args.Name);
-            var candidate = Path.Combine(DependencyFolder, name.Name + ".dll");
-            if (!File.Exists(candidate)) return null;
-            var available = AssemblyName.GetAssemblyName(candidate);
-            // Only serve a request our copy satisfies; otherwise let the runtime report it.
-            return available.Version >= name.Version ? Assembly.LoadFrom(candidate) : null;
-        }
+        // Separate methods: compiling one must not need the other edition's types (System.Runtime.Loader on 5.1).
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void RegisterDesktop() => DesktopDependencies.Register(ModuleFolder, DependencyFolder);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void RegisterCore() => CoreDependencies.Register(DependencyFolder);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void UnregisterDesktop() => DesktopDependencies.Unregister();
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void UnregisterCore() => CoreDependencies.Unregister();
     }
 }

@@ -1,0 +1,8 @@
+# The module's entry point. The cmdlets (Octopods.PowerShell.dll) need the module's own assemblies in
+# Dependencies/: PowerShell 7 loads them into a load context of their own, Windows PowerShell through a
+# resolver that answers only for them. That must be in place before PowerShell inspects the cmdlets
+# (their base classes name types of the core), so it is set up here, then the cmdlets are imported.
+$cmdletAssembly = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'Octopods.PowerShell.dll'))
+[Octopods.PowerShell.ModuleInitializer]::Prepare()
+Import-Module -Assembly $cmdletAssembly
+Export-ModuleMember -Cmdlet *
