@@ -68,7 +68,7 @@ namespace Octopods.Tests
         }
 
         [Fact]
-        public async Task A_learned_rate_only_ever_falls_a_step_at_a_time_at_the_rate_learned_and_never_rises_above_the_rate_asked_for()
+        public async Task A_learned_rate_falls_a_step_at_a_time_when_refused_at_the_rate_learned()
         {
             using var gate = new SendGate(_clock, new RatePacer(20, _clock));
             await Accepted(gate, 40, TimeSpan.FromMilliseconds(20));   // the pacer spaces them: 19 or 20 in the last second
@@ -99,6 +99,34 @@ namespace Octopods.Tests
             }
             Assert.True(await Refused(gate, TimeSpan.FromSeconds(1)));
             Assert.Equal(3, gate.LearnedRatePerSecond);
+        }
+
+        [Fact]
+        public async Task A_429_that_names_no_time_teaches_nothing()
+        {
+            using var gate = new SendGate(_clock);
+            await Accepted(gate, 30, TimeSpan.FromMilliseconds(40));
+            var ticket = await gate.BeforeSendAsync(paced: true, CancellationToken.None);
+            Assert.True(gate.RateLimited(TimeSpan.FromSeconds(5), ticket, namedTime: false));   // a 429 without a usable time
+            gate.AfterAttempt(ticket);
+            await Accepted(gate, 1, TimeSpan.Zero);
+            Assert.Null(gate.LearnedRatePerSecond);
+            Assert.Null(gate.Pacer);
+        }
+
+        [Fact]
+        public async Task A_learned_rate_is_probed_upward_every_thirty_quiet_seconds_but_never_past_the_rate_asked_for()
+        {
+            using var gate = new SendGate(_clock, new RatePacer(12, _clock));
+            await Accepted(gate, 30, TimeSpan.FromMilliseconds(100));  // 10 a second
+            Assert.True(await Refused(gate, TimeSpan.FromSeconds(1)));
+            Assert.Equal(10, gate.LearnedRatePerSecond);
+            await Accepted(gate, 280, TimeSpan.FromMilliseconds(110)); // thirty-one quiet seconds
+            Assert.Equal(11, gate.LearnedRatePerSecond);
+            Assert.Equal(11, gate.Pacer!.RatePerSecond);
+            await Accepted(gate, 900, TimeSpan.FromMilliseconds(110)); // ninety more: 12 is as far as it goes
+            Assert.Equal(12, gate.LearnedRatePerSecond);
+            Assert.Equal(12, gate.Pacer.RatePerSecond);
         }
     }
 }

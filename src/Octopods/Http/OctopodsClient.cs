@@ -78,14 +78,15 @@ namespace Octopods.Http
                     if (status == 429)
                     {
                         message = root.HasValue ? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error") : text;
-                        wait = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow) ?? _options.DefaultRateLimitWait;
+                        var named = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow);
+                        wait = named ?? _options.DefaultRateLimitWait;
                         // A time already past (or "now") is no reason to hammer: back off 1, 2, 4… s, by the
                         // run's pauses in a row (bulk) or this call's attempts.
                         if (wait <= TimeSpan.Zero) wait = Backoff(gate != null ? gate.PausesInARow + 1 : attempt);
                         // The run pauses (or is blocked) before this attempt's place is given back, so the
                         // next one in a restart cannot leave into the same 429.
                         if (wait > _options.MaxRateLimitWait) gate?.Block(wait);
-                        else if (gate != null) withinBudget = gate.RateLimited(wait, ticket);
+                        else if (gate != null) withinBudget = gate.RateLimited(wait, ticket, namedTime: named > TimeSpan.Zero);
                     }
                     else
                     {

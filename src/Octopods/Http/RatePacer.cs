@@ -13,8 +13,8 @@ namespace Octopods.Http
     /// one second after the R-th latest moment at which an earlier send may have arrived. That moment
     /// is a send's start plus its slack: how much later than the fastest request it may have arrived,
     /// which is its round trip less the shortest recent round trip, up to <see cref="MaxSlack"/> (the
-    /// whole of it until its answer comes). The rate can only be lowered (<see cref="LimitTo"/>, when
-    /// the service's 429s show its limit).
+    /// whole of it until its answer comes). The gate lowers the rate when the service's 429s show its
+    /// limit (<see cref="LimitTo"/>) and probes it upward again later.
     /// </summary>
     /// <remarks>
     /// On the real clock one driver thread admits waiters in order and continues each send on itself,
@@ -76,13 +76,25 @@ namespace Octopods.Http
         /// <summary>The minimum spacing between two starts.</summary>
         public TimeSpan Interval { get; private set; }
 
-        /// <summary>Lowers the rate (never raises it): later sends keep the new one.</summary>
+        /// <summary>Lowers the rate: later sends keep the new one.</summary>
         public void LimitTo(double ratePerSecond)
         {
             if (!(ratePerSecond > 0)) throw new ArgumentOutOfRangeException(nameof(ratePerSecond));
             lock (_lock)
             {
                 if (ratePerSecond >= RatePerSecond) return;
+                SetRate(ratePerSecond);
+            }
+            Wake();
+        }
+
+        /// <summary>Raises the rate again (after <see cref="LimitTo"/>); the gate never raises it past the rate first asked for.</summary>
+        internal void RaiseTo(double ratePerSecond)
+        {
+            if (!(ratePerSecond > 0) || double.IsInfinity(ratePerSecond)) throw new ArgumentOutOfRangeException(nameof(ratePerSecond));
+            lock (_lock)
+            {
+                if (ratePerSecond <= RatePerSecond) return;
                 SetRate(ratePerSecond);
             }
             Wake();

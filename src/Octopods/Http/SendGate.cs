@@ -42,13 +42,17 @@ namespace Octopods.Http
         private static readonly TimeSpan AcceptedKept = TimeSpan.FromSeconds(5);
         private DateTimeOffset? _learnBefore;   // a 429 to a send that left then: learn once the pause is over
         private RatePacer? _pacer;
+        private readonly double? _askedRate;    // -RatePerSecond: a learned rate never goes past it
         private double? _learnedRate;
+        private DateTimeOffset _lastStep = DateTimeOffset.MinValue;
+        private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(30);
 
         public SendGate(IClock clock, RatePacer? pacer = null, int pauseBudget = DefaultPauseBudget)
         {
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
             if (pauseBudget < 0) throw new ArgumentOutOfRangeException(nameof(pauseBudget));
             _pacer = pacer;
+            _askedRate = pacer?.RatePerSecond;
             _pauseBudget = pauseBudget;
         }
 
@@ -102,8 +106,10 @@ namespace Octopods.Http
         /// A 429: every request waits <paramref name="wait"/>, then the run restarts one send at a time,
         /// doubling with each answer. Returns false when this pause is one more than the run's budget
         /// allows: the gate then refuses every later send (<see cref="ThrowIfBlocked"/>).
+        /// <paramref name="namedTime"/>: the service named when to try again, as its rate limit does;
+        /// only such a 429 teaches the run the service's rate.
         /// </summary>
-        public bool RateLimited(TimeSpan wait, SendTicket ticket)
+        public bool RateLimited(TimeSpan wait, SendTicket ticket, bool namedTime = true)
         {
             var now = _clock.UtcNow;
             PacerAnswered(ticket);
@@ -117,7 +123,7 @@ namespace Octopods.Http
                 if (_pausedUntil <= now && until > now && ticket.Epoch == _pauses)
                 {
                     // A second of sending since the last pause shows how many the service takes per second.
-                    if (now - _pausedUntil >= Second && ticket.IsSend) _learnBefore = ticket.LeftAt;
+                    if (namedTime && now - _pausedUntil >= Second && ticket.IsSend) _learnBefore = ticket.LeftAt;
                     _pauses++;
                     if (++_pausesInARow > _pauseBudget)
                     {
@@ -326,9 +332,26 @@ namespace Octopods.Http
         {
             lock (_lock)
             {
-                if (!_learnBefore.HasValue || _pausedUntil > _clock.UtcNow) return;
-                LearnLimit(_learnBefore.Value);
-                _learnBefore = null;
+                var now = _clock.UtcNow;
+                if (_pausedUntil > now) return;
+                if (_learnBefore.HasValue)
+                {
+                    LearnLimit(_learnBefore.Value);
+                    _learnBefore = null;
+                    _lastStep = now;
+                    return;
+                }
+                // A learned rate is probed upward, 10% every 30 s without a 429 (never past the rate
+                // asked for): a 429 met in a slow second, or a limit the service has raised, does not
+                // hold the run back for good. A probe past the service's limit costs one 429 and a step back.
+                if (!_learnedRate.HasValue || _pacer == null) return;
+                if (now - (_pausedUntil > _lastStep ? _pausedUntil : _lastStep) < ProbeEvery) return;
+                _lastStep = now;
+                var raised = Math.Max(_learnedRate.Value + 1, Math.Floor(_learnedRate.Value * 1.1));
+                if (_askedRate.HasValue && raised > _askedRate.Value) raised = _askedRate.Value;
+                if (raised <= _learnedRate.Value) return;
+                _learnedRate = raised;
+                _pacer.RaiseTo(raised);
             }
         }
 
