@@ -11,9 +11,10 @@
 
     Build    dotnet build of src/Octopods.PowerShell, which lays out out/Octopods/<version>/, then Help.
     Help     platyPS 0.14: docs/en-US -> MAML and about_*.help.txt in out/Octopods/<version>/en-US.
-    Test     Build, dotnet test (TRX), then tests/pester in a child PowerShell (NUnit XML) with a
+    Test     Package, dotnet test (TRX), then tests/pester in a child PowerShell (NUnit XML) with a
              throwaway HOME; prints "N passed, N failed" read from the result files in out/TestResults.
-    Package  Build, then out/Octopods.<version>.zip of the module folder.
+    Package  Build, then out/feed/Octopods.<version>.nupkg (PSResourceGet; register out/feed as a
+             repository and Install-PSResource Octopods) and out/Octopods.<version>.zip.
     Demo     Build, then examples/sandbox-quickstart.ps1 in a child PowerShell.
     Clean    Removes out/.
 
@@ -121,7 +122,7 @@ function Invoke-Help {
 function Invoke-Test {
     # Old results first: a build that fails now must not leave an earlier run's counts behind.
     if (Test-Path -LiteralPath $ResultsDir) { Remove-Item -LiteralPath $ResultsDir -Recurse -Force }
-    Invoke-Build
+    Invoke-Package   # the Pester suite installs the package as users would
 
     Write-Step 'Test: xunit suites (core, loopback HTTP, hosted engine)'
     $env:OCTOPODS_PWSH_DLL, $previousPwsh = (Join-Path $PSHOME 'pwsh.dll'), $env:OCTOPODS_PWSH_DLL
@@ -149,6 +150,7 @@ function Invoke-Test {
             OCTOPODS_MODULE_PATH = (Join-Path $ModuleDir 'Octopods.psd1')
             OCTOPODS_TEST_SERVER = (Join-Path $RepoRoot "tests/Octopods.TestServer/bin/$Configuration/net10.0/Octopods.TestServer.dll")
             OCTOPODS_TEST_PACKAGES = $pesterPackages
+            OCTOPODS_TEST_FEED = (Join-Path $OutRoot 'feed')
             OCTOPODS_SMS_API_KEY = $null; OCTOPODS_WHATSAPP_API_KEY = $null; OCTOPODS_VIBER_API_KEY = $null; OCTOPODS_BASE_URI = $null
         }
         $pesterExit = 0
@@ -179,10 +181,23 @@ function Invoke-ScriptAnalysis {
 
 function Invoke-Package {
     Invoke-Build
+    $feed = Join-Path $OutRoot 'feed'
+    Write-Step "Package: $feed/Octopods.$ModuleVersion.nupkg (PSResourceGet) and out/Octopods.$ModuleVersion.zip"
+    Get-ChildItem -LiteralPath $feed -Filter 'Octopods.*.nupkg' -ErrorAction SilentlyContinue | Remove-Item -Force
+    # A throwaway HOME: registering the feed as a repository must not touch the user's repository list.
+    $packageHome = Join-Path ([IO.Path]::GetTempPath()) "octopods-package-home-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory -Path $packageHome -Force
+    try {
+        Invoke-ChildPowerShell (Join-Path $RepoRoot 'tools/Publish-ModulePackage.ps1') @('-ModulePath', $ModuleDir, '-Destination', $feed) @{
+            HOME = $packageHome; XDG_DATA_HOME = "$packageHome/.local/share"; XDG_CONFIG_HOME = "$packageHome/.config"; XDG_CACHE_HOME = "$packageHome/.cache"
+            LOCALAPPDATA = (Join-Path $packageHome 'AppData/Local'); APPDATA = (Join-Path $packageHome 'AppData/Roaming')
+        }
+    }
+    finally { Remove-Item -LiteralPath $packageHome -Recurse -Force -ErrorAction SilentlyContinue }
     $zip = Join-Path $OutRoot "Octopods.$ModuleVersion.zip"
-    Write-Step "Package: $zip"
     # Octopods/<version>/ inside the zip, ready to extract into a folder on PSModulePath.
     Compress-Archive -Path (Join-Path $OutRoot 'Octopods') -DestinationPath $zip -Force
+    Write-Host "    wrote $zip"
 }
 
 function Invoke-Demo {

@@ -44,6 +44,17 @@
     A journal file (JSON lines) that makes the run resumable: run the script again with the same
     journal after a reboot and rows already accepted are not sent again. See about_Octopods_BulkSend.
 
+.PARAMETER JournalFolder
+    A folder for a dated journal, <csv name>-<yyyy-MM-dd>.jsonl, for scheduled runs: a run repeated
+    the same day (after a crash, a reboot, or a timer catching up) resumes it and sends no row twice;
+    the next day starts a new one. Ignored when -JournalPath is given.
+
+.PARAMETER ArchivePath
+    A folder the CSV is moved to, as <name>-<yyyyMMdd-HHmmss>.csv, once its rows have all been
+    handled (exit code 0 or 1), so the next scheduled run cannot pick the same file up. A run that
+    stopped (exit code 2) leaves it in place to be resumed. With -ArchivePath a missing CSV is not an
+    error: the outbox is empty, the run says so and exits 0.
+
 .PARAMETER Sandbox
     Send to the module's built-in sandbox instead of Octopods: nothing leaves the machine.
 
@@ -74,13 +85,16 @@
     What the scheduled task in examples/scheduled-task runs: unlock SecretStore without a prompt, then send.
 
 .EXAMPLE
+    ./bulk-send-from-csv.ps1 -CsvPath /var/lib/octopods/outbox.csv -JournalFolder /var/lib/octopods/journal -ArchivePath /var/lib/octopods/sent -SecretName Octopods.Sms -SecretStorePasswordPath /var/lib/octopods/store-password
+    What the systemd, cron and scheduled-task examples run: a dated journal (a second run the same day sends nothing twice), and the CSV moved to the archive when done.
+
+.EXAMPLE
     ./bulk-send-from-csv.ps1 -CsvPath ./reminders.csv -WhatIf
     Validates every row and shows what would be sent, without sending.
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory, Position = 0)]
-    [ValidateScript({ Test-Path -LiteralPath $_ -PathType Leaf })]
     [string]$CsvPath,
 
     [string]$DefaultRegion,
@@ -94,6 +108,10 @@ param(
 
     [string]$JournalPath,
 
+    [string]$JournalFolder,
+
+    [string]$ArchivePath,
+
     [switch]$Sandbox,
 
     [string]$SecretName,
@@ -106,6 +124,16 @@ param(
 
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
+
+if (-not (Test-Path -LiteralPath $CsvPath -PathType Leaf)) {
+    # A scheduled run finds the outbox empty once the last one was archived: nothing to do.
+    if ($ArchivePath) {
+        Write-Host "Nothing to send: there is no $CsvPath (the last one was archived to $ArchivePath)."
+        exit 0
+    }
+    Write-Host "Bulk send stopped: the CSV file $CsvPath does not exist. Check -CsvPath." -ForegroundColor Red
+    exit 2
+}
 
 try {
     Import-Module -Name Octopods -ErrorAction Stop
@@ -148,7 +176,15 @@ try {
     }
     if ($DefaultRegion) { $sendParameters.DefaultRegion = $DefaultRegion }
     if ($RatePerSecond) { $sendParameters.RatePerSecond = $RatePerSecond }
-    if ($JournalPath) { $sendParameters.JournalPath = $JournalPath }
+    if (-not $JournalPath -and $JournalFolder) {
+        # One journal per file and day: a run repeated the same day resumes it.
+        $null = New-Item -ItemType Directory -Path $JournalFolder -Force
+        $JournalPath = Join-Path $JournalFolder ('{0}-{1:yyyy-MM-dd}.jsonl' -f [System.IO.Path]::GetFileNameWithoutExtension($CsvPath), (Get-Date))
+    }
+    if ($JournalPath) {
+        $sendParameters.JournalPath = $JournalPath
+        Write-Host "Journal: $JournalPath (a run repeated with it sends no row twice)"
+    }
     $sendParameters.TotalCount = [Math]::Max(1, $rows.Count)   # percentage and time left on the progress bar
     $results = @($rows | Send-OctopodsSms @sendParameters)
 
@@ -211,6 +247,17 @@ try {
     }
     foreach ($record in $rejected) {
         Write-Warning "$(& $rowLabel $record): $($record.FullyQualifiedErrorId.Split(',')[0]) - $($record.Exception.Message)"
+    }
+
+    $fromJournal = @($results | Where-Object { $_.FromJournal })
+    if ($fromJournal.Count -gt 0) { Write-Host "$($fromJournal.Count) row(s) had been sent by an earlier run (journal): not sent again." }
+
+    if ($ArchivePath) {
+        # Every row is handled (a result or a logged error): the file must not be picked up again.
+        $null = New-Item -ItemType Directory -Path $ArchivePath -Force
+        $archived = Join-Path $ArchivePath ('{0}-{1}{2}' -f $baseName, $stamp, [System.IO.Path]::GetExtension($CsvPath))
+        Move-Item -LiteralPath $CsvPath -Destination $archived
+        Write-Host "Archived: $archived"
     }
 
     if ($notDelivered.Count + $pending.Count + $rejected.Count -gt 0) { exit 1 }

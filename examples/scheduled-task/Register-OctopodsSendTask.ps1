@@ -7,12 +7,19 @@
     The task runs PowerShell 7 (pwsh.exe) without a profile or a console and calls
     examples/bulk-send-from-csv.ps1, which unlocks SecretStore from a password file, sends one SMS
     per row, follows them to delivery, and writes a results log and an errors log beside the CSV
-    (or in -LogPath). The task's own output goes to a transcript in the same folder.
+    (or in -LogPath). The task's own output goes to a transcript in the same folder. Each day's
+    runs share a journal in -JournalFolder, so a run repeated the same day (StartWhenAvailable
+    catching up, a manual start after a crash) sends no row twice; a handled CSV is moved to
+    -ArchivePath, so the next day's run does not send it again.
 
     Prepare the service account ONCE, in a PowerShell 7 window started as that account
     (runas /user:CONTOSO\svc-octopods pwsh.exe):
 
-        Install-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore, Octopods -Scope CurrentUser
+        Install-PSResource Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -Scope CurrentUser -TrustRepository
+        # The module's package (build.ps1 -Task Package: out\feed\Octopods.<version>.nupkg), copied to D:\octopods\feed.
+        # Without PSResourceGet: extract Octopods.<version>.zip into Documents\PowerShell\Modules instead.
+        Register-PSResourceRepository -Name OctopodsLocal -Uri D:\octopods\feed -Trusted
+        Install-PSResource Octopods -Repository OctopodsLocal -Scope CurrentUser
         $password = Read-Host -AsSecureString 'New SecretStore password'
         New-Item -ItemType Directory -Path D:\octopods -Force
         $password | Export-Clixml -Path D:\octopods\store-password.clixml   # DPAPI: only this account on this machine can read it
@@ -32,6 +39,12 @@
 
 .PARAMETER LogPath
     Folder for the results log, the errors log and the transcript. Default: a 'logs' folder beside the CSV.
+
+.PARAMETER JournalFolder
+    Folder for the daily journals. Default: a 'journal' folder beside the CSV.
+
+.PARAMETER ArchivePath
+    Folder the handled CSV is moved to. Default: a 'sent' folder beside the CSV.
 
 .PARAMETER Credential
     The service account and its password. Task Scheduler stores the password to run the task
@@ -69,6 +82,10 @@ param(
 
     [string]$LogPath,
 
+    [string]$JournalFolder,
+
+    [string]$ArchivePath,
+
     [Parameter(Mandatory, ParameterSetName = 'Credential')]
     [pscredential]$Credential,
 
@@ -93,16 +110,18 @@ $pwsh = (Get-Command -Name pwsh.exe -CommandType Application -ErrorAction Silent
 if (-not $pwsh) { throw 'pwsh.exe (PowerShell 7) was not found on PATH. Install it: winget install Microsoft.PowerShell' }
 $sendScript = Join-Path (Split-Path -Parent $PSScriptRoot) 'bulk-send-from-csv.ps1'
 if (-not $LogPath) { $LogPath = Join-Path (Split-Path -Parent $CsvPath) 'logs' }
+if (-not $JournalFolder) { $JournalFolder = Join-Path (Split-Path -Parent $CsvPath) 'journal' }
+if (-not $ArchivePath) { $ArchivePath = Join-Path (Split-Path -Parent $CsvPath) 'sent' }
 
 # The job: a transcript around the send script, so the task's own messages are kept too.
 # Exit codes of bulk-send-from-csv.ps1: 0 all delivered, 1 some rows not delivered, 2 the run could not start.
 $arguments = @(
     '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command',
     ('& {{ Start-Transcript -Path (Join-Path ''{0}'' (''task-{{0:yyyyMMdd-HHmmss}}.log'' -f (Get-Date))) | Out-Null; ' +
-        '& ''{1}'' -CsvPath ''{2}'' -LogPath ''{0}'' -SecretName ''{3}'' -SecretStorePasswordPath ''{4}''{5}; ' +
+        '& ''{1}'' -CsvPath ''{2}'' -LogPath ''{0}'' -JournalFolder ''{6}'' -ArchivePath ''{7}'' -SecretName ''{3}'' -SecretStorePasswordPath ''{4}''{5}; ' +
         '$code = $LASTEXITCODE; Stop-Transcript | Out-Null; exit $code }}') -f
     $LogPath, $sendScript, $CsvPath, $SecretName, $SecretStorePasswordPath,
-    $(if ($DefaultRegion) { " -DefaultRegion '$DefaultRegion'" } else { '' })
+    $(if ($DefaultRegion) { " -DefaultRegion '$DefaultRegion'" } else { '' }), $JournalFolder, $ArchivePath
 ) -join ' '
 
 $action = New-ScheduledTaskAction -Execute $pwsh -Argument $arguments -WorkingDirectory (Split-Path -Parent $CsvPath)
