@@ -35,7 +35,10 @@ namespace Octopods.PowerShell
             else RegisterCore();
         }
 
-        public void OnRemove(PSModuleInfo psModuleInfo)
+        public void OnRemove(PSModuleInfo psModuleInfo) => Cleanup();
+
+        /// <summary>Called by Octopods.psm1 when the module is removed: the resolver and the type names go.</summary>
+        public static void Cleanup()
         {
             if (IsDesktop) UnregisterDesktop();
             else UnregisterCore();

@@ -29,6 +29,9 @@ namespace Octopods.PowerShell.Tests
             Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", Path.Combine(home, ".config"));
             Environment.SetEnvironmentVariable("XDG_CACHE_HOME", Path.Combine(home, ".cache"));
             Environment.SetEnvironmentVariable("PSModulePath", modules);
+            // Each test's runspace has a sandbox of its own, in memory: the per-user file that keeps it
+            // across sessions (under LOCALAPPDATA on Windows, which HOME does not move) is left alone.
+            Environment.SetEnvironmentVariable("OCTOPODS_SANDBOX_PATH", "none");
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 try { Directory.Delete(home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

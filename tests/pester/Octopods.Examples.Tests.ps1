@@ -101,6 +101,23 @@ Describe 'The unattended example run twice' {
         (Get-Sent).Count | Should -Be $Rows
     }
 
+    It 'against the sandbox: the second run sends nothing and still follows every message to its status' {
+        # The sandbox remembers what it accepted across processes (a file per user; the suite's is
+        # OCTOPODS_SANDBOX_PATH in its throwaway HOME), as the real service would.
+        $store = $env:OCTOPODS_SANDBOX_PATH
+        if (-not $store) { throw 'OCTOPODS_SANDBOX_PATH is not set: run the tests with ./build.ps1 -Task Test.' }
+        $before = if (Test-Path -LiteralPath $store) { @(Get-Content -LiteralPath $store).Count } else { 0 }
+        $arguments = @('-CsvPath', $Csv, '-Sandbox', '-JournalFolder', (Join-Path $Work 'journal'), '-LogPath', (Join-Path $Work 'logs'), '-TimeoutSeconds', '600')
+        $first = Invoke-ScheduledRun $arguments
+        $first.Output | Should -Match "$Rows row\(s\): 4 delivered, 1 failed or undelivered, 0 pending" -Because $first.Output
+        @(Get-Content -LiteralPath $store).Count - $before | Should -Be $Rows
+
+        $second = Invoke-ScheduledRun $arguments
+        @(Get-Content -LiteralPath $store).Count - $before | Should -Be $Rows -Because "the second run must send nothing:`n$($second.Output)"
+        $second.Output | Should -Match "$Rows row\(s\) had been sent by an earlier run \(journal\): not sent again"
+        $second.Output | Should -Match "$Rows row\(s\): 4 delivered, 1 failed or undelivered, 0 pending" -Because $second.Output
+    }
+
     It 'still fails a missing CSV when no archive is in use' {
         $run = Invoke-ScheduledRun @('-CsvPath', (Join-Path $Work 'missing.csv'))
         $run.ExitCode | Should -Be 2

@@ -55,6 +55,10 @@ namespace Octopods.PowerShell.Commands
         [ValidateRange(0.001, 100000)]
         public double SandboxRateLimit { get; set; }
 
+        /// <summary>Forget every message the sandbox accepted (it remembers them across sessions, per user).</summary>
+        [Parameter(ParameterSetName = SandboxSet)]
+        public SwitchParameter Reset { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -74,6 +78,11 @@ namespace Octopods.PowerShell.Commands
             if (Sandbox)
             {
                 uri = SandboxBaseUri;
+                if (Reset)
+                {
+                    SessionConnections.Current.ResetSandbox();
+                    WriteVerbose("The sandbox forgot every message it had accepted.");
+                }
                 var emulator = SessionConnections.Current.Sandbox;
                 emulator.Options.RateLimitPerSecond = MyInvocation.BoundParameters.ContainsKey(nameof(SandboxRateLimit)) ? SandboxRateLimit : (double?)null;
             }

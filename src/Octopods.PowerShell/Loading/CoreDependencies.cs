@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.Loader;
 
@@ -12,14 +15,53 @@ namespace Octopods.PowerShell.Loading
     {
         private static ModuleLoadContext? _context;
 
+        private static readonly List<string> Accelerated = new List<string>();
+
         public static void Register(string folder)
         {
             _context ??= new ModuleLoadContext(folder);
             AssemblyLoadContext.Default.Resolving -= OnResolving;
             AssemblyLoadContext.Default.Resolving += OnResolving;
+            AddTypeNames();
         }
 
-        public static void Unregister() => AssemblyLoadContext.Default.Resolving -= OnResolving;
+        public static void Unregister()
+        {
+            AssemblyLoadContext.Default.Resolving -= OnResolving;
+            RemoveTypeNames();
+        }
+
+        // PowerShell finds a type written in a script ([Octopods.Sms.SmsSendResult], -is, -as) only in the
+        // default context. Each public type of the core is made a type accelerator under its full name,
+        // so scripts name them as they would on Windows PowerShell.
+        private static void AddTypeNames()
+        {
+            var accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+            var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
+            if (add == null || _context == null) return;
+            var core = _context.LoadFromAssemblyName(new AssemblyName(ModuleLoadContext.Own[0]));
+            lock (Accelerated)
+            {
+                if (Accelerated.Count > 0) return;
+                foreach (var type in core.GetExportedTypes())
+                {
+                    if (type.IsGenericTypeDefinition || type.FullName == null) continue;
+                    add.Invoke(null, new object[] { type.FullName, type });
+                    Accelerated.Add(type.FullName);
+                }
+            }
+        }
+
+        private static void RemoveTypeNames()
+        {
+            var remove = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators")
+                ?.GetMethod("Remove", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string) }, null);
+            lock (Accelerated)
+            {
+                if (remove != null) foreach (var name in Accelerated) remove.Invoke(null, new object[] { name });
+                Accelerated.Clear();
+            }
+        }
 
         private static Assembly? OnResolving(AssemblyLoadContext context, AssemblyName name) =>
             _context != null && ModuleLoadContext.IsOwn(name.Name) ? _context.LoadFromAssemblyName(name) : null;

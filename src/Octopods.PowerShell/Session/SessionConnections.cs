@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using Octopods.Sandbox;
@@ -32,8 +33,36 @@ namespace Octopods.PowerShell.Session
         {
             get
             {
-                // Virtual time starts at the real time, so the sandbox's timestamps read naturally.
-                lock (_channels) return _sandbox ??= new OctopodsEmulator(new Time.VirtualClock(DateTimeOffset.UtcNow));
+                lock (_channels) return _sandbox ??= NewSandbox();
+            }
+        }
+
+        /// <summary>
+        /// The sandbox remembers what it accepted in a file per user (<see cref="SandboxStore"/>), so a
+        /// journal resumed or a message followed in another process finds it, as on the real service.
+        /// Virtual time starts at the real time (so timestamps read naturally), or after the latest
+        /// send kept when an earlier process's waits ran its clock ahead.
+        /// </summary>
+        private static OctopodsEmulator NewSandbox()
+        {
+            var clock = new Time.VirtualClock(DateTimeOffset.UtcNow);
+            var emulator = new OctopodsEmulator(clock, store: SandboxStore.ForCurrentUser());
+            var ledger = emulator.Ledger;
+            if (ledger.Count > 0)
+            {
+                var latest = ledger.Max(s => s.AcceptedAt);
+                if (latest > clock.UtcNow) clock.Advance(latest - clock.UtcNow);
+            }
+            return emulator;
+        }
+
+        /// <summary>Forgets every send the sandbox kept, here and in its file (Connect-Octopods -Sandbox -Reset).</summary>
+        public void ResetSandbox()
+        {
+            lock (_channels)
+            {
+                SandboxStore.ForCurrentUser()?.Reset();
+                _sandbox = null;
             }
         }
 

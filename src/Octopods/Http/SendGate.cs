@@ -40,7 +40,8 @@ namespace Octopods.Http
         // answer came. After a 429, those that left in the second before it show the service's limit.
         private readonly Queue<(DateTimeOffset Left, DateTimeOffset Answered)> _accepted = new Queue<(DateTimeOffset, DateTimeOffset)>();
         private static readonly TimeSpan AcceptedKept = TimeSpan.FromSeconds(5);
-        private DateTimeOffset? _learnBefore;   // a 429 to a send that left then: learn once the pause is over
+        // A 429 to a send that left at Left, answered at Refused: learn once the pause is over.
+        private (DateTimeOffset Left, DateTimeOffset Refused)? _learnAt;
         private RatePacer? _pacer;
         private readonly double? _askedRate;    // -RatePerSecond: a learned rate never goes past it
         private double? _learnedRate;
@@ -123,7 +124,7 @@ namespace Octopods.Http
                 if (_pausedUntil <= now && until > now && ticket.Epoch == _pauses)
                 {
                     // A second of sending since the last pause shows how many the service takes per second.
-                    if (namedTime && now - _pausedUntil >= Second && ticket.IsSend) _learnBefore = ticket.LeftAt;
+                    if (namedTime && now - _pausedUntil >= Second && ticket.IsSend) _learnAt = (ticket.LeftAt, now);
                     _pauses++;
                     if (++_pausesInARow > _pauseBudget)
                     {
@@ -292,11 +293,13 @@ namespace Octopods.Http
         // answers): the sends the service took in the second before the refused one left are what its
         // window holds. Pace to that from now on, never faster than asked; with none, nothing is learned.
         // The rate only falls, so a 429 that is not about the rate (a service's hiccup) costs one step.
-        private void LearnLimit(DateTimeOffset refusedLeft)
+        private void LearnLimit(DateTimeOffset refusedLeft, DateTimeOffset refusedAt)
         {
+            // Sends that left in the second before the refused one, or while it was on its way (they may
+            // have reached the service first and taken the window's last place).
             var taken = 0;
             foreach (var sent in _accepted)
-                if (sent.Left <= refusedLeft && refusedLeft - sent.Left < Second) taken++;
+                if (sent.Left <= refusedAt && refusedLeft - sent.Left < Second) taken++;
             if (taken == 0) return;
             // Refused again at the rate learned: the count may have caught one send more than the
             // service's window held (arrivals lag their start unevenly), so step down by one.
@@ -334,10 +337,10 @@ namespace Octopods.Http
             {
                 var now = _clock.UtcNow;
                 if (_pausedUntil > now) return;
-                if (_learnBefore.HasValue)
+                if (_learnAt.HasValue)
                 {
-                    LearnLimit(_learnBefore.Value);
-                    _learnBefore = null;
+                    LearnLimit(_learnAt.Value.Left, _learnAt.Value.Refused);
+                    _learnAt = null;
                     _lastStep = now;
                     return;
                 }

@@ -21,5 +21,13 @@ namespace Octopods.Sandbox
         public string Content { get; }
         public DateTimeOffset AcceptedAt { get; }
         public string RequestId { get; }
+
+        /// <summary>The hash of the key that sent it (<see cref="SandboxStore.KeyHash"/>): a WhatsApp listing is per key.</summary>
+        internal string KeyHash { get; set; } = "";
+
+        /// <summary>The template sent (WhatsApp, Viber), to restore the message in another process.</summary>
+        internal string? TemplateId { get; set; }
+
+        internal bool OpenConversation { get; set; }
     }
 }

@@ -8,5 +8,7 @@ namespace Octopods.Sandbox
         /// <summary>The error number this family uses for a deprecated key.</summary>
         int DeprecatedKeyCode { get; }
         EmulatorResponse Handle(EmulatorRequest request, string relativePath, string requestId);
+        /// <summary>Takes back a send accepted by an earlier process (<see cref="SandboxStore"/>), as if this one had.</summary>
+        void Restore(AcceptedSend send);
     }
 }

@@ -25,12 +25,26 @@ namespace Octopods.Sandbox
         private int _windowCount;
         private HttpMessageHandler? _handler;
 
-        public OctopodsEmulator(IClock? clock = null, EmulatorOptions? options = null)
+        /// <param name="store">Where accepted sends are kept across processes (the module's sandbox); null: in memory only.</param>
+        public OctopodsEmulator(IClock? clock = null, EmulatorOptions? options = null, SandboxStore? store = null)
         {
             Clock = clock ?? new VirtualClock();
             Options = options ?? new EmulatorOptions();
             _families = new List<IEmulatorFamily> { new SmsEmulator(this), new WhatsAppEmulator(this), new ViberEmulator(this) };
+            if (store == null) return;
+            foreach (var send in store.Load())
+            {
+                _families.FirstOrDefault(f => f.Channel == send.Channel)?.Restore(send);
+                _ledger.Add(send);
+                // Ids go on from the highest kept, so a new message never takes an old one's id.
+                var digits = new string(send.MessageId.Where(char.IsDigit).ToArray());
+                if (long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+                    _messageCounter = Math.Max(_messageCounter, Options.NumericMessageIds ? n - 100000 : n);
+            }
+            _store = store;
         }
+
+        private readonly SandboxStore? _store;
 
         public IClock Clock { get; }
         public EmulatorOptions Options { get; }
@@ -117,6 +131,7 @@ namespace Octopods.Sandbox
         internal void Record(AcceptedSend send)
         {
             lock (_gate) _ledger.Add(send);
+            _store?.Append(send);
         }
 
         internal string Status(string canonical) =>

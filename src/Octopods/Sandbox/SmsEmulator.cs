@@ -65,7 +65,27 @@ namespace Octopods.Sandbox
                 return EmulatorResponse.Error(400, requestId, 4,
                     $"SMS provider returned an error: The 'To' number {phone} is not a valid phone number (Twilio 21211).");
 
-            var message = new Message { Id = _emulator.NextMessageId(), Phone = phone!, AcceptedAt = _emulator.Clock.UtcNow };
+            var message = Track(_emulator.NextMessageId(), phone!, _emulator.Clock.UtcNow);
+            _emulator.Record(new AcceptedSend(OctopodsChannel.Sms, message.Id, phone!, body!, message.AcceptedAt, requestId) { KeyHash = SandboxStore.KeyHash(request.Header(Http.OctopodsClient.AuthHeader) ?? "") });
+
+            var statusUrl = new Uri(request.BaseUri, "/api/v1/sms/messages/" + Uri.EscapeDataString(message.Id)).ToString();
+            return EmulatorResponse.Json(201, w =>
+            {
+                w.WriteString("request_id", requestId);
+                if (_emulator.Options.NumericMessageIds) w.WriteNumber("message_id", long.Parse(message.Id, System.Globalization.CultureInfo.InvariantCulture));
+                else w.WriteString("message_id", message.Id);
+                w.WriteString("channel_message_id", "SM" + Guid.NewGuid().ToString("N"));
+                w.WriteString("message_status_url", statusUrl);
+                w.WriteString("phone_number", _emulator.Phone(message.Phone));
+            });
+        }
+
+        public void Restore(AcceptedSend send) => Track(send.MessageId, send.DestinationPhone, send.AcceptedAt);
+
+        /// <summary>A message accepted at <paramref name="at"/>, whose path to a final status its number decides.</summary>
+        private Message Track(string id, string phone, DateTimeOffset at)
+        {
+            var message = new Message { Id = id, Phone = phone, AcceptedAt = at };
             switch (phone)
             {
                 case SandboxNumbers.Fails:
@@ -81,18 +101,7 @@ namespace Octopods.Sandbox
                     break;
             }
             _messages[message.Id] = message;
-            _emulator.Record(new AcceptedSend(OctopodsChannel.Sms, message.Id, phone!, body!, message.AcceptedAt, requestId));
-
-            var statusUrl = new Uri(request.BaseUri, "/api/v1/sms/messages/" + Uri.EscapeDataString(message.Id)).ToString();
-            return EmulatorResponse.Json(201, w =>
-            {
-                w.WriteString("request_id", requestId);
-                if (_emulator.Options.NumericMessageIds) w.WriteNumber("message_id", long.Parse(message.Id, System.Globalization.CultureInfo.InvariantCulture));
-                else w.WriteString("message_id", message.Id);
-                w.WriteString("channel_message_id", "SM" + Guid.NewGuid().ToString("N"));
-                w.WriteString("message_status_url", statusUrl);
-                w.WriteString("phone_number", _emulator.Phone(message.Phone));
-            });
+            return message;
         }
 
         private EmulatorResponse Status(string id, string requestId)

@@ -109,13 +109,13 @@ namespace Octopods.Sandbox
             var check = SandboxTemplates.CheckSend(template, root, HeaderField, WithButtons);
             if (check.Code.HasValue) return EmulatorResponse.Error(400, requestId, check.Code, check.Error);
 
-            var key = request.Header(Http.OctopodsClient.AuthHeader) ?? "";
+            var key = SandboxStore.KeyHash(request.Header(Http.OctopodsClient.AuthHeader) ?? "");
             var id = Emulator.NextMessageId();
             var now = Emulator.Clock.UtcNow;
             var content = template.Render(check.Body);
             var openConversation = open.ValueKind == JsonValueKind.True;
             Accepted(key, id, phone!, template, content, now, openConversation);
-            Emulator.Record(new AcceptedSend(Channel, id, phone!, content, now, requestId));
+            Emulator.Record(new AcceptedSend(Channel, id, phone!, content, now, requestId) { KeyHash = key, TemplateId = template.Id, OpenConversation = openConversation });
 
             var statusUrl = new Uri(request.BaseUri, PathPrefix + "/messages/" + Uri.EscapeDataString(id)).ToString();
             return EmulatorResponse.Json(201, w =>
@@ -130,7 +130,15 @@ namespace Octopods.Sandbox
         }
 
         /// <summary>Keeps what the family needs of an accepted message (status, history).</summary>
+        /// <param name="key">The sending key's hash (<see cref="SandboxStore.KeyHash"/>).</param>
         protected abstract void Accepted(string key, string id, string phone, SandboxTemplate template, string content, DateTimeOffset at, bool openConversation);
+
+        public void Restore(AcceptedSend send)
+        {
+            // A template the sandbox no longer has: the send stays in the ledger, its message is gone.
+            var template = Templates.FirstOrDefault(t => t.Id == send.TemplateId);
+            if (template != null) Accepted(send.KeyHash, send.MessageId, send.DestinationPhone, template, send.Content, send.AcceptedAt, send.OpenConversation);
+        }
 
         protected virtual bool HasStatusEndpoint => true;
 

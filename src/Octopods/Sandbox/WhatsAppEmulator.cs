@@ -178,7 +178,7 @@ namespace Octopods.Sandbox
             var parameters = SandboxTemplates.ParseQuery(request.Query);
             var limit = parameters.TryGetValue("limit", out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 100;
             limit = Math.Max(1, Math.Min(100, limit));
-            var key = request.Header(Http.OctopodsClient.AuthHeader) ?? "";
+            var key = SandboxStore.KeyHash(request.Header(Http.OctopodsClient.AuthHeader) ?? "");
             List<Message> recent;
             lock (Gate)
             {
