@@ -25,3 +25,48 @@ function Import-OctopodsModuleUnderTest {
     Import-Module -Name $manifest -Force -Global -ErrorAction Stop
     [pscustomobject]@{ Manifest = $manifest; SourceManifestData = $manifestData }
 }
+
+<#
+    Runs a script in a fresh PowerShell, as a new session or a scheduled job would: pwsh.dll under
+    dotnet (the process the project's tool runs), else pwsh. Returns the output lines (errors merged).
+#>
+function Invoke-FreshPwsh {
+    param(
+        [Parameter(Mandatory)] [string[]]$Arguments
+    )
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    if (Test-Path -LiteralPath $pwshDll) { & dotnet $pwshDll -NoProfile -NonInteractive @Arguments 2>&1 }
+    else { & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive @Arguments 2>&1 }
+}
+
+<#
+    Starts the emulator on loopback in a process of its own (tests/Octopods.TestServer), so runs in
+    other processes meet one service. Returns the process and its address; Stop-OctopodsTestServer ends it.
+#>
+function Start-OctopodsTestServer {
+    param([int]$LatencyMs = 0)
+    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+    $serverDll = if ($env:OCTOPODS_TEST_SERVER) { $env:OCTOPODS_TEST_SERVER } else {
+        @('Release', 'Debug') | ForEach-Object { Join-Path $repoRoot "tests/Octopods.TestServer/bin/$_/net10.0/Octopods.TestServer.dll" } |
+            Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
+    }
+    if (-not $serverDll -or -not (Test-Path -LiteralPath $serverDll)) {
+        throw 'The test server is not built: run ''dotnet pwsh ./build.ps1 -Task Test'', which builds tests/Octopods.TestServer.'
+    }
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $info.ArgumentList.Add($serverDll)
+    if ($LatencyMs -gt 0) { $info.ArgumentList.Add("$LatencyMs") }
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    [pscustomobject]@{ Process = $process; Uri = $process.StandardOutput.ReadLine().Substring(4).Trim() }
+}
+
+function Stop-OctopodsTestServer {
+    param($Server)
+    if ($Server -and -not $Server.Process.HasExited) {
+        $Server.Process.StandardInput.Close()
+        if (-not $Server.Process.WaitForExit(5000)) { $Server.Process.Kill() }
+    }
+}

@@ -15,33 +15,19 @@ BeforeAll {
     # The folder that holds Octopods/<version>/: the scripts import the module by name.
     $script:ModulesRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $Module.Manifest))
 
-    $serverDll = if ($env:OCTOPODS_TEST_SERVER) { $env:OCTOPODS_TEST_SERVER } else {
-        @('Release', 'Debug') | ForEach-Object { Join-Path $repoRoot "tests/Octopods.TestServer/bin/$_/net10.0/Octopods.TestServer.dll" } |
-            Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
-    }
-    if (-not $serverDll -or -not (Test-Path -LiteralPath $serverDll)) {
-        throw 'The test server is not built: run ''dotnet pwsh ./build.ps1 -Task Test'', which builds tests/Octopods.TestServer.'
-    }
-    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $info.ArgumentList.Add($serverDll)
-    $info.RedirectStandardInput = $true
-    $info.RedirectStandardOutput = $true
-    $info.UseShellExecute = $false
-    $script:Server = [System.Diagnostics.Process]::Start($info)
-    $script:Uri = $script:Server.StandardOutput.ReadLine().Substring(4).Trim()
+    $script:Server = Start-OctopodsTestServer
+    $script:Uri = $script:Server.Uri
 
     function Get-Ledger { @(Invoke-RestMethod -Uri "$($script:Uri)__test/ledger") | ForEach-Object { $_ } }
 
     # One scheduled run: a fresh pwsh, the key and address from the environment, as a job has them.
     function Invoke-ScheduledRun([string[]]$Arguments) {
-        $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-        $exe, $prefix = if (Test-Path -LiteralPath $pwshDll) { 'dotnet', @($pwshDll) } else { (Join-Path $PSHOME 'pwsh'), @() }
         $saved = @{ PSModulePath = $env:PSModulePath; OCTOPODS_SMS_API_KEY = $env:OCTOPODS_SMS_API_KEY; OCTOPODS_BASE_URI = $env:OCTOPODS_BASE_URI }
         $env:PSModulePath = $script:ModulesRoot
         $env:OCTOPODS_SMS_API_KEY = 'sk_scheduled_example'
         $env:OCTOPODS_BASE_URI = $script:Uri
         try {
-            $output = & $exe @prefix -NoProfile -NonInteractive -File $script:SendScript @Arguments 2>&1 | Out-String
+            $output = Invoke-FreshPwsh -Arguments (@('-File', $script:SendScript) + $Arguments) | Out-String
             [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
         }
         finally {
@@ -50,12 +36,7 @@ BeforeAll {
     }
 }
 
-AfterAll {
-    if ($script:Server -and -not $script:Server.HasExited) {
-        $script:Server.StandardInput.Close()
-        if (-not $script:Server.WaitForExit(5000)) { $script:Server.Kill() }
-    }
-}
+AfterAll { Stop-OctopodsTestServer $script:Server }
 
 Describe 'The unattended example run twice' {
     BeforeEach {

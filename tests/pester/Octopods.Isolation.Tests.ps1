@@ -32,9 +32,7 @@ foreach (`$module in '$($Order -join "','")') {
     ForEach-Object { '{0} {1} {2}' -f `$_.GetName().Name, `$_.GetName().Version, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).GetType().Name })
 [pscustomobject]`$results | ConvertTo-Json -Compress
 "@
-        $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-        $output = if (Test-Path -LiteralPath $pwshDll) { & dotnet $pwshDll -NoProfile -NonInteractive -Command $script 2>&1 }
-        else { & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $script 2>&1 }
+        $output = Invoke-FreshPwsh -Arguments @('-Command', $script)
         $text = ($output | Out-String)
         $line = $output | Where-Object { "$_".StartsWith('{') } | Select-Object -Last 1
         if (-not $line) { throw "The fresh pwsh reported no result:`n$text" }

@@ -25,23 +25,8 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
     $script:Module = Import-OctopodsModuleUnderTest -ModulePath $ModulePath
-    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-
-    $serverDll = if ($env:OCTOPODS_TEST_SERVER) { $env:OCTOPODS_TEST_SERVER } else {
-        @('Release', 'Debug') | ForEach-Object { Join-Path $repoRoot "tests/Octopods.TestServer/bin/$_/net10.0/Octopods.TestServer.dll" } |
-            Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
-    }
-    if (-not $serverDll -or -not (Test-Path -LiteralPath $serverDll)) {
-        throw 'The test server is not built: run ''dotnet pwsh ./build.ps1 -Task Test'', which builds tests/Octopods.TestServer.'
-    }
-    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $info.ArgumentList.Add($serverDll)
-    $info.ArgumentList.Add('5')   # 5 ms of latency per request, so a run takes long enough to be cut
-    $info.RedirectStandardInput = $true
-    $info.RedirectStandardOutput = $true
-    $info.UseShellExecute = $false
-    $script:Server = [System.Diagnostics.Process]::Start($info)
-    $script:Uri = $script:Server.StandardOutput.ReadLine().Substring(4).Trim()
+    $script:TestServer = Start-OctopodsTestServer -LatencyMs 5   # so a run takes long enough to be cut
+    $script:Uri = $script:TestServer.Uri
 
     function Get-Ledger { @(Invoke-RestMethod -Uri "$($script:Uri)__test/ledger") | ForEach-Object { $_ } }
 
@@ -54,10 +39,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:Server -and -not $script:Server.HasExited) {
-        $script:Server.StandardInput.Close()
-        if (-not $script:Server.WaitForExit(5000)) { $script:Server.Kill() }
-    }
+    Stop-OctopodsTestServer $script:TestServer
     Get-Module -Name Octopods | Remove-Module -Force
 }
 

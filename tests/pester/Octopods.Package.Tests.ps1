@@ -64,13 +64,11 @@ $sent = Send-OctopodsSms -To '+14155552671' -Body 'installed' -Force
     About = (Get-Help about_Octopods_BulkSend | Out-String).Length
 } | ConvertTo-Json -Compress
 '@
-            $pwshDll = Join-Path $PSHOME 'pwsh.dll'
             $previous = $env:PSModulePath
             # Only the install location and PowerShell's own modules: the build folder is not on the path.
             $env:PSModulePath = @($installed.InstalledLocation, (Join-Path $PSHOME 'Modules')) -join [IO.Path]::PathSeparator
             try {
-                $output = if (Test-Path -LiteralPath $pwshDll) { & dotnet $pwshDll -NoProfile -NonInteractive -Command $script 2>&1 }
-                else { & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $script 2>&1 }
+                $output = Invoke-FreshPwsh -Arguments @('-Command', $script)
             }
             finally { $env:PSModulePath = $previous }
             $line = $output | Where-Object { "$_".StartsWith('{') } | Select-Object -Last 1
