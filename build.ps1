@@ -204,7 +204,12 @@ function Invoke-Package {
 function Invoke-Demo {
     Invoke-Build
     Write-Step 'Demo: examples/sandbox-quickstart.ps1 with out/ on PSModulePath'
-    Invoke-ChildPowerShell (Join-Path $RepoRoot 'examples/sandbox-quickstart.ps1') @() @{ PSModulePath = $OutRoot + [IO.Path]::PathSeparator + $env:PSModulePath }
+    # A sandbox of the demo's own, new each time (out/demo-sandbox.jsonl): the user's is left alone.
+    $demoSandbox = Join-Path $OutRoot 'demo-sandbox.jsonl'
+    if (Test-Path -LiteralPath $demoSandbox) { Remove-Item -LiteralPath $demoSandbox -Force }
+    Invoke-ChildPowerShell (Join-Path $RepoRoot 'examples/sandbox-quickstart.ps1') @() @{
+        PSModulePath = $OutRoot + [IO.Path]::PathSeparator + $env:PSModulePath; OCTOPODS_SANDBOX_PATH = $demoSandbox
+    }
 }
 
 foreach ($name in $Task) {
