@@ -70,7 +70,8 @@ namespace Octopods.PowerShell.Commands
             FinishRows();
             if (!_wait.Wait) return;
             var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
-            new StatusFollower<SmsStatus>(this, Api, _wait, ThrottleLimit).FollowSent(sent);
+            // Nothing sent (-WhatIf, every row rejected): nothing to follow, and no key is needed to say so.
+            if (sent.Count > 0) new StatusFollower<SmsStatus>(this, Api, _wait, ThrottleLimit).FollowSent(sent);
             WriteHeld();
         }
 

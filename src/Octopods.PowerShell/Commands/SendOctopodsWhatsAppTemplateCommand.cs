@@ -60,7 +60,8 @@ namespace Octopods.PowerShell.Commands
             base.EndProcessing();
             if (!_wait.Wait) return;
             var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
-            new StatusFollower<WhatsAppStatus>(this, Api, _wait, ThrottleLimit).FollowSent(sent);
+            // Nothing sent (-WhatIf, every row rejected): nothing to follow, and no key is needed to say so.
+            if (sent.Count > 0) new StatusFollower<WhatsAppStatus>(this, Api, _wait, ThrottleLimit).FollowSent(sent);
             WriteHeld();
         }
     }

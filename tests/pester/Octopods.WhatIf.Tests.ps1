@@ -1,0 +1,30 @@
+#Requires -Version 7.4
+<#
+    -WhatIf reads no key: a dry run works in a session that has no connection, no vault secret and no
+    key in the environment, with or without -Wait (about_Octopods_Authentication promises it).
+    A fresh pwsh, so no connection made by another test can help.
+#>
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
+    $script:Manifest = (Import-OctopodsModuleUnderTest).Manifest
+}
+
+Describe '-WhatIf without any key' {
+    It '<Command> -WhatIf<Extra> shows what it would send and fails nothing' -ForEach @(
+        @{ Command = 'Send-OctopodsSms'; Extra = ''; Line = "Send-OctopodsSms -To '+14155552671' -Body 'dry run' -WhatIf" }
+        @{ Command = 'Send-OctopodsSms'; Extra = ' -Wait'; Line = "Send-OctopodsSms -To '+14155552671' -Body 'dry run' -WhatIf -Wait" }
+        @{ Command = 'Send-OctopodsWhatsAppTemplate'; Extra = ' -Wait'; Line = "Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To '+14155552671' -Variables 'Ann', '1001' -WhatIf -Wait" }
+    ) {
+        $script = @"
+`$env:OCTOPODS_SMS_API_KEY = `$null; `$env:OCTOPODS_WHATSAPP_API_KEY = `$null
+Import-Module '$Manifest'
+`$ErrorActionPreference = 'Continue'
+$Line
+'errors: ' + `$Error.Count
+"@
+        $output = Invoke-FreshPwsh -Arguments @('-Command', $script) | Out-String
+        $output | Should -Match 'What if: Performing the operation "Send'
+        $output | Should -Not -Match 'NotConnected|API key was found'
+        $output | Should -Match 'errors: 0'
+    }
+}
