@@ -9,7 +9,7 @@ using Octopods.Time;
 namespace Octopods.TestServer
 {
     /// <summary>
-    /// `dotnet Octopods.TestServer.dll [latency-ms]`: the emulator on loopback for tests in another
+    /// `dotnet Octopods.TestServer.dll [latency-ms] [--fault Name]`: the emulator on loopback for tests in another
     /// process. Prints "URL &lt;address&gt;", answers GET /__test/ledger with the accepted messages'
     /// texts, and stops when standard input closes.
     /// </summary>
@@ -18,7 +18,11 @@ namespace Octopods.TestServer
         public static async Task<int> Main(string[] args)
         {
             var server = await EmulatorServer.StartAsync(new OctopodsEmulator(SystemClock.Instance)).ConfigureAwait(false);
-            if (args.Length > 0) server.Latency = TimeSpan.FromMilliseconds(int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture));
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (args[i] == "--fault" && i + 1 < args.Length) server.Faults = new FaultInjector(Enum.Parse<ServerFault>(args[++i], ignoreCase: true));
+                else server.Latency = TimeSpan.FromMilliseconds(int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture));
+            }
             server.Intercept = async context =>
             {
                 if (!context.Request.Path.StartsWithSegments("/__test/ledger")) return false;

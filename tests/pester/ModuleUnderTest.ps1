@@ -44,7 +44,7 @@ function Invoke-FreshPwsh {
     other processes meet one service. Returns the process and its address; Stop-OctopodsTestServer ends it.
 #>
 function Start-OctopodsTestServer {
-    param([int]$LatencyMs = 0)
+    param([int]$LatencyMs = 0, [string]$Fault)
     $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $serverDll = if ($env:OCTOPODS_TEST_SERVER) { $env:OCTOPODS_TEST_SERVER } else {
         @('Release', 'Debug') | ForEach-Object { Join-Path $repoRoot "tests/Octopods.TestServer/bin/$_/net10.0/Octopods.TestServer.dll" } |
@@ -56,6 +56,7 @@ function Start-OctopodsTestServer {
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $info.ArgumentList.Add($serverDll)
     if ($LatencyMs -gt 0) { $info.ArgumentList.Add("$LatencyMs") }
+    if ($Fault) { $info.ArgumentList.Add('--fault'); $info.ArgumentList.Add($Fault) }   # every request (tests/Octopods.TestServer/ServerFault.cs)
     $info.RedirectStandardInput = $true
     $info.RedirectStandardOutput = $true
     $info.UseShellExecute = $false

@@ -195,10 +195,13 @@ Describe 'Keeping the API key secret' {
         $script:SentinelKey = ConvertTo-SecureString -String $script:Sentinel -AsPlainText -Force
         # Enough of the key to catch a partial leak (a key cut short, or split across lines).
         $script:KeyPart = $script:Sentinel.Substring(8, 12)
+        # A service that echoes the key it refused ("Invalid API key <key>"), on loopback.
+        $script:EchoServer = Start-OctopodsTestServer -Fault EchoKey
     }
 
     AfterAll {
         Disconnect-Octopods
+        Stop-OctopodsTestServer $script:EchoServer
     }
 
     It 'never writes the key to output, error, warning, verbose or debug streams' {
@@ -216,6 +219,8 @@ Describe 'Keeping the API key secret' {
                 Get-OctopodsSmsStatus -MessageId 'msg_nope' -Verbose -Debug
                 # Terminating: inside Pester's try it would end the block, so it is kept as a record.
                 try { Send-OctopodsSms -To '+14155552671' -Body 'x' -ApiKey $key -BaseUri 'http://example.com' -Verbose -Debug } catch { $_ }
+                Send-OctopodsSms -To '+14155552671' -Body 'echoed' -ApiKey $key -BaseUri $script:EchoServer.Uri -Verbose -Debug
+                Get-OctopodsSmsStatus -MessageId 'msg_sbx_00000001' -ApiKey $key -BaseUri $script:EchoServer.Uri -Verbose -Debug
                 Get-OctopodsConnection -Verbose -Debug
             } *>&1)
 
@@ -227,6 +232,9 @@ Describe 'Keeping the API key secret' {
         $captured | Where-Object { $_ -is [Octopods.Sms.SmsSendResult] } | Should -Not -BeNullOrEmpty
         $debugText = ($captured | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message) -join "`n"
         $debugText | Should -Match ([regex]::Escape('X-Octopods-Auth: ***'))   # the header is logged, redacted
+        # The service's echo of the key reached the logs and the errors, redacted there.
+        $debugText | Should -Match ([regex]::Escape('Invalid API key ***'))
+        $captured | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and "$_" -like '*Invalid API key ***' } | Should -Not -BeNullOrEmpty
 
         $text = foreach ($item in $captured) {
             $item | Out-String -Width 4096
