@@ -59,6 +59,29 @@ namespace Octopods.Tests
         public void Invalid_numbers_are_phone_invalid(string input, string? region = null) =>
             Assert.Equal(ErrorNames.PhoneInvalid, Assert.Throws<OctopodsException>(() => PhoneNumberNormalizer.Normalize(input, region)).ErrorName);
 
+        [Theory]
+        [InlineData("+19990000000", "+1 999 000 0000")]         // shape of E.164, no such NANP area code
+        [InlineData("+447700900123", "+44 7700 900123")]         // Ofcom's range for drama: never a real phone
+        public void One_validity_rule_whatever_the_number_is_written_as(string e164, string spaced)
+        {
+            Assert.Equal(ErrorNames.PhoneInvalid, Assert.Throws<OctopodsException>(() => PhoneNumberNormalizer.Normalize(e164, null)).ErrorName);
+            Assert.Equal(ErrorNames.PhoneInvalid, Assert.Throws<OctopodsException>(() => PhoneNumberNormalizer.Normalize(spaced, null)).ErrorName);
+        }
+
+        [Theory]
+        [InlineData("+123456")]                 // 6 digits: below any E.164 number
+        [InlineData("+1234567890123456")]       // 16 digits: E.164 allows at most 15
+        [InlineData("+12345678901234567890")]
+        public void Numbers_outside_the_length_E164_allows_are_refused(string input) =>
+            Assert.Equal(ErrorNames.PhoneInvalid, Assert.Throws<OctopodsException>(() => PhoneNumberNormalizer.Normalize(input, null)).ErrorName);
+
+        [Theory]
+        [InlineData("+14155552671")]
+        [InlineData("+353871234567")]            // Ireland, 12 digits
+        [InlineData("+8613812345678")]           // China mobile, 13 digits
+        public void Valid_numbers_of_any_length_within_the_bounds_pass_unchanged(string input) =>
+            Assert.Equal(input, PhoneNumberNormalizer.Normalize(input, null));
+
         [Fact]
         public void An_unknown_region_says_so()
         {

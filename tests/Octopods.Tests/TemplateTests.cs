@@ -183,6 +183,10 @@ namespace Octopods.Tests
         public void Placeholder_counting_tolerates_padding_names_an_empty_body_field_and_an_empty_header_format()
         {
             Assert.Equal(1, MessageTemplate.Count("{{1}} and again {{01}} and {{ 1 }}"));
+            // Counted only with the padding tolerated: each of these has no unpadded placeholder at all.
+            Assert.Equal(1, MessageTemplate.Count("Your code is {{ 1 }}"));
+            Assert.Equal(2, MessageTemplate.Count("Hi {{ 1 }}, order {{2 }} ships {{\t1\t}}"));
+            Assert.Equal(1, MessageTemplate.Count("Dear {{ first_name }}"));
             Assert.Equal(2, MessageTemplate.Count("Hi {{first_name}}, order {{order_id}}"));
             var t = MessageTemplate.FromJson(Parse(@"{""template_id"":""7"",""template_body"":"""",""template_components"":[
                 {""type"":""HEADER"",""format"":"""",""text"":""Hello {{1}}""},

@@ -15,7 +15,7 @@ namespace Octopods.Phones
     {
         private static readonly Regex E164 = new Regex(@"^\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant);
 
-        // libphonenumber loads its metadata on first use (a few hundred ms): only when a number needs it.
+        // libphonenumber loads its metadata on first use (tens of ms), then checks a number in microseconds.
         private static readonly Lazy<PhoneNumberUtil> Util = new Lazy<PhoneNumberUtil>(PhoneNumberUtil.GetInstance);
 
         public static bool IsE164(string? text) => text != null && E164.IsMatch(text);
@@ -30,7 +30,15 @@ namespace Octopods.Phones
                     "The destination phone number is missing",
                     "Give the recipient with -DestinationPhone, or a To, Phone, PhoneNumber or Mobile column, in E.164 form such as +14155552671.");
             }
-            if (E164.IsMatch(text)) return text;
+            if (E164.IsMatch(text))
+            {
+                // The same rule as for a number written any other way: +19990000000 has the shape of
+                // E.164 but no country gives out such a number, exactly as +1 999 000 0000 has none.
+                if (IsValid(text)) return text;
+                throw new OctopodsException(ErrorNames.PhoneInvalid, OctopodsErrorKind.InvalidArgument,
+                    $"'{text}' is not a valid phone number: no such number exists in its country code's plan",
+                    "Check the digits after the country code; write it in E.164 form such as +14155552671.");
+            }
             // 00 is the international prefix in most of the world: 0044… means +44….
             if (text.StartsWith("00", StringComparison.Ordinal)) text = "+" + text.Substring(2);
 
@@ -66,6 +74,12 @@ namespace Octopods.Phones
             throw new OctopodsException(ErrorNames.PhoneInvalid, OctopodsErrorKind.InvalidArgument,
                 $"'{text}' is not in E.164 format",
                 "Write it as + country code and number, e.g. +14155552671, or pass -DefaultRegion (e.g. US) to convert national numbers like (415) 555-2671.");
+        }
+
+        private static bool IsValid(string e164)
+        {
+            try { return Util.Value.IsValidNumber(Util.Value.Parse(e164, "ZZ")); }
+            catch (NumberParseException) { return false; }
         }
 
         private static readonly Lazy<HashSet<string>> Regions = new Lazy<HashSet<string>>(() =>
