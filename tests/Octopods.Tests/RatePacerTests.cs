@@ -254,6 +254,22 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task Waiting_turns_go_by_the_callers_order_not_by_who_asked_first()
+        {
+            using var pacer = new RatePacer(20, SystemClock.Instance);
+            await pacer.WaitTurnAsync(0, CancellationToken.None);   // at once: the others must wait
+            var order = new List<long>();
+            async Task Send(long row)
+            {
+                await pacer.WaitTurnAsync(row, CancellationToken.None).ConfigureAwait(false);
+                lock (order) order.Add(row);
+            }
+            var sends = new[] { 5L, 3L, 4L, 1L, 2L }.Select(Send).ToList();   // asked in this order
+            await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, order);
+        }
+
+        [Fact]
         public async Task A_cancelled_turn_ends_at_once_and_the_others_keep_their_order()
         {
             using var pacer = new RatePacer(5, SystemClock.Instance);

@@ -249,6 +249,7 @@ namespace Octopods.Bulk
             {
                 // Only the exchange itself runs on _send (cancelled StopGrace after a stop); every wait
                 // for a turn inside the client ends at the stop itself (the gate), as SendStoppedException.
+                SendOrder.Current = row.Sequence;   // paced turns go in input order
                 result = await _operation.Send(row.Request, _send.Token).ConfigureAwait(false);
             }
             catch (SendStoppedException ex)

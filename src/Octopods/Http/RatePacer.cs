@@ -39,7 +39,9 @@ namespace Octopods.Http
         private readonly object _lock = new object();
         private readonly IClock _clock;
         private readonly bool _realTime;
-        private readonly Queue<Waiter> _waiters = new Queue<Waiter>();
+        // Waiting turns: by the caller's order (a row's input position), then by arrival.
+        private readonly SortedSet<Waiter> _waiters = new SortedSet<Waiter>(Waiter.ByOrder);
+        private long _arrivals;
         private readonly AutoResetEvent _wake = new AutoResetEvent(false);
         private readonly TimeSpan[] _roundTrips = new TimeSpan[RoundTripSamples];
         private Sent[] _recent = Array.Empty<Sent>();   // the latest sends, oldest at _first: all that can still bound a window
@@ -260,13 +262,18 @@ namespace Octopods.Http
             _fastest = fastest;
         }
 
+        /// <summary>Waits for a turn in the order asked for; see <see cref="WaitTurnAsync(long?, CancellationToken)"/>.</summary>
+        public Task<long> WaitTurnAsync(CancellationToken cancellationToken) => WaitTurnAsync(null, cancellationToken);
+
         /// <summary>
         /// Waits for this caller's turn and returns the send's sequence. Call it immediately before the
         /// request leaves (the client does, through <see cref="SendGate.BeforeSendAsync"/>), then report
         /// <see cref="Left"/> when it reaches the wire, <see cref="Answered"/> and <see cref="Ended"/>:
-        /// until then the send counts as arriving at any moment. Turns are given in the order asked for.
+        /// until then the send counts as arriving at any moment. Waiting turns are given by
+        /// <paramref name="order"/> (a row's input position; <see cref="SendOrder"/>), then in the order
+        /// asked for; a turn free when asked is taken at once, whatever its order.
         /// </summary>
-        public Task<long> WaitTurnAsync(CancellationToken cancellationToken)
+        public Task<long> WaitTurnAsync(long? order, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!_realTime) return WaitTurnOnClockAsync(cancellationToken);
@@ -275,8 +282,9 @@ namespace Octopods.Http
             {
                 if (_disposed) throw new ObjectDisposedException(nameof(RatePacer));
                 if (_waiters.Count == 0 && AdmitLocked(_clock.UtcNow, out var now, leftNow: false) == TimeSpan.Zero) return Task.FromResult(now);
-                waiter = new Waiter(cancellationToken);
-                _waiters.Enqueue(waiter);
+                var arrival = ++_arrivals;
+                waiter = new Waiter(order ?? long.MaxValue, arrival, cancellationToken);
+                _waiters.Add(waiter);
                 if (_driver == null)
                 {
                     _driver = new Thread(Drive) { IsBackground = true, Name = "Octopods pacer" };
@@ -321,20 +329,18 @@ namespace Octopods.Http
                     disposed = _disposed;
                     if (disposed || _waiters.Any(w => w.Cancelled))
                     {
-                        var kept = new Queue<Waiter>();
-                        while (_waiters.Count > 0)
-                        {
-                            var w = _waiters.Dequeue();
-                            if (disposed || w.Cancelled) (dropped ??= new List<Waiter>()).Add(w);
-                            else kept.Enqueue(w);
-                        }
-                        while (kept.Count > 0) _waiters.Enqueue(kept.Dequeue());
+                        dropped = _waiters.Where(w => disposed || w.Cancelled).ToList();
+                        foreach (var w in dropped) _waiters.Remove(w);
                     }
                     if (disposed) _driver = null;
                     else if (_waiters.Count > 0)
                     {
                         wait = AdmitLocked(_clock.UtcNow, out sequence, leftNow: false);
-                        if (wait == TimeSpan.Zero) next = _waiters.Dequeue();
+                        if (wait == TimeSpan.Zero)
+                        {
+                            next = _waiters.Min!;
+                            _waiters.Remove(next);
+                        }
                     }
                 }
                 if (dropped != null)
@@ -411,10 +417,18 @@ namespace Octopods.Http
 
         private sealed class Waiter
         {
-            public Waiter(CancellationToken token)
+            public static readonly IComparer<Waiter> ByOrder = Comparer<Waiter>.Create((a, b) =>
+                a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Arrival.CompareTo(b.Arrival));
+
+            public Waiter(long order, long arrival, CancellationToken token)
             {
                 Token = token;
+                Order = order;
+                Arrival = arrival;
             }
+
+            public readonly long Order;
+            public readonly long Arrival;
 
             // Synchronous continuations: the driver thread carries the send on.
             public readonly TaskCompletionSource<long> Turn = new TaskCompletionSource<long>();

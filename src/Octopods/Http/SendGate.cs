@@ -250,7 +250,7 @@ namespace Octopods.Http
                     LearnAfterPause();
                     holding = await TakePlaceAsync(linked.Token).ConfigureAwait(false);
                     var pacer = Pacer;
-                    if (pacer != null) sequence = await pacer.WaitTurnAsync(linked.Token).ConfigureAwait(false);
+                    if (pacer != null) sequence = await pacer.WaitTurnAsync(SendOrder.Current, linked.Token).ConfigureAwait(false);
                     if (PausedUntil <= _clock.UtcNow) break;
                     // A 429 paused the run meanwhile: give the place back and wait with everyone.
                     AfterAttempt(new SendTicket(holding, 0, isSend: true, paceSequence: sequence));
