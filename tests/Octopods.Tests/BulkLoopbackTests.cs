@@ -249,5 +249,24 @@ namespace Octopods.Tests
             Assert.True(limit.Refused <= 5, $"{limit.Refused} sends refused");
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(9), $"{watch.Elapsed.TotalSeconds:0.0} s for 50 rows at 10/s");
         }
+
+        [Fact]
+        public async Task Paced_rows_reach_the_server_in_input_order()
+        {
+            // A journal makes each row's intent wait for a flush, and flushes finish in any order: the
+            // rows reach the pacer out of order, and it must still let them go in input order.
+            var journalPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "octopods-order-" + Guid.NewGuid().ToString("N") + ".jsonl");
+            var (engine, _) = Engine(throttle: 8, rate: 10, journal: SendJournal.Open(journalPath));
+            var rows = Rows(16);
+            try
+            {
+                using (engine) await RunAll(engine, rows);
+            }
+            finally
+            {
+                try { System.IO.File.Delete(journalPath); } catch (System.IO.IOException) { }
+            }
+            Assert.Equal(rows.Select(r => r.Body), _server.Emulator.Ledger.Select(s => s.Content));
+        }
     }
 }

@@ -99,6 +99,16 @@ Describe 'Bulk Send-OctopodsSms from a CSV file' {
         @($sent | Group-Object row | Where-Object Count -GT 1) | Should -HaveCount 0
     }
 
+    It 'sends paced rows in input order, even when their journal intents finish out of order' {
+        # The sandbox numbers messages as it accepts them: ids in input order mean sends in input order.
+        $rows = @(Import-Csv -LiteralPath $script:Csv | Select-Object -First 24)
+        $results = @($rows | Send-OctopodsSms -RatePerSecond 1 -ThrottleLimit 8 -JournalPath $script:Journal)
+        $results | Should -HaveCount 24
+        ($results.PhoneNumber -join ',') | Should -BeExactly ($rows.To -join ',')
+        $numbers = $results | ForEach-Object { [long]($_.MessageId -replace '\D', '') }
+        ($numbers -join ',') | Should -BeExactly (($numbers | Sort-Object) -join ',')
+    }
+
     It 'takes each row''s identity from an idempotency_key column' {
         $csv = Join-Path $TestDrive 'keyed.csv'
         @(

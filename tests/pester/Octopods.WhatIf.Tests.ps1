@@ -19,8 +19,8 @@ Describe '-WhatIf without any key' {
 `$env:OCTOPODS_SMS_API_KEY = `$null; `$env:OCTOPODS_WHATSAPP_API_KEY = `$null
 Import-Module '$Manifest'
 `$ErrorActionPreference = 'Continue'
-$Line
-'errors: ' + `$Error.Count
+$Line -ErrorVariable failed
+'errors: ' + `$failed.Count
 "@
         $output = Invoke-FreshPwsh -Arguments @('-Command', $script) | Out-String
         $output | Should -Match 'What if: Performing the operation "Send'

@@ -199,6 +199,8 @@ namespace Octopods.Bulk
         private BulkRowOutcome<TRequest, TResult> Enqueue(TRequest request, object? state)
         {
             var row = new BulkRowOutcome<TRequest, TResult>(_sequence++, request, state);
+            // In input order, before any later row can reach the pacer: paced turns keep this order.
+            _gate.Expect(row.Sequence);
             lock (_lock) _order.Enqueue(row);
             Interlocked.Increment(ref Counters.SubmittedCount);
             return row;
@@ -313,6 +315,7 @@ namespace Octopods.Bulk
 
         private void Complete(BulkRowOutcome<TRequest, TResult> row, BulkRowKind kind, TResult? result, OctopodsException? error)
         {
+            _gate.Settle(row.Sequence);
             row.Kind = kind;
             row.Result = result;
             row.Error = error;

@@ -42,6 +42,14 @@ namespace Octopods.Http
         // Waiting turns: by the caller's order (a row's input position), then by arrival.
         private readonly SortedSet<Waiter> _waiters = new SortedSet<Waiter>(Waiter.ByOrder);
         private long _arrivals;
+        // Rows that will ask for a turn and have not had one: a later row waits for them, up to HoldForEarlier.
+        private readonly SortedSet<long> _expected = new SortedSet<long>();
+        private DateTimeOffset? _holdingSince;
+        private TaskCompletionSource<bool>? _turnTaken;
+        private readonly HashSet<long> _virtualInFlight = new HashSet<long>();   // ordered sends on virtual time not yet over
+
+        /// <summary>How long a turn is held for an earlier row still on its way (its journal intent, say) before a later row takes it.</summary>
+        public static readonly TimeSpan HoldForEarlier = TimeSpan.FromMilliseconds(100);
         private readonly AutoResetEvent _wake = new AutoResetEvent(false);
         private readonly TimeSpan[] _roundTrips = new TimeSpan[RoundTripSamples];
         private Sent[] _recent = Array.Empty<Sent>();   // the latest sends, oldest at _first: all that can still bound a window
@@ -200,7 +208,7 @@ namespace Octopods.Http
         /// Send <paramref name="sequence"/> went onto the wire at <paramref name="at"/> (its body was
         /// written): a send held up between its turn and the wire is counted from then.
         /// </summary>
-        public void Left(long sequence, DateTimeOffset at) => Update(sequence, (ref Sent sent) =>
+        public void Left(long sequence, DateTimeOffset at) => Update(sequence, over: false, (ref Sent sent) =>
         {
             if (sent.OnWire) return;
             sent.OnWire = true;
@@ -211,7 +219,7 @@ namespace Octopods.Http
         /// The answer to send <paramref name="sequence"/> came at <paramref name="at"/>: its round trip,
         /// against the fastest recent one, bounds how late it can have arrived. Unanswered sends keep <see cref="MaxSlack"/>.
         /// </summary>
-        public void Answered(long sequence, DateTimeOffset at) => Update(sequence, (ref Sent sent) =>
+        public void Answered(long sequence, DateTimeOffset at) => Update(sequence, over: true, (ref Sent sent) =>
         {
             sent.OnWire = true;
             var roundTrip = at - sent.At;
@@ -224,7 +232,7 @@ namespace Octopods.Http
         /// The attempt for send <paramref name="sequence"/> is over at <paramref name="at"/>, answered or
         /// not: one that never reached the wire never arrives, and one with no answer arrived by now if at all.
         /// </summary>
-        public void Ended(long sequence, DateTimeOffset at) => Update(sequence, (ref Sent sent) =>
+        public void Ended(long sequence, DateTimeOffset at) => Update(sequence, over: true, (ref Sent sent) =>
         {
             if (sent.RoundTrip.HasValue || sent.Arrived) return;
             if (sent.OnWire && at > sent.At) sent.At = at;
@@ -234,7 +242,8 @@ namespace Octopods.Http
 
         private delegate void SentUpdate(ref Sent sent);
 
-        private void Update(long sequence, SentUpdate update)
+        // over: the attempt is answered or ended (not only on the wire).
+        private void Update(long sequence, bool over, SentUpdate update)
         {
             if (sequence <= 0) return;
             lock (_lock)
@@ -246,6 +255,7 @@ namespace Octopods.Http
                     update(ref _recent[k]);
                     break;
                 }
+                if (over && _virtualInFlight.Remove(sequence)) SignalTurnTaken();
                 if (_waiters.Count == 0) return;
             }
             Wake();   // the head may go sooner now that more is known of this send
@@ -262,6 +272,39 @@ namespace Octopods.Http
             _fastest = fastest;
         }
 
+        /// <summary>Row <paramref name="order"/> will ask for a turn: until it has one, later rows wait for it (a while).</summary>
+        public void Expect(long order)
+        {
+            lock (_lock) _expected.Add(order);
+        }
+
+        /// <summary>Row <paramref name="order"/> will not ask (any more): nobody waits for it.</summary>
+        public void Settle(long order)
+        {
+            lock (_lock)
+            {
+                if (!_expected.Remove(order)) return;
+                SignalTurnTaken();
+                if (_waiters.Count == 0) return;
+            }
+            Wake();
+        }
+
+        // Under the lock: how long the turn free now must still be held for an earlier row, or zero.
+        private TimeSpan HoldFor(long order, DateTimeOffset now)
+        {
+            if (_expected.Count == 0 || _expected.Min >= order)
+            {
+                _holdingSince = null;
+                return TimeSpan.Zero;
+            }
+            _holdingSince ??= now;
+            var left = _holdingSince.Value + HoldForEarlier - now;
+            if (left > TimeSpan.Zero) return left;
+            _holdingSince = null;
+            return TimeSpan.Zero;
+        }
+
         /// <summary>Waits for a turn in the order asked for; see <see cref="WaitTurnAsync(long?, CancellationToken)"/>.</summary>
         public Task<long> WaitTurnAsync(CancellationToken cancellationToken) => WaitTurnAsync(null, cancellationToken);
 
@@ -276,12 +319,18 @@ namespace Octopods.Http
         public Task<long> WaitTurnAsync(long? order, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!_realTime) return WaitTurnOnClockAsync(cancellationToken);
+            if (!_realTime) return WaitTurnOnClockAsync(order, cancellationToken);
             Waiter waiter;
             lock (_lock)
             {
                 if (_disposed) throw new ObjectDisposedException(nameof(RatePacer));
-                if (_waiters.Count == 0 && AdmitLocked(_clock.UtcNow, out var now, leftNow: false) == TimeSpan.Zero) return Task.FromResult(now);
+                var at = _clock.UtcNow;
+                if (_waiters.Count == 0 && (order == null || _expected.Count == 0 || _expected.Min >= order.Value) &&
+                    AdmitLocked(at, out var now, leftNow: false) == TimeSpan.Zero)
+                {
+                    if (order.HasValue) _expected.Remove(order.Value);
+                    return Task.FromResult(now);
+                }
                 var arrival = ++_arrivals;
                 waiter = new Waiter(order ?? long.MaxValue, arrival, cancellationToken);
                 _waiters.Add(waiter);
@@ -305,14 +354,54 @@ namespace Octopods.Http
         }
 
         // A virtual clock (tests, the sandbox): its waits pass at once, so the caller waits for itself.
-        private async Task<long> WaitTurnOnClockAsync(CancellationToken cancellationToken)
+        // The hold for an earlier row is measured in real time here: virtual time would let it pass at once.
+        private async Task<long> WaitTurnOnClockAsync(long? order, CancellationToken cancellationToken)
         {
+            var held = System.Diagnostics.Stopwatch.StartNew();
             while (true)
             {
-                var wait = Admit(_clock.UtcNow, out var sequence);
+                Task? earlier = null;
+                TimeSpan wait;
+                long sequence;
+                lock (_lock)
+                {
+                    // In order, and one at a time: on virtual time every turn is free at once, so the
+                    // previous send must be over before the next may go, or they would cross.
+                    var earlierComing = order.HasValue && _expected.Count > 0 && _expected.Min < order.Value && held.Elapsed < HoldForEarlier;
+                    if (earlierComing || (order.HasValue && _virtualInFlight.Count > 0))
+                    {
+                        earlier = (_turnTaken ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                        wait = TimeSpan.Zero;
+                        sequence = 0;
+                    }
+                    else
+                    {
+                        wait = AdmitLocked(_clock.UtcNow, out sequence, leftNow: true);
+                        if (wait <= TimeSpan.Zero && order.HasValue)
+                        {
+                            _virtualInFlight.Add(sequence);
+                            if (_expected.Remove(order.Value)) SignalTurnTaken();
+                        }
+                    }
+                }
+                if (earlier != null)
+                {
+                    var left = HoldForEarlier - held.Elapsed;
+                    await Task.WhenAny(earlier, Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), cancellationToken)).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    continue;
+                }
                 if (wait <= TimeSpan.Zero) return sequence;
                 await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // Under the lock: an earlier row took its turn or settled; virtual-time waiters look again.
+        private void SignalTurnTaken()
+        {
+            var taken = _turnTaken;
+            _turnTaken = null;
+            taken?.TrySetResult(true);
         }
 
         private void Drive()
@@ -335,11 +424,15 @@ namespace Octopods.Http
                     if (disposed) _driver = null;
                     else if (_waiters.Count > 0)
                     {
-                        wait = AdmitLocked(_clock.UtcNow, out sequence, leftNow: false);
+                        var now = _clock.UtcNow;
+                        var head = _waiters.Min!;
+                        wait = HoldFor(head.Order, now);
+                        if (wait == TimeSpan.Zero) wait = AdmitLocked(now, out sequence, leftNow: false);
                         if (wait == TimeSpan.Zero)
                         {
-                            next = _waiters.Min!;
+                            next = head;
                             _waiters.Remove(next);
+                            _expected.Remove(next.Order);
                         }
                     }
                 }

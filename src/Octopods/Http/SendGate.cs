@@ -326,6 +326,12 @@ namespace Octopods.Http
             if (ticket.PaceSequence > 0 && Pacer is RatePacer pacer) pacer.Left(ticket.PaceSequence, pacer.Clock.UtcNow);
         }
 
+        /// <summary>Row <paramref name="order"/> of the run will ask for a turn: waiting turns of later rows let it go first.</summary>
+        public void Expect(long order) => Pacer?.Expect(order);
+
+        /// <summary>Row <paramref name="order"/> is done, sent or not: nobody waits for it any more.</summary>
+        public void Settle(long order) => Pacer?.Settle(order);
+
         private void PacerAnswered(SendTicket ticket)
         {
             if (ticket.PaceSequence > 0 && _pacer is RatePacer pacer) pacer.Answered(ticket.PaceSequence, pacer.Clock.UtcNow);
