@@ -14,7 +14,7 @@ param(
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
-    $null = Import-OctopodsModuleUnderTest -ModulePath $ModulePath
+    $script:Manifest = (Import-OctopodsModuleUnderTest -ModulePath $ModulePath).Manifest
 
     # 400 customers; rows 100 and 300 have numbers that are not E.164 (and no -DefaultRegion).
     function New-CustomerCsv {
@@ -107,6 +107,34 @@ Describe 'Bulk Send-OctopodsSms from a CSV file' {
         ($results.PhoneNumber -join ',') | Should -BeExactly ($rows.To -join ',')
         $numbers = $results | ForEach-Object { [long]($_.MessageId -replace '\D', '') }
         ($numbers -join ',') | Should -BeExactly (($numbers | Sort-Object) -join ',')
+    }
+
+    It 'ends quietly when a later Select-Object -First has what it wants' {
+        # A fresh pwsh: what the run prints after the stop goes to the host, which only a console shows.
+        # The emulator on loopback, on the wall clock: the sandbox's time would let every row go at once.
+        $journal = $script:Journal
+        $server = Start-OctopodsTestServer -LatencyMs 5
+        try {
+            $script = @"
+Import-Module '$script:Manifest'
+`$null = Connect-Octopods -ApiKey ([System.Net.NetworkCredential]::new('', 'sk_first_test').SecurePassword) -BaseUri '$($server.Uri)'
+1..30 | ForEach-Object { [pscustomobject]@{ To = '+1415555' + (6000 + `$_); Message = "first `$_ of 30" } } |
+    Send-OctopodsSms -RatePerSecond 10 -ThrottleLimit 2 -JournalPath '$journal' | Select-Object -First 2 | ForEach-Object { 'id ' + `$_.MessageId }
+"@
+            $output = Invoke-FreshPwsh -Arguments @('-Command', $script) | Out-String
+        }
+        finally { Stop-OctopodsTestServer $server }
+        @($output -split "`n" | Where-Object { $_ -like 'id msg_sbx_*' }) | Should -HaveCount 2
+        $output | Should -Not -Match 'stopped after|WARNING|failed unexpectedly' -Because $output
+        # Rows not yet sent were not attempted; the rows on the wire have their outcome journaled.
+        $records = @(Read-Journal -Path $journal)
+        $sent = @($records | Where-Object type -EQ 'sent')
+        $sent.Count | Should -BeGreaterOrEqual 2
+        $sent.Count | Should -BeLessOrEqual 4
+        $intents = @($records | Where-Object type -EQ 'intent')
+        $outcomes = @($records | Where-Object { $_.type -in 'sent', 'failed', 'unknown' })
+        @($outcomes | Where-Object type -EQ 'unknown') | Should -HaveCount 0
+        $outcomes.Count | Should -Be $intents.Count
     }
 
     It 'takes each row''s identity from an idempotency_key column' {

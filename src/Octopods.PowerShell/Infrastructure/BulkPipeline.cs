@@ -32,6 +32,7 @@ namespace Octopods.PowerShell.Infrastructure
         private int _failedEarly;
         private bool _summaryWritten;
         private bool _stopped;
+        private bool _downstreamDone;   // a command after this one (Select-Object -First) needs no more
 
         public BulkPipeline(OctopodsCmdlet cmdlet, BulkPipelineSettings settings, Time.IClock clock)
         {
@@ -165,7 +166,7 @@ namespace Octopods.PowerShell.Infrastructure
             foreach (var item in _held)
             {
                 if (item is ErrorRecord error) _cmdlet.WriteError(error);
-                else _cmdlet.WriteObject(item);
+                else Emit(item);
             }
             _held.Clear();
         }
@@ -205,7 +206,8 @@ namespace Octopods.PowerShell.Infrastructure
                 engine.Stop();
                 try { engine.WaitAllDoneAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
             }
-            if (_stopped && !_summaryWritten)
+            var quiet = _downstreamDone && !_cmdlet.StopToken.IsCancellationRequested;
+            if (_stopped && !_summaryWritten && !quiet)
             {
                 _summaryWritten = true;
                 try
@@ -221,7 +223,26 @@ namespace Octopods.PowerShell.Infrastructure
         private void WriteResult(TResult result)
         {
             if (_settings.HoldOutput) _held.Add(result);
-            else _cmdlet.WriteObject(result);
+            else Emit(result);
+        }
+
+        /// <summary>
+        /// Writes a result; when a later command has all it wants (Select-Object -First), the run ends
+        /// quietly: no row more is attempted, the rows on the wire are journaled, and no warning is shown.
+        /// </summary>
+        private void Emit(object item)
+        {
+            try
+            {
+                _cmdlet.WriteObject(item);
+            }
+            catch (PipelineStoppedException) when (!_cmdlet.StopToken.IsCancellationRequested)
+            {
+                // Not Ctrl+C (that stops this command first): a later command needs no more. Dispose
+                // checks again, since Ctrl+C can stop the pipeline a moment before it stops this command.
+                _downstreamDone = true;
+                throw;
+            }
         }
 
         private void WriteRowError(ErrorRecord error)
