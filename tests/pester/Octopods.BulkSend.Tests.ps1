@@ -130,7 +130,9 @@ Import-Module '$script:Manifest'
         $records = @(Read-Journal -Path $journal)
         $sent = @($records | Where-Object type -EQ 'sent')
         $sent.Count | Should -BeGreaterOrEqual 2
-        $sent.Count | Should -BeLessOrEqual 4
+        # At 10/s the stop comes within a second of the second result, even on a loaded machine: most
+        # of the 30 rows are never attempted.
+        $sent.Count | Should -BeLessOrEqual 12
         $intents = @($records | Where-Object type -EQ 'intent')
         $outcomes = @($records | Where-Object { $_.type -in 'sent', 'failed', 'unknown' })
         @($outcomes | Where-Object type -EQ 'unknown') | Should -HaveCount 0

@@ -25,7 +25,9 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
     $script:Module = Import-OctopodsModuleUnderTest -ModulePath $ModulePath
-    $script:TestServer = Start-OctopodsTestServer -LatencyMs 5   # so a run takes long enough to be cut
+    # 25 ms a request: a 500-row run at 16 in flight lasts most of a second, long enough to be cut at
+    # its 250th row even when a loaded machine polls the ledger slowly.
+    $script:TestServer = Start-OctopodsTestServer -LatencyMs 25
     $script:Uri = $script:TestServer.Uri
 
     function Get-Ledger { @(Invoke-RestMethod -Uri "$($script:Uri)__test/ledger") | ForEach-Object { $_ } }
