@@ -5,6 +5,4 @@
 $cmdletAssembly = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'Octopods.PowerShell.dll'))
 [Octopods.PowerShell.ModuleInitializer]::Prepare()
 Import-Module -Assembly $cmdletAssembly
-# Remove-Module Octopods: the type names and the resolver go with it.
-$ExecutionContext.SessionState.Module.OnRemove = { [Octopods.PowerShell.ModuleInitializer]::Cleanup() }
 Export-ModuleMember -Cmdlet *

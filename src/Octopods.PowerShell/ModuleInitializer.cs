@@ -13,7 +13,11 @@ namespace Octopods.PowerShell
     /// context of their own on PowerShell 7, a narrow AssemblyResolve handler on Windows PowerShell).
     /// Nothing here may touch a type of the core or of PhoneNumbers.
     /// </summary>
-    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    /// <remarks>
+    /// Nothing is undone on Remove-Module: the resolver and the type names are the process's, another
+    /// runspace may still use the module, and assemblies never unload; importing again finds them in place.
+    /// </remarks>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
         private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".";
         private static readonly string DependencyFolder = Path.Combine(ModuleFolder, "Dependencies");
@@ -35,14 +39,6 @@ namespace Octopods.PowerShell
             else RegisterCore();
         }
 
-        public void OnRemove(PSModuleInfo psModuleInfo) => Cleanup();
-
-        /// <summary>Called by Octopods.psm1 when the module is removed: the resolver and the type names go.</summary>
-        public static void Cleanup()
-        {
-            if (IsDesktop) UnregisterDesktop();
-            else UnregisterCore();
-        }
 
         // Separate methods: compiling one must not need the other edition's types (System.Runtime.Loader on 5.1).
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -51,10 +47,5 @@ namespace Octopods.PowerShell
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void RegisterCore() => CoreDependencies.Register(DependencyFolder);
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void UnregisterDesktop() => DesktopDependencies.Unregister();
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void UnregisterCore() => CoreDependencies.Unregister();
     }
 }

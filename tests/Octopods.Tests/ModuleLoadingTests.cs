@@ -87,8 +87,7 @@ namespace Octopods.Tests
         [InlineData(false, "7.6.9", "10.0.12", true)]
         [InlineData(false, "7.3.11", "7.0.20", false)]
         [InlineData(false, "7.0.0", "3.1.0", false)]
-        [InlineData(true, "5.1.19041", "4.0.30319", true)]
-        [InlineData(true, "5.0.10586", "4.0.30319", false)]
+        [InlineData(true, "3.0.0.0", "4.0.30319", true)]   // what Windows PowerShell 5.1's engine assembly says
         public void Only_Windows_PowerShell_5_1_and_PowerShell_7_4_or_later_are_served(bool desktop, string powerShell, string runtime, bool served)
         {
             var refusal = HostSupport.Refusal(desktop, new Version(powerShell), new Version(runtime));

@@ -132,6 +132,24 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public void A_send_still_leaving_is_never_dropped_to_make_room()
+        {
+            // At 2/s the pacer keeps the last 4 sends. The first one waits for a connection the whole time.
+            var pacer = new RatePacer(2, new VirtualClock(T0));
+            Assert.Equal(TimeSpan.Zero, pacer.AdmitLeaving(T0, out var stuck));
+            var now = T0;
+            for (var admitted = 0; admitted < 6;)
+            {
+                var wait = pacer.Admit(now, out _);
+                if (wait > TimeSpan.Zero) now += wait;
+                else admitted++;
+            }
+            // It finally leaves: it still counts, so the next send waits a second after it (plus its slack).
+            pacer.Left(stuck, now);
+            Assert.Equal(TimeSpan.FromSeconds(1) + RatePacer.MaxSlack, pacer.Admit(now, out _));
+        }
+
+        [Fact]
         public void A_send_that_ended_before_the_wire_holds_no_window()
         {
             var pacer = new RatePacer(1, new VirtualClock(T0));

@@ -91,14 +91,14 @@ namespace Octopods.Tests
         public async Task Answers_to_reads_do_not_count_as_sends_the_service_took()
         {
             using var gate = new SendGate(_clock);
-            await Accepted(gate, 3, TimeSpan.FromMilliseconds(10));
+            await Accepted(gate, 6, TimeSpan.FromMilliseconds(10));
             for (var i = 0; i < 20; i++)
             {
                 var read = await gate.BeforeSendAsync(paced: false, CancellationToken.None);
                 gate.Answered(read);
             }
             Assert.True(await Refused(gate, TimeSpan.FromSeconds(1)));
-            Assert.Equal(3, gate.LearnedRatePerSecond);
+            Assert.Equal(6, gate.LearnedRatePerSecond);
         }
 
         [Fact]
@@ -127,6 +127,17 @@ namespace Octopods.Tests
             await Accepted(gate, 900, TimeSpan.FromMilliseconds(110)); // ninety more: 12 is as far as it goes
             Assert.Equal(12, gate.LearnedRatePerSecond);
             Assert.Equal(12, gate.Pacer.RatePerSecond);
+        }
+
+        [Fact]
+        public async Task A_first_429_moments_after_the_first_send_with_a_handful_taken_teaches_nothing()
+        {
+            // Another run had nearly filled the service's window: 2 taken is not the service's rate.
+            using var gate = new SendGate(_clock);
+            await Accepted(gate, 2, TimeSpan.FromMilliseconds(10));
+            Assert.True(await Refused(gate, TimeSpan.FromSeconds(1)));
+            Assert.Null(gate.LearnedRatePerSecond);
+            Assert.Null(gate.Pacer);
         }
     }
 }

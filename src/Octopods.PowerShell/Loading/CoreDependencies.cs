@@ -25,12 +25,6 @@ namespace Octopods.PowerShell.Loading
             AddTypeNames();
         }
 
-        public static void Unregister()
-        {
-            AssemblyLoadContext.Default.Resolving -= OnResolving;
-            RemoveTypeNames();
-        }
-
         // PowerShell finds a type written in a script ([Octopods.Sms.SmsSendResult], -is, -as) only in the
         // default context. Each public type of the core is made a type accelerator under its full name,
         // so scripts name them as they would on Windows PowerShell.
@@ -49,17 +43,6 @@ namespace Octopods.PowerShell.Loading
                     add.Invoke(null, new object[] { type.FullName, type });
                     Accelerated.Add(type.FullName);
                 }
-            }
-        }
-
-        private static void RemoveTypeNames()
-        {
-            var remove = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators")
-                ?.GetMethod("Remove", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string) }, null);
-            lock (Accelerated)
-            {
-                if (remove != null) foreach (var name in Accelerated) remove.Invoke(null, new object[] { name });
-                Accelerated.Clear();
             }
         }
 

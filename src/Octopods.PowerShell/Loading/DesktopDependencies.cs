@@ -23,8 +23,6 @@ namespace Octopods.PowerShell.Loading
             AppDomain.CurrentDomain.AssemblyResolve += Resolve;
         }
 
-        public static void Unregister() => AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
-
         private static Assembly? Resolve(object? sender, ResolveEventArgs args)
         {
             var requested = new AssemblyName(args.Name);

@@ -45,6 +45,7 @@ namespace Octopods.Http
         // Rows that will ask for a turn and have not had one: a later row waits for them, up to HoldForEarlier.
         private readonly SortedSet<long> _expected = new SortedSet<long>();
         private DateTimeOffset? _holdingSince;
+        private long _holdingFor = long.MinValue;
         private TaskCompletionSource<bool>? _turnTaken;
         private readonly HashSet<long> _virtualInFlight = new HashSet<long>();   // ordered sends on virtual time not yet over
 
@@ -161,11 +162,7 @@ namespace Octopods.Http
                 if (free - now > wait) wait = free - now;
             }
             if (wait > TimeSpan.Zero) return wait;
-            if (_count == _recent.Length)
-            {
-                _first = (_first + 1) % _recent.Length;
-                _count--;
-            }
+            if (_count == _recent.Length) EvictOldestOnWire();
             sequence = ++_sequence;
             _recent[(_first + _count) % _recent.Length] = new Sent(sequence, now) { OnWire = leftNow };
             _count++;
@@ -192,6 +189,26 @@ namespace Octopods.Http
                     _count++;
                 }
             }
+        }
+
+        // Under the lock, the ring full: drops the oldest send that has reached the wire. One still
+        // leaving may arrive any time later, so it keeps counting until it is on the wire.
+        private void EvictOldestOnWire()
+        {
+            var victim = 0;
+            for (var i = 0; i < _count; i++)
+            {
+                var sent = _recent[(_first + i) % _recent.Length];
+                if (sent.OnWire || sent.Arrived)
+                {
+                    victim = i;
+                    break;
+                }
+            }
+            for (var i = victim; i > 0; i--)
+                _recent[(_first + i) % _recent.Length] = _recent[(_first + i - 1) % _recent.Length];
+            _first = (_first + 1) % _recent.Length;
+            _count--;
         }
 
         // The latest moment the send may have reached the server, as far as is known at `now`.
@@ -290,19 +307,18 @@ namespace Octopods.Http
             Wake();
         }
 
-        // Under the lock: how long the turn free now must still be held for an earlier row, or zero.
+        // Under the lock: how long the turn free now must still be held for an earlier row, or zero. The
+        // hold is counted once per head waiter: a rate wait after it does not start it again.
         private TimeSpan HoldFor(long order, DateTimeOffset now)
         {
-            if (_expected.Count == 0 || _expected.Min >= order)
+            if (_expected.Count == 0 || _expected.Min >= order) return TimeSpan.Zero;
+            if (_holdingFor != order || !_holdingSince.HasValue)
             {
-                _holdingSince = null;
-                return TimeSpan.Zero;
+                _holdingFor = order;
+                _holdingSince = now;
             }
-            _holdingSince ??= now;
             var left = _holdingSince.Value + HoldForEarlier - now;
-            if (left > TimeSpan.Zero) return left;
-            _holdingSince = null;
-            return TimeSpan.Zero;
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
 
         /// <summary>Waits for a turn in the order asked for; see <see cref="WaitTurnAsync(long?, CancellationToken)"/>.</summary>

@@ -47,6 +47,8 @@ namespace Octopods.Http
         private double? _learnedRate;
         private DateTimeOffset _lastStep = DateTimeOffset.MinValue;
         private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(30);
+        private const int MinFirstLesson = 5;
+        private DateTimeOffset _firstSendAt = DateTimeOffset.MaxValue;
 
         public SendGate(IClock clock, RatePacer? pacer = null, int pauseBudget = DefaultPauseBudget)
         {
@@ -124,7 +126,7 @@ namespace Octopods.Http
                 if (_pausedUntil <= now && until > now && ticket.Epoch == _pauses)
                 {
                     // A second of sending since the last pause shows how many the service takes per second.
-                    if (namedTime && now - _pausedUntil >= Second && ticket.IsSend) _learnAt = (ticket.LeftAt, now);
+                    if (namedTime && ticket.IsSend && now - _pausedUntil >= Second) _learnAt = (ticket.LeftAt, now);
                     _pauses++;
                     if (++_pausesInARow > _pauseBudget)
                     {
@@ -214,7 +216,12 @@ namespace Octopods.Http
                     continue;
                 }
                 var pacer = paced ? Pacer : null;
-                if (pacer != null) await pacer.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
+                if (pacer != null)
+                {
+                    // A caller outside the client reports nothing more: its send counts as leaving now.
+                    var sequence = await pacer.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
+                    pacer.Left(sequence, pacer.Clock.UtcNow);
+                }
                 if (PausedUntil <= _clock.UtcNow) return;
             }
         }
@@ -272,7 +279,11 @@ namespace Octopods.Http
                 ThrowIfBlocked();
             }
             var left = _clock.UtcNow;
-            lock (_lock) return new SendTicket(holding, _pauses, isSend: true, paceSequence: sequence, leftAt: left);
+            lock (_lock)
+            {
+                if (_firstSendAt == DateTimeOffset.MaxValue) _firstSendAt = left;
+                return new SendTicket(holding, _pauses, isSend: true, paceSequence: sequence, leftAt: left);
+            }
         }
 
         /// <summary>An attempt's place is free again (its answer came, or it failed); <paramref name="ticket"/> as BeforeSendAsync returned.</summary>
@@ -301,6 +312,9 @@ namespace Octopods.Http
             foreach (var sent in _accepted)
                 if (sent.Left <= refusedAt && refusedLeft - sent.Left < Second) taken++;
             if (taken == 0) return;
+            // The first pause may come within a second of the first send: a handful taken then may be the
+            // rest of a window another run filled, not the service's rate, so that teaches nothing.
+            if (!_learnedRate.HasValue && taken < MinFirstLesson && refusedLeft - _firstSendAt < Second) return;
             // Refused again at the rate learned: the count may have caught one send more than the
             // service's window held (arrivals lag their start unevenly), so step down by one.
             if (_learnedRate.HasValue && taken >= _learnedRate.Value) taken = (int)Math.Max(1, _learnedRate.Value - 1);
@@ -314,7 +328,10 @@ namespace Octopods.Http
             // A new pacer: the sends the service took lately still fill its window (the pause it names is
             // in whole seconds and may end before they all leave it).
             _pacer = new RatePacer(taken, _clock);
-            _pacer.Seed(_accepted.Select(a => a.Answered));
+            // The pacer measures on its own (monotonic) clock: each answer's age carries over, not its time.
+            var gateNow = _clock.UtcNow;
+            var pacerNow = _pacer.Clock.UtcNow;
+            _pacer.Seed(_accepted.Select(a => pacerNow - (gateNow - a.Answered)));
         }
 
         /// <summary>
