@@ -49,6 +49,25 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public async Task Two_sessions_at_once_never_give_two_messages_one_id()
+        {
+            // Both load the (empty) file first, as two windows opened together would.
+            var a = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            var b = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            var ids = new[]
+            {
+                (await Sms(a).SendAsync(SmsSendRequest.Create("+14155552671", "a1"), CancellationToken.None)).MessageId,
+                (await Sms(b).SendAsync(SmsSendRequest.Create("+14155552672", "b1"), CancellationToken.None)).MessageId,
+                (await Sms(a).SendAsync(SmsSendRequest.Create("+14155552673", "a2"), CancellationToken.None)).MessageId,
+            };
+            Assert.Equal(3, ids.Distinct().Count());
+            // A later session finds each message under its own id.
+            var later = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            Assert.Equal(new[] { "a1", "b1", "a2" }, later.Ledger.Select(s => s.Content));
+            Assert.Equal(3, later.Ledger.Select(s => s.MessageId).Distinct().Count());
+        }
+
+        [Fact]
         public async Task The_file_keeps_a_hash_of_the_key_never_the_key()
         {
             var emulator = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));

@@ -123,10 +123,24 @@ namespace Octopods.Sandbox
             }
         }
 
-        internal string NextMessageId() =>
-            Options.NumericMessageIds
-                ? (100000 + Interlocked.Increment(ref _messageCounter)).ToString(CultureInfo.InvariantCulture)
-                : "msg_sbx_" + Interlocked.Increment(ref _messageCounter).ToString("D8", CultureInfo.InvariantCulture);
+        internal string NextMessageId()
+        {
+            long next;
+            lock (_gate)
+            {
+                // Another session may have kept messages in the same file since this one loaded it.
+                if (_store != null)
+                {
+                    var highest = _store.HighestMessageNumber();
+                    if (Options.NumericMessageIds) highest -= 100000;
+                    if (highest > _messageCounter) _messageCounter = highest;
+                }
+                next = ++_messageCounter;
+            }
+            return Options.NumericMessageIds
+                ? (100000 + next).ToString(CultureInfo.InvariantCulture)
+                : "msg_sbx_" + next.ToString("D8", CultureInfo.InvariantCulture);
+        }
 
         internal void Record(AcceptedSend send)
         {

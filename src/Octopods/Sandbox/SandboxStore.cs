@@ -104,6 +104,43 @@ namespace Octopods.Sandbox
             return sends;
         }
 
+        private long _readUpTo;   // how far this process has read the file for ids
+        private long _highestId;
+
+        /// <summary>
+        /// The highest message number in the file now, counting lines other processes appended since
+        /// this one last looked (read from where it stopped), so a new id does not repeat theirs.
+        /// </summary>
+        public long HighestMessageNumber()
+        {
+            lock (_lock)
+            {
+                try
+                {
+                    if (!File.Exists(Path)) return _highestId;
+                    using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    if (stream.Length < _readUpTo) _readUpTo = 0;   // reset meanwhile: read it again
+                    if (stream.Length == _readUpTo) return _highestId;
+                    stream.Seek(_readUpTo, SeekOrigin.Begin);
+                    using var reader = new StreamReader(stream, new UTF8Encoding(false), false, 4096, leaveOpen: true);
+                    string? line;
+                    while ((line = reader.ReadLine()) != null)
+                    {
+                        var at = line.IndexOf("\"id\":\"", StringComparison.Ordinal);
+                        if (at < 0) continue;
+                        var digits = new StringBuilder();
+                        for (var i = at + 6; i < line.Length && line[i] != '"'; i++) if (char.IsDigit(line[i])) digits.Append(line[i]);
+                        if (long.TryParse(digits.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > _highestId) _highestId = n;
+                    }
+                    _readUpTo = stream.Length;
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                }
+                return _highestId;
+            }
+        }
+
         /// <summary>Keeps one more send; a store that cannot be written only stops remembering.</summary>
         public void Append(AcceptedSend send)
         {
@@ -153,6 +190,8 @@ namespace Octopods.Sandbox
             lock (_lock)
             {
                 if (File.Exists(Path)) File.Delete(Path);
+                _readUpTo = 0;
+                _highestId = 0;
             }
         }
     }
