@@ -32,6 +32,9 @@ namespace Octopods.Http
         /// <summary>Round trips measured before any is trusted to bound a slack: until then every send keeps <see cref="MaxSlack"/>.</summary>
         public const int RoundTripsBeforeTrust = 16;
 
+        /// <summary>How long a turn is held for an earlier row still on its way (its journal intent, say) before a later row takes it.</summary>
+        public static readonly TimeSpan HoldForEarlier = TimeSpan.FromMilliseconds(100);
+
         private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
         private static readonly TimeSpan DriverIdleExit = TimeSpan.FromSeconds(2);
         private const int RoundTripSamples = 256;
@@ -49,8 +52,6 @@ namespace Octopods.Http
         private TaskCompletionSource<bool>? _turnTaken;
         private readonly HashSet<long> _virtualInFlight = new HashSet<long>();   // ordered sends on virtual time not yet over
 
-        /// <summary>How long a turn is held for an earlier row still on its way (its journal intent, say) before a later row takes it.</summary>
-        public static readonly TimeSpan HoldForEarlier = TimeSpan.FromMilliseconds(100);
         private readonly AutoResetEvent _wake = new AutoResetEvent(false);
         private readonly TimeSpan[] _roundTrips = new TimeSpan[RoundTripSamples];
         private Sent[] _recent = Array.Empty<Sent>();   // the latest sends, oldest at _first: all that can still bound a window
@@ -180,11 +181,7 @@ namespace Octopods.Http
             {
                 foreach (var at in arrivedBy.OrderBy(t => t))
                 {
-                    if (_count == _recent.Length)
-                    {
-                        _first = (_first + 1) % _recent.Length;
-                        _count--;
-                    }
+                    if (_count == _recent.Length) EvictOldestOnWire();
                     _recent[(_first + _count) % _recent.Length] = new Sent(0, at) { OnWire = true, Arrived = true };
                     _count++;
                 }
@@ -307,11 +304,14 @@ namespace Octopods.Http
             Wake();
         }
 
+        // Under the lock: an earlier row than `order` will still ask for a turn.
+        private bool EarlierExpected(long? order) => order.HasValue && _expected.Count > 0 && _expected.Min < order.Value;
+
         // Under the lock: how long the turn free now must still be held for an earlier row, or zero. The
         // hold is counted once per head waiter: a rate wait after it does not start it again.
         private TimeSpan HoldFor(long order, DateTimeOffset now)
         {
-            if (_expected.Count == 0 || _expected.Min >= order) return TimeSpan.Zero;
+            if (!EarlierExpected(order)) return TimeSpan.Zero;
             if (_holdingFor != order || !_holdingSince.HasValue)
             {
                 _holdingFor = order;
@@ -341,7 +341,7 @@ namespace Octopods.Http
             {
                 if (_disposed) throw new ObjectDisposedException(nameof(RatePacer));
                 var at = _clock.UtcNow;
-                if (_waiters.Count == 0 && (order == null || _expected.Count == 0 || _expected.Min >= order.Value) &&
+                if (_waiters.Count == 0 && !EarlierExpected(order) &&
                     AdmitLocked(at, out var now, leftNow: false) == TimeSpan.Zero)
                 {
                     if (order.HasValue) _expected.Remove(order.Value);
@@ -383,7 +383,7 @@ namespace Octopods.Http
                 {
                     // In order, and one at a time: on virtual time every turn is free at once, so the
                     // previous send must be over before the next may go, or they would cross.
-                    var earlierComing = order.HasValue && _expected.Count > 0 && _expected.Min < order.Value && held.Elapsed < HoldForEarlier;
+                    var earlierComing = EarlierExpected(order) && held.Elapsed < HoldForEarlier;
                     if (earlierComing || (order.HasValue && _virtualInFlight.Count > 0))
                     {
                         earlier = (_turnTaken ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;

@@ -303,7 +303,7 @@ namespace Octopods.Http
         // Under the lock, once the pause after a 429 is over (the sends in flight then have had their
         // answers): the sends the service took in the second before the refused one left are what its
         // window holds. Pace to that from now on, never faster than asked; with none, nothing is learned.
-        // The rate only falls, so a 429 that is not about the rate (a service's hiccup) costs one step.
+        // A 429 here only lowers the rate (LearnAfterPause probes it upward again after quiet spells).
         private void LearnLimit(DateTimeOffset refusedLeft, DateTimeOffset refusedAt)
         {
             // Sends that left in the second before the refused one, or while it was on its way (they may

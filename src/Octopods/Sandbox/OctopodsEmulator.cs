@@ -36,11 +36,8 @@ namespace Octopods.Sandbox
             {
                 _families.FirstOrDefault(f => f.Channel == send.Channel)?.Restore(send);
                 _ledger.Add(send);
-                // Ids go on from the highest kept, so a new message never takes an old one's id.
-                var digits = new string(send.MessageId.Where(char.IsDigit).ToArray());
-                if (long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
-                    _messageCounter = Math.Max(_messageCounter, Options.NumericMessageIds ? n - 100000 : n);
             }
+            // Ids go on from the highest kept (NextMessageId asks the store), so none is given twice.
             _store = store;
         }
 

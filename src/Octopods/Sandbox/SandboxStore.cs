@@ -76,6 +76,7 @@ namespace Octopods.Sandbox
             {
                 if (!File.Exists(Path)) return sends;
                 using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                var length = stream.Length;   // lines appended while this reads are read again for ids: harmless
                 using var reader = new StreamReader(stream, new UTF8Encoding(false));
                 string? line;
                 while ((line = reader.ReadLine()) != null)
@@ -100,6 +101,8 @@ namespace Octopods.Sandbox
                         // A line cut short by a process killed while writing it: that send is forgotten.
                     }
                 }
+                foreach (var send in sends) _highestId = Math.Max(_highestId, MessageNumber(send.MessageId));
+                _readUpTo = Math.Max(_readUpTo, length);
             }
             return sends;
         }
@@ -126,11 +129,11 @@ namespace Octopods.Sandbox
                     string? line;
                     while ((line = reader.ReadLine()) != null)
                     {
+                        // Only the id is wanted: found as text, not by parsing each line.
                         var at = line.IndexOf("\"id\":\"", StringComparison.Ordinal);
                         if (at < 0) continue;
-                        var digits = new StringBuilder();
-                        for (var i = at + 6; i < line.Length && line[i] != '"'; i++) if (char.IsDigit(line[i])) digits.Append(line[i]);
-                        if (long.TryParse(digits.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > _highestId) _highestId = n;
+                        var end = line.IndexOf('"', at + 6);
+                        if (end > at) _highestId = Math.Max(_highestId, MessageNumber(line.Substring(at + 6, end - at - 6)));
                     }
                     _readUpTo = stream.Length;
                 }
@@ -139,6 +142,14 @@ namespace Octopods.Sandbox
                 }
                 return _highestId;
             }
+        }
+
+        /// <summary>The number in a message id (msg_sbx_00000012 is 12, a numeric id its value); 0 when it has none.</summary>
+        private static long MessageNumber(string id)
+        {
+            var digits = new StringBuilder(id.Length);
+            foreach (var c in id) if (c >= '0' && c <= '9') digits.Append(c);
+            return long.TryParse(digits.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
         }
 
         /// <summary>Keeps one more send; a store that cannot be written only stops remembering.</summary>
