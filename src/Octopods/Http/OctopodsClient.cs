@@ -382,12 +382,18 @@ namespace Octopods.Http
             return OctopodsException.FromApi(info);
         }
 
+        /// <summary>
+        /// Seed 002 (the SMS API article) shows both of its answers ending in a trailing comma
+        /// (<c>"request_id": "…",}</c>): read such a body rather than call an accepted send "outcome unknown".
+        /// </summary>
+        private static readonly JsonDocumentOptions Lenient = new JsonDocumentOptions { AllowTrailingCommas = true };
+
         private static JsonElement? TryParse(string text)
         {
             if (string.IsNullOrWhiteSpace(text)) return null;
             try
             {
-                using var document = JsonDocument.Parse(text);
+                using var document = JsonDocument.Parse(text, Lenient);
                 return document.RootElement.Clone();
             }
             catch (JsonException)
