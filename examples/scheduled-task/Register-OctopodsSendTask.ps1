@@ -25,6 +25,7 @@
         $password | Export-Clixml -Path D:\octopods\store-password.clixml   # DPAPI: only this account on this machine can read it
         Register-SecretVault -Name Octopods -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
         Set-SecretStoreConfiguration -Scope CurrentUser -Authentication Password -Interaction None -Password $password -Confirm:$false
+        Unlock-SecretStore -Password $password   # a new store starts locked: Set-Secret would ask for the password
         Set-Secret -Name Octopods.Sms -Secret (Read-Host -AsSecureString 'SMS channel key')
 
     -Interaction None makes a locked store fail at once (Octopods.VaultLocked) instead of waiting

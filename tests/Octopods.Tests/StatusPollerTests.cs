@@ -128,6 +128,9 @@ namespace Octopods.Tests
             Assert.Equal("Delivered", outcomes[ids["+14155552671"]].Last!.Status);
             Assert.Equal("Failed", outcomes[ids[SandboxNumbers.Fails]].Last!.Status);
             Assert.Equal("Undelivered", outcomes[ids[SandboxNumbers.Undelivered]].Last!.Status);
+            // Each final status ends the wait: only the message that stays queued times out.
+            foreach (var phone in new[] { "+14155552671", SandboxNumbers.Fails, SandboxNumbers.Undelivered })
+                Assert.False(outcomes[ids[phone]].TimedOut, phone);
             Assert.True(outcomes[ids[SandboxNumbers.StaysQueued]].TimedOut);
             Assert.Equal(4, emulator.Ledger.Count);
         }

@@ -119,6 +119,11 @@ namespace Octopods.Tests
 
             Assert.Equal(ErrorNames.VariablesSize, Assert.Throws<OctopodsException>(() =>
                 WhatsApp(TemplateVariables.None).CheckAgainst(Template(body: 1))).ErrorName);
+            // Too many is as wrong as too few: the service would refuse it (code 4).
+            Assert.Equal(ErrorNames.VariablesSize, Assert.Throws<OctopodsException>(() =>
+                WhatsApp(TemplateVariables.FromSections(null, new[] { "a", "b", "c" }, null, null)).CheckAgainst(Template(body: 2))).ErrorName);
+            Assert.Equal(ErrorNames.VariablesSize, Assert.Throws<OctopodsException>(() =>
+                WhatsApp(TemplateVariables.FromSections(new[] { "h", "i" }, new[] { "a" }, null, null)).CheckAgainst(Template(header: 1, body: 1))).ErrorName);
             // Right counts pass.
             WhatsApp(TemplateVariables.FromSections(new[] { "h" }, new[] { "a", "b" }, null, null)).CheckAgainst(Template(header: 1, body: 2));
             WhatsApp(TemplateVariables.FromSections(null, new[] { "a", "b" }, null, null)).CheckAgainst(Template(body: 2));

@@ -140,6 +140,18 @@ Describe 'Keys from a real SecretStore vault in a job that cannot prompt' {
         (Get-OctopodsConnection -Channel Sms).KeySource | Should -Be 'DefaultSecret'
     }
 
+    It 'leaves $Error as it was when it looks for default secrets that are not there' {
+        Set-Secret -Name Octopods.Sms -Secret (ConvertTo-TestSecureString 'sk_pester_default') -Vault OctopodsPester
+        Get-Secret -Name Octopods.WhatsApp -Vault OctopodsPester -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $global:Error.Clear()
+
+        $connections = @(Get-OctopodsConnection)
+
+        $connections.Channel | Should -Contain 'Sms'
+        # SecretManagement's "not found" for WhatsApp and Viber is the module's to handle, not the user's.
+        @($global:Error) | Should -BeNullOrEmpty
+    }
+
     It 'reads -SecretName/-Vault, a string secret and a PSCredential secret' {
         Set-Secret -Name plain -Secret 'sk_pester_string' -Vault OctopodsPester
         Set-Secret -Name credential -Vault OctopodsPester -Secret ([pscredential]::new('octopods', (ConvertTo-TestSecureString 'sk_pester_credential')))

@@ -139,6 +139,15 @@ Import-Module '$script:Manifest'
         $outcomes.Count | Should -Be $intents.Count
     }
 
+    It 'reports a paced sandbox run in sandbox time, at the rate it was paced to' {
+        $rows = 1..6 | ForEach-Object { [pscustomobject]@{ To = "+1415555$('{0:D4}' -f $_)"; Message = "Paced $_" } }
+        $null = $rows | Send-OctopodsSms -RatePerSecond 2 -InformationVariable info
+        $summary = @($info | Where-Object { $_.MessageData.Rows })[0].MessageData
+        # Six sends at 2/s span at least 2.5 s of sandbox time, though the run takes far less.
+        $summary.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 2.5
+        $summary.RatePerSecond | Should -BeLessOrEqual 2.4
+    }
+
     It 'takes each row''s identity from an idempotency_key column' {
         $csv = Join-Path $TestDrive 'keyed.csv'
         @(

@@ -27,6 +27,7 @@ namespace Octopods.PowerShell.Infrastructure
         private readonly Time.IClock _clock;
         private readonly List<object> _held = new List<object>();
         private readonly Stopwatch _elapsed = new Stopwatch();
+        private DateTimeOffset _startedAt;
         private BulkSender<TRequest, TResult>? _engine;
         private TimeSpan? _lastProgress;
         private int _failedEarly;
@@ -87,6 +88,7 @@ namespace Octopods.PowerShell.Infrastructure
                                  (Gate.Pacer != null ? $", at most {_settings.RatePerSecond:0.###}/s (one every {Gate.Pacer.Interval.TotalMilliseconds:0} ms)" : ", no pacing") +
                                  (journal != null ? $", journal {journal.Path}." : ", no journal."));
             _elapsed.Start();
+            _startedAt = _clock.UtcNow;
         }
 
         private void DescribeJournal(SendJournal journal)
@@ -320,7 +322,9 @@ namespace Octopods.PowerShell.Infrastructure
                 NotRead = stopped && _settings.TotalCount > 0 ? Math.Max(0, _settings.TotalCount - rows) : (long?)null,
                 RateLimitPauses = Gate.Pauses,
                 LearnedRatePerSecond = Gate.LearnedRatePerSecond,
-                Elapsed = _elapsed.Elapsed,
+                // The run's time as its clock kept it: in the sandbox, the sandbox's time, so a
+                // paced run reports the rate it was paced to; for real, the monotonic stopwatch.
+                Elapsed = _clock is Time.SystemClock ? _elapsed.Elapsed : _clock.UtcNow - _startedAt,
                 Stopped = stopped,
                 JournalPath = engine?.Journal?.Path,
             };

@@ -38,6 +38,8 @@ namespace Octopods.PowerShell.Session
             }
 
             Collection<PSObject> results;
+            var errors = _cmdlet.SessionState.PSVariable.GetValue("Error") as System.Collections.ArrayList;
+            var errorsBefore = errors?.Count ?? 0;
             try
             {
                 results = _cmdlet.InvokeCommand.InvokeScript(
@@ -48,6 +50,12 @@ namespace Octopods.PowerShell.Session
             }
             catch (RuntimeException ex)
             {
+                // Get-Secret's own record is not the user's error: ours says what it means. Left in
+                // $Error, every channel without a secret would add one to each Get-OctopodsConnection.
+                if (errors != null)
+                {
+                    for (var added = errors.Count - errorsBefore; added > 0 && errors.Count > 0; added--) errors.RemoveAt(0);
+                }
                 throw Describe(ex, name, vault, where);
             }
 

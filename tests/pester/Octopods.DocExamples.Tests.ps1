@@ -1,0 +1,138 @@
+#Requires -Version 7.4
+<#
+    Every example in docs/en-US, run as written in a fresh -NonInteractive pwsh against the sandbox,
+    with the output the document shows compared with what the commands print. One pwsh per document:
+    its examples run in order in one session, as a reader would type them, so ids and state carry
+    from one example to the next. DocExamples.ps1 says how blocks are read, what the session holds
+    and how outputs are compared; tools/Update-DocExamples.ps1 writes real output into the documents.
+#>
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'DocExamples.ps1')
+    $docsFolder = Join-Path (Split-Path -Parent (Split-Path -Parent $PSScriptRoot)) 'docs/en-US'
+    $script:Documents = foreach ($doc in Get-ChildItem -LiteralPath $docsFolder -Filter '*.md' | Sort-Object Name) {
+        $blocks = @(Get-OctopodsDocExample -Path $doc.FullName)
+        if ($blocks) { @{ Name = $doc.Name; Path = $doc.FullName; Blocks = $blocks } }
+    }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
+    . (Join-Path $PSScriptRoot 'DocExamples.ps1')
+    $script:Module = Import-OctopodsModuleUnderTest
+    $script:ModulesRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $Module.Manifest))
+    # A SecretStore may be set up only where it is the test's own: a throwaway HOME, or a throwaway CI account.
+    $script:OwnSecretStore = -not $IsWindows -or $env:OCTOPODS_TEST_SECRETSTORE -eq '1'
+    # The tests that run the blocks marked "<!-- tested apart: <name> -->", by name.
+    $script:ApartTests = @('the unattended recipe, end to end', 'the unattended job of Send-OctopodsSms Example 8')
+}
+
+Describe '<Name>' -ForEach $script:Documents {
+    BeforeAll {
+        $doc = $_
+        if (-not $OwnSecretStore -and ($DocBlockSetup.Document -contains $doc.Name)) {
+            throw "$($doc.Name) sets up SecretStore vaults; on Windows the store lives in the profile: run it on a throwaway account with OCTOPODS_TEST_SECRETSTORE=1."
+        }
+        $connect = if ($DocConnect.ContainsKey($doc.Name)) { $DocConnect[$doc.Name] } else { 'Connect-Octopods -Sandbox' }
+        $blocks = @($doc.Blocks | Where-Object { -not $_.NotRun -and -not $_.Apart })
+        $script:Session = Invoke-OctopodsDocSession -Blocks $blocks -ModulesRoot $ModulesRoot -Connect $connect
+    }
+    AfterAll { Remove-Item -LiteralPath $Session.Work -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It '<_.Name>' -ForEach $_.Blocks {
+        $block = $_
+        if ($block.NotRun) {
+            # Not run on purpose: the mark must say why, so a reader can judge it.
+            $block.NotRun | Should -Match '\w+ \w+ \w+' -Because "the '<!-- not run: ... -->' mark of $($block.Name) needs its reason"
+            return
+        }
+        if ($block.Apart) {
+            $ApartTests | Should -Contain $block.Apart -Because "$($block.Name) is marked as tested apart, by a test of that name"
+            return
+        }
+        if (-not $Session.Results.Count) { throw "The document's session printed no results:`n$($Session.Printed -join "`n")" }
+        for ($c = 0; $c -lt $block.Commands.Count; $c++) {
+            $command = $block.Commands[$c]
+            $result = $Session.Results["$($block.Id).$c"]
+            if (-not $result) { throw "The session stopped before '$($command.Code)':`n$($Session.Printed -join "`n")" }
+            if ($null -eq $command.Output) {
+                $result.Errors | Should -Be 0 -Because "the listing '$($command.Code)' must run without errors other than the module's named ones; it printed:`n$($result.Text)"
+                continue
+            }
+            Compare-DocOutput -Command $command -Result $result -ServiceUri $Session.ServiceUri -JobsFolder $Session.Jobs | Should -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'The unattended recipe of about_Octopods_Authentication, end to end' {
+    BeforeAll {
+        if (-not $OwnSecretStore) { throw 'The recipe makes a SecretStore; on Windows the store lives in the profile: run it on a throwaway account with OCTOPODS_TEST_SECRETSTORE=1.' }
+        $doc = Join-Path (Split-Path -Parent (Split-Path -Parent $PSScriptRoot)) 'docs/en-US/about_Octopods_Authentication.md'
+        $script:Recipe = @(Get-OctopodsDocExample -Path $doc | Where-Object Apart -EQ 'the unattended recipe, end to end')
+        $script:Work = Join-Path ([IO.Path]::GetTempPath()) "octopods-recipe-$([guid]::NewGuid().ToString('N'))"
+        function Get-ErrorCount($Session) { ($Session.Results.Values | Measure-Object -Property Errors -Sum).Sum }
+    }
+    AfterAll { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'is two blocks: the one-time set-up, then the job' {
+        $Recipe.Count | Should -Be 2
+        $Recipe[0].Code | Should -Match 'Set-SecretStoreConfiguration'
+        $Recipe[1].Code | Should -Match 'Unlock-SecretStore'
+    }
+
+    It 'sets up a fresh SecretStore without a prompt, then a new process sends with the stored key' {
+        # Both processes share one HOME (one account), with no key but the one the set-up stores.
+        $setup = Invoke-OctopodsDocSession -Blocks $Recipe[0] -ModulesRoot $ModulesRoot -Connect '' -Work $Work
+        $printed = $setup.Printed -join "`n"
+        $setup.Results.Count | Should -Be 1 -Because $printed
+        $printed | Should -Not -Match 'Octopods\.\w+Error|Exception' -Because $printed
+        Get-ErrorCount $setup | Should -Be 0 -Because "the set-up must run at a prompt-free console:`n$printed"
+        Join-Path $setup.Home '.octopods/store-password.clixml' | Should -Exist
+
+        # The job: a new process with only what the set-up left (no one to answer Read-Host).
+        $job = Invoke-OctopodsDocSession -Blocks $Recipe[1] -ModulesRoot $ModulesRoot -Connect '' -Work $Work `
+            -Preamble "`$ErrorActionPreference = 'Continue'"
+        $printed = $job.Printed -join "`n"
+        Get-ErrorCount $job | Should -Be 0 -Because "the job must unlock the store and send:`n$printed"
+        $printed | Should -Not -Match 'Octopods\.\w+' -Because "no row may fail:`n$printed"
+        $rows = @(Import-Csv -LiteralPath (Join-Path $job.Jobs 'reminders.csv'))
+        foreach ($row in $rows) { $printed | Should -Match ([regex]::Escape($row.To)) -Because "every row is sent:`n$printed" }
+        ([regex]::Matches($printed, 'msg_\w+')).Count | Should -Be $rows.Count
+    }
+}
+
+Describe 'The unattended job of Send-OctopodsSms Example 8' {
+    BeforeAll {
+        $doc = Join-Path (Split-Path -Parent (Split-Path -Parent $PSScriptRoot)) 'docs/en-US/Send-OctopodsSms.md'
+        $script:Job = @(Get-OctopodsDocExample -Path $doc | Where-Object Apart -EQ 'the unattended job of Send-OctopodsSms Example 8')
+        $script:Work = Join-Path ([IO.Path]::GetTempPath()) "octopods-job-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $Work
+    }
+    AfterAll { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'writes a line per row that failed, refused or undelivered, and exits 1' {
+        $Job.Count | Should -Be 1
+        $script = Join-Path $Work 'send-reminders.ps1'
+        Set-Content -LiteralPath $script -Value $Job[0].Code -Encoding utf8
+        # One row delivered, one the emulator fails after sending (+15005550001), one refused at once.
+        Set-Content -LiteralPath (Join-Path $Work 'reminders.csv') -Encoding utf8 -Value @(
+            'To,Message', '+14155550101,Delivered reminder', '+15005550001,Failed reminder', 'not-a-number,Refused reminder')
+        $saved = @{ PSModulePath = $env:PSModulePath; OCTOPODS_SMS_API_KEY = $env:OCTOPODS_SMS_API_KEY; OCTOPODS_BASE_URI = $env:OCTOPODS_BASE_URI }
+        $env:PSModulePath = $ModulesRoot + [IO.Path]::PathSeparator + $env:PSModulePath
+        $env:OCTOPODS_SMS_API_KEY = 'sk_job_example'
+        $server = Start-OctopodsTestServer
+        $env:OCTOPODS_BASE_URI = $server.Uri
+        Push-Location -LiteralPath $Work
+        try { $printed = @(Invoke-FreshPwsh -Arguments '-File', $script) -join "`n"; $exitCode = $LASTEXITCODE }
+        finally {
+            Pop-Location
+            Stop-OctopodsTestServer $server
+            foreach ($variable in $saved.Keys) { [Environment]::SetEnvironmentVariable($variable, $saved[$variable]) }
+        }
+        $exitCode | Should -Be 1 -Because "a row failed:`n$printed"
+        $lines = @(Get-Content -LiteralPath (Join-Path $Work 'failed.txt'))
+        $lines.Count | Should -Be 2 -Because ($lines -join "`n")
+        ($lines -match '^not-a-number: ').Count | Should -Be 1
+        ($lines -match '^\+15005550001: Failed, ').Count | Should -Be 1
+        @(Import-Csv -LiteralPath (Join-Path $Work 'sent.csv')).Status | Sort-Object | Should -Be @('Delivered', 'Failed')
+    }
+}
