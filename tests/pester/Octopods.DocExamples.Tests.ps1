@@ -26,6 +26,30 @@ BeforeAll {
     $script:ApartTests = @('the unattended recipe, end to end', 'the unattended job of Send-OctopodsSms Example 8')
 }
 
+Describe 'How a document''s output is compared' {
+    It 'ignores only column widths, line breaks and what changes from run to run' {
+        $shown = "MessageId        Status`n---------        ------`nmsg_sbx_00000001 Delivered 11/23/2026 09:42:44 +00:00 in 3 ms"
+        $command = [pscustomobject]@{ Code = 'x'; Output = $shown }
+        $same = [pscustomobject]@{ Text = "`nMessageId Status`n--------- ------`nmsg_sbx_00000001   Delivered`n12/01/2026 04:00:00 +00:00 in 12 ms`n" }
+        Compare-DocOutput -Command $command -Result $same | Should -BeNullOrEmpty
+        foreach ($changed in 'msg_sbx_00000002 Delivered', 'msg_sbx_00000001 Failed', 'msg_sbx_00000001 Delivered extra') {
+            $result = [pscustomobject]@{ Text = "MessageId Status`n--------- ------`n$changed 12/01/2026 04:00:00 +00:00 in 1 ms" }
+            Compare-DocOutput -Command $command -Result $result | Should -Not -BeNullOrEmpty -Because "'$changed' is not what the document shows"
+        }
+    }
+
+    It 'reads "..." as the start of an output, and nothing after a listing''s prompt-less code' {
+        $command = [pscustomobject]@{ Code = 'x'; Output = "VERBOSE: one`n..." }
+        Compare-DocOutput -Command $command -Result ([pscustomobject]@{ Text = "VERBOSE: one`nVERBOSE: two" }) | Should -BeNullOrEmpty
+        Compare-DocOutput -Command $command -Result ([pscustomobject]@{ Text = "VERBOSE: two`nVERBOSE: one" }) | Should -Not -BeNullOrEmpty
+        $commands = @(Split-DocBlock @('PS C:\> 1..2 |', '    ForEach-Object { $_ }', '', '1', '2', 'PS C:\> ''done''', 'done') -FirstLine 10)
+        $commands.Count | Should -Be 2
+        $commands[0].Code | Should -Be "1..2 |`n    ForEach-Object { `$_ }"
+        $commands[0].OutputLine | Should -Be 12
+        (ConvertTo-DocComparable $commands[0].Output) | Should -Be '1 2'
+    }
+}
+
 Describe '<Name>' -ForEach $script:Documents {
     BeforeAll {
         $doc = $_
