@@ -12,6 +12,13 @@ $ErrorActionPreference = 'Stop'
 Import-Module -Name $PesterManifest -Force
 $config = New-PesterConfiguration
 $config.Run.Path = $TestsPath
+if ($PSVersionTable.PSEdition -eq 'Desktop') {
+    # Windows PowerShell runs the files written for both editions; the rest say #Requires -Version 7.4.
+    $files = @(Get-ChildItem -LiteralPath $TestsPath -Filter '*.Tests.ps1')
+    $desktop = @($files | Where-Object { -not (Select-String -LiteralPath $_.FullName -Pattern '^#Requires -Version 7' -Quiet) })
+    Write-Host "Windows PowerShell $($PSVersionTable.PSVersion): $($desktop.Count) test file(s) for both editions; $($files.Count - $desktop.Count) need pwsh 7.4 and run in the pwsh legs."
+    $config.Run.Path = @($desktop.FullName)
+}
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.Output.RenderMode = 'Plaintext'

@@ -27,15 +27,17 @@ function Import-OctopodsModuleUnderTest {
 }
 
 <#
-    Runs a script in a fresh PowerShell, as a new session or a scheduled job would: pwsh.dll under
-    dotnet (the process the project's tool runs), else pwsh. Returns the output lines (errors merged).
+    Runs a script in a fresh PowerShell, as a new session or a scheduled job would: powershell.exe
+    under Windows PowerShell, else pwsh.dll under dotnet (the process the project's tool runs), else
+    pwsh. Returns the output lines (errors merged).
 #>
 function Invoke-FreshPwsh {
     param(
         [Parameter(Mandatory)] [string[]]$Arguments
     )
     $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-    if (Test-Path -LiteralPath $pwshDll) { & dotnet $pwshDll -NoProfile -NonInteractive @Arguments 2>&1 }
+    if ($PSVersionTable.PSEdition -eq 'Desktop') { & (Join-Path $PSHOME 'powershell.exe') -NoProfile -NonInteractive -ExecutionPolicy Bypass @Arguments 2>&1 }
+    elseif (Test-Path -LiteralPath $pwshDll) { & dotnet $pwshDll -NoProfile -NonInteractive @Arguments 2>&1 }
     else { & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive @Arguments 2>&1 }
 }
 
