@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
 using Octopods.Sandbox;
 using Octopods.Sms;
 using Xunit;
@@ -219,6 +220,115 @@ namespace Octopods.PowerShell.Tests
         }
 
         [Fact]
+        public void Several_numbers_are_one_message_each_in_row_then_number_order_and_a_bad_one_is_its_own_error()
+        {
+            var random = new Random(7);
+            Server.Intercept = async ctx =>
+            {
+                if (ctx.Request.Method == "POST")
+                {
+                    int delay;
+                    lock (random) delay = random.Next(0, 40);
+                    await Task.Delay(delay);
+                }
+                return false;
+            };
+            var run = Engine.Run(@"
+                @(
+                    [pscustomobject]@{ To = @('+14155553101', 'nonsense', '+14155553102'); Message = 'row 1' }
+                    [pscustomobject]@{ To = '+14155553103;+14155553104, +14155553105'; Message = 'row 2' }
+                    [pscustomobject]@{ To = '+14155553106'; Message = 'row 3' }
+                ) | Send-OctopodsSms -ThrottleLimit 8 2>&1");
+            var items = run.Output.Select(o => o.BaseObject).ToList();
+            Assert.Equal(7, items.Count);
+            var error = Assert.IsType<ErrorRecord>(items[1]);
+            Assert.StartsWith("Octopods.PhoneInvalid,", error.FullyQualifiedErrorId);
+            Assert.Contains("'nonsense'", error.ToString());
+            Assert.Equal("row 1", ((PSObject)error.TargetObject).Properties["Message"].Value);
+            Assert.Equal(new[] { "+14155553101", "+14155553102", "+14155553103", "+14155553104", "+14155553105", "+14155553106" },
+                items.OfType<SmsSendResult>().Select(r => r.PhoneNumber));
+            Assert.Equal(6, Server.Emulator.Ledger.Count);
+            var summary = Assert.Single(run.Information, i => i.StartsWith("Send-OctopodsSms:", StringComparison.Ordinal));
+            Assert.Contains("7 row(s): 6 sent, 1 failed", summary);
+        }
+
+        [Fact]
+        public void A_number_listed_twice_in_one_row_is_sent_once_and_verbose_says_so()
+        {
+            var run = Engine.Run("Send-OctopodsSms -To '+14155553201', '+1 415 555 3202', '+14155553201;+14155553202' -Body 'Disk full on db1' -Verbose");
+            run.AssertNoErrors();
+            Assert.Equal(new[] { "+14155553201", "+14155553202" }, run.All<SmsSendResult>().Select(r => r.PhoneNumber));
+            Assert.Equal(2, Server.Emulator.Ledger.Count);
+            Assert.Equal(2, run.Verbose.Count(v => v.Contains("listed more than once")));
+        }
+
+        [Fact]
+        public void A_resumed_run_sends_only_the_numbers_of_a_row_not_accepted_before()
+        {
+            var journal = Journal();
+            var refused = 0;
+            Server.Intercept = async ctx =>
+            {
+                if (ctx.Request.Method != "POST" || !BodyOf(ctx).Contains("+14155553302") || Interlocked.Exchange(ref refused, 1) != 0) return false;
+                // Certainly refused: safe to send again.
+                ctx.Response.StatusCode = 400;
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync("{\"request_id\":\"req_test\",\"error_code\":5,\"error\":\"Destination phone number is invalid. Use the E.164 format.\"}");
+                return true;
+            };
+            var rows = "[pscustomobject]@{ To = @('+14155553301', '+14155553302', '+14155553303'); Message = 'Disk full on db1' }";
+            var first = Engine.Run($"{rows} | Send-OctopodsSms -JournalPath '{journal}' -ThrottleLimit 4");
+            Assert.Equal(new[] { "+14155553301", "+14155553303" }, first.All<SmsSendResult>().Select(r => r.PhoneNumber));
+            Assert.Single(first.Errors);
+            Assert.Equal(2, Server.Emulator.Ledger.Count);
+
+            var second = Engine.Run($"{rows} | Send-OctopodsSms -JournalPath '{journal}' -ThrottleLimit 4");
+            second.AssertNoErrors();
+            var results = second.All<SmsSendResult>();
+            Assert.Equal(new[] { "+14155553301", "+14155553302", "+14155553303" }, results.Select(r => r.PhoneNumber));
+            Assert.Equal(new[] { true, false, true }, results.Select(r => r.FromJournal));
+            Assert.Equal(3, Server.Emulator.Ledger.Count);
+
+            // A third run has every number in the journal: nothing is sent twice.
+            var third = Engine.Run($"{rows} | Send-OctopodsSms -JournalPath '{journal}'");
+            third.AssertNoErrors();
+            Assert.All(third.All<SmsSendResult>(), r => Assert.True(r.FromJournal));
+            Assert.Equal(3, Server.Emulator.Ledger.Count);
+            Assert.Equal(new[] { "+14155553301", "+14155553302", "+14155553303" }, Server.Emulator.Ledger.Select(l => l.DestinationPhone).OrderBy(d => d, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void An_idempotency_key_on_a_row_of_several_numbers_names_one_message_per_number()
+        {
+            var journal = Journal();
+            var script = $@"@(
+                [pscustomobject]@{{ To = '+14155553401;+14155553402'; Message = 'v1'; IdempotencyKey = 'alert-9' }}
+                [pscustomobject]@{{ To = '+14155553403'; Message = 'v1'; IdempotencyKey = 'alert-10' }}
+            ) | Send-OctopodsSms -JournalPath '{journal}'";
+            var first = Engine.Run(script);
+            first.AssertNoErrors();
+            Assert.Equal(3, first.Output.Count);
+            Assert.Equal(3, Server.Emulator.Ledger.Count);
+            // The text edited and a number added: the key still names the first two, so only the new one goes out.
+            var again = Engine.Run(script.Replace("'v1'", "'v2'").Replace("+14155553402'", "+14155553402;+14155553404'"));
+            again.AssertNoErrors();
+            Assert.Equal(new[] { true, true, false, true }, again.All<SmsSendResult>().Select(r => r.FromJournal));
+            Assert.Equal(new[] { "+14155553401", "+14155553402", "+14155553404", "+14155553403" }, again.All<SmsSendResult>().Select(r => r.PhoneNumber));
+            Assert.Equal(4, Server.Emulator.Ledger.Count);
+            Assert.DoesNotContain("alert-9", File.ReadAllText(journal));
+        }
+
+        [Fact]
+        public void Wait_follows_every_number_of_a_list()
+        {
+            var run = Engine.Run("$onCall = '+14155553501', '+14155553502'; Send-OctopodsSms -To $onCall -Body 'Disk full on db1' -Wait -PollIntervalSeconds 0.2 -TimeoutSeconds 30");
+            run.AssertNoErrors();
+            var results = run.All<SmsSendResult>();
+            Assert.Equal(new[] { "+14155553501", "+14155553502" }, results.Select(r => r.PhoneNumber));
+            Assert.All(results, r => Assert.Equal("Delivered", r.Status));
+        }
+
+        [Fact]
         public void Progress_shows_rows_errors_rate_and_percent_with_TotalCount_and_a_summary_ends_the_run()
         {
             Server.Latency = TimeSpan.FromMilliseconds(30);
@@ -226,7 +336,7 @@ namespace Octopods.PowerShell.Tests
             run.AssertNoErrors();
             var bars = run.Progress.Where(p => p.Activity == "Sending SMS" && p.RecordType == ProgressRecordType.Processing).ToList();
             Assert.NotEmpty(bars);
-            Assert.Contains(bars, p => p.PercentComplete > 0 && p.PercentComplete <= 100 && p.StatusDescription.Contains("of 30 row(s) done") && p.StatusDescription.Contains("rows/s"));
+            Assert.Contains(bars, p => p.PercentComplete > 0 && p.PercentComplete <= 100 && p.StatusDescription.Contains("of 30 message(s) done") && p.StatusDescription.Contains("messages/s"));
             Assert.Contains(run.Progress, p => p.Activity == "Sending SMS" && p.RecordType == ProgressRecordType.Completed);
             var summary = Assert.Single(run.Information, i => i.StartsWith("Send-OctopodsSms:", StringComparison.Ordinal));
             Assert.Contains("30 row(s): 30 sent, 0 failed, 0 from the journal, 0 unknown", summary);

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Octopods.Sandbox;
+using Octopods.Templates;
 using Octopods.Viber;
 using Octopods.WhatsApp;
 using Xunit;
@@ -96,10 +97,38 @@ namespace Octopods.PowerShell.Tests
             Assert.Single(Server.Requests, r => r.StartsWith("GET /api/v1/whatsapp/templates/1001", StringComparison.Ordinal));
 
             Assert.Contains(run.Progress, p => p.Activity == "Sending WhatsApp templates" && p.RecordType == ProgressRecordType.Processing &&
-                                              p.StatusDescription.Contains("of 40 row(s) done"));
+                                              p.StatusDescription.Contains("of 40 message(s) done"));
             Assert.Contains(run.Progress, p => p.Activity == "Sending WhatsApp templates" && p.RecordType == ProgressRecordType.Completed);
             var summary = Assert.Single(run.Information, i => i.StartsWith("Send-OctopodsWhatsAppTemplate:", StringComparison.Ordinal));
             Assert.Contains("40 row(s): 33 sent, 7 failed, 0 from the journal, 0 unknown", summary);
+        }
+
+        [Theory]
+        [InlineData(WhatsApp, OctopodsChannel.WhatsApp)]
+        [InlineData(Viber, OctopodsChannel.Viber)]
+        public void A_template_row_with_several_numbers_is_one_message_each_and_a_resumed_run_sends_none_twice(string command, OctopodsChannel channel)
+        {
+            var journal = Journal();
+            var rows = @"@(
+                [pscustomobject]@{ To = @('+14155556001', 'bad', '+14155556002'); A = 'row 1'; B = 'x' }
+                [pscustomobject]@{ To = '+14155556003;+14155556004'; A = 'row 2'; B = 'x'; IdempotencyKey = 'campaign-2' }
+            )";
+            var first = Engine.Run($"{rows} | {command} -JournalPath '{journal}' -ThrottleLimit 4 2>&1");
+            var items = first.Output.Select(o => o.BaseObject).ToList();
+            Assert.Equal(5, items.Count);
+            var error = Assert.IsType<ErrorRecord>(items[1]);
+            Assert.Equal("Octopods.PhoneInvalid", Id(error));
+            Assert.Contains("'bad'", error.ToString());
+            Assert.Equal(new[] { "+14155556001", "+14155556002", "+14155556003", "+14155556004" },
+                items.OfType<TemplateSendResult>().Select(r => r.PhoneNumber));
+            Assert.Equal(4, Server.Emulator.Ledger.Count(s => s.Channel == channel));
+
+            var again = Engine.Run($"{rows.Replace("'bad'", "'+14155556005'")} | {command} -JournalPath '{journal}'");
+            again.AssertNoErrors();
+            var results = again.All<TemplateSendResult>();
+            Assert.Equal(new[] { "+14155556001", "+14155556005", "+14155556002", "+14155556003", "+14155556004" }, results.Select(r => r.PhoneNumber));
+            Assert.Equal(new[] { true, false, true, true, true }, results.Select(r => r.FromJournal));
+            Assert.Equal(5, Server.Emulator.Ledger.Count(s => s.Channel == channel));
         }
 
         [Fact]

@@ -41,6 +41,20 @@ namespace Octopods.Tests
             Assert.Equal(id, RowIdentity.Occurrence(id, 1));
             Assert.Equal(id + "#2", RowIdentity.Occurrence(id, 2));
         }
+
+        [Fact]
+        public void A_key_on_a_row_of_several_numbers_names_one_message_per_number_stably()
+        {
+            var first = RowIdentity.FromKey(OctopodsChannel.Sms, RowIdentity.KeyForDestination("alert-42", "+14155550101"));
+            var second = RowIdentity.FromKey(OctopodsChannel.Sms, RowIdentity.KeyForDestination("alert-42", "+14155550102"));
+            Assert.NotEqual(first, second);
+            Assert.Equal(first, RowIdentity.FromKey(OctopodsChannel.Sms, RowIdentity.KeyForDestination(" alert-42 ", "+14155550101")));
+            // Neither is the bare key's (a row with that one number), nor another key's for the same number.
+            Assert.NotEqual(RowIdentity.FromKey(OctopodsChannel.Sms, "alert-42"), first);
+            Assert.NotEqual(RowIdentity.FromKey(OctopodsChannel.Sms, RowIdentity.KeyForDestination("alert-43", "+14155550101")), first);
+            Assert.DoesNotContain("alert-42", first);
+            Assert.Throws<ArgumentException>(() => RowIdentity.KeyForDestination(" ", "+14155550101"));
+        }
     }
 
     public class SendGatePauseTests

@@ -167,6 +167,31 @@ Import-Module '$script:Manifest'
         ($again.MessageId -join ',') | Should -BeExactly ($first.MessageId -join ',')
     }
 
+    It 'resumes a run of rows with several numbers each, sending every number once and none twice' {
+        $csv = Join-Path $TestDrive 'teams.csv'
+        1..10 | ForEach-Object {
+            [pscustomobject]@{ To = (1..3 | ForEach-Object -Begin { $row = $_ } -Process { "+1415556$('{0:D4}' -f ($row * 10 + $_))" }) -join ';'; Message = "Shift change $_" }
+        } | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $expected = 1..10 | ForEach-Object { $row = $_; 1..3 | ForEach-Object { "+1415556$('{0:D4}' -f ($row * 10 + $_))" } }
+
+        $first = @(Import-Csv -LiteralPath $csv |
+                Send-OctopodsSms -ThrottleLimit 4 -JournalPath $script:Journal -WarningAction SilentlyContinue |
+                Select-Object -First 7)
+        $second = @(Import-Csv -LiteralPath $csv | Send-OctopodsSms -ThrottleLimit 4 -JournalPath $script:Journal -InformationVariable info)
+
+        ($first.PhoneNumber -join ',') | Should -BeExactly (($expected | Select-Object -First 7) -join ',')
+        ($second.PhoneNumber -join ',') | Should -BeExactly ($expected -join ',')
+        ($second[0..6].MessageId -join ',') | Should -BeExactly ($first.MessageId -join ',')
+        $second[0..6] | ForEach-Object { $_.FromJournal | Should -BeTrue }
+        @($second.MessageId | Sort-Object -Unique) | Should -HaveCount 30
+        (@($info | Where-Object { $_.Tags -contains 'Summary' })[0].MessageData.Rows) | Should -Be 30
+
+        # One accepted send per number across both runs, each under its own row id.
+        $sent = @(Read-Journal -Path $script:Journal | Where-Object type -EQ 'sent')
+        $sent | Should -HaveCount 30
+        @($sent | Group-Object row | Where-Object Count -GT 1) | Should -HaveCount 0
+    }
+
     It 'sends nothing and writes no journal with -WhatIf' {
         $output = @(Import-Csv -LiteralPath $script:Csv | Send-OctopodsSms -JournalPath $script:Journal -WhatIf -ErrorAction SilentlyContinue)
 

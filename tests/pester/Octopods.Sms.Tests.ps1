@@ -135,6 +135,38 @@ Describe 'Send-OctopodsSms in the sandbox' {
         $output | Should -HaveCount 0
     }
 
+    It 'sends one message per number of -To, in order, a bad number being its own named error' {
+        $onCall = '+14155550101', 'nonsense', '+14155550102'
+        $results = @(Send-OctopodsSms -To $onCall -Body 'Disk full on db1' -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        ($results.PhoneNumber -join ',') | Should -BeExactly '+14155550101,+14155550102'
+        @($results.MessageId | Sort-Object -Unique) | Should -HaveCount 2
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'Octopods.PhoneInvalid,*'
+        $errs[0].TargetObject | Should -BeExactly 'nonsense'
+        "$($errs[0])" | Should -Match "'nonsense'"
+    }
+
+    It 'takes several numbers from a piped row: an array property, or a CSV cell split at ; and ,' {
+        $csv = Join-Path $TestDrive 'on-call.csv'
+        @(
+            [pscustomobject]@{ To = '+14155550111;+14155550112'; Message = 'from a cell' }
+            [pscustomobject]@{ To = '+14155550113, +14155550114'; Message = 'commas too' }
+        ) | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $rows = @([pscustomobject]@{ To = @('+14155550115', '+14155550116'); Message = 'from an array' }) + @(Import-Csv -LiteralPath $csv)
+
+        $results = @($rows | Send-OctopodsSms)
+
+        ($results.PhoneNumber -join ',') | Should -BeExactly '+14155550115,+14155550116,+14155550111,+14155550112,+14155550113,+14155550114'
+    }
+
+    It 'follows every number of a list with -Wait' {
+        $results = @(Send-OctopodsSms -To $script:DeliveredNumber, $script:FailingNumber -Body 'Disk full on db1' -Wait -PollIntervalSeconds 0.2 -TimeoutSeconds 60)
+
+        ($results.PhoneNumber -join ',') | Should -BeExactly "$script:DeliveredNumber,$script:FailingNumber"
+        ($results.Status -join ',') | Should -BeExactly 'Delivered,Failed'
+    }
+
     It 'converts a national number with -DefaultRegion' {
         $result = Send-OctopodsSms -To '(415) 555-2671' -Body 'Hi' -DefaultRegion US
 

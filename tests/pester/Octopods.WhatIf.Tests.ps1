@@ -28,3 +28,24 @@ $Line -ErrorVariable failed
         $output | Should -Match 'errors: 0'
     }
 }
+
+Describe '-WhatIf with several numbers' {
+    It '<Command> -WhatIf shows one line per number, checks each and needs no key' -ForEach @(
+        @{ Command = 'Send-OctopodsSms'; Line = "Send-OctopodsSms -To '+14155550101', 'nonsense', '+14155550102;+14155550103' -Body 'dry run' -WhatIf" }
+        @{ Command = 'Send-OctopodsWhatsAppTemplate'; Line = "Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To '+14155550101', 'nonsense', '+14155550102;+14155550103' -Variables 'Ann', '1001' -WhatIf" }
+        @{ Command = 'Send-OctopodsViberTemplate'; Line = "Send-OctopodsViberTemplate -TemplateId 2001 -To '+14155550101', 'nonsense', '+14155550102;+14155550103' -Variables 'Ann' -WhatIf" }
+    ) {
+        $script = @"
+`$env:OCTOPODS_SMS_API_KEY = `$null; `$env:OCTOPODS_WHATSAPP_API_KEY = `$null; `$env:OCTOPODS_VIBER_API_KEY = `$null
+Import-Module '$Manifest'
+`$ErrorActionPreference = 'Continue'
+$Line -ErrorVariable failed -ErrorAction SilentlyContinue
+'errors: ' + (`$failed | ForEach-Object { `$_.FullyQualifiedErrorId.Split(',')[0] + ' ' + `$_.TargetObject }) -join ';'
+"@
+        $output = Invoke-FreshPwsh -Arguments @('-Command', $script) | Out-String
+        $targets = [regex]::Matches($output, 'What if: Performing the operation "Send .* on target "(\+\d+)"\.') | ForEach-Object { $_.Groups[1].Value }
+        ($targets -join ',') | Should -BeExactly '+14155550101,+14155550102,+14155550103'
+        $output | Should -Match 'errors: Octopods.PhoneInvalid nonsense\r?\n'
+        $output | Should -Not -Match 'NotConnected|API key was found'
+    }
+}

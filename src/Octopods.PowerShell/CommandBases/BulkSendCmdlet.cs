@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.Http;
+using Octopods.Phones;
 using Octopods.PowerShell.Completers;
 using Octopods.PowerShell.Infrastructure;
 
@@ -14,10 +15,10 @@ namespace Octopods.PowerShell.CommandBases
     /// <summary>
     /// The parameters every send command shares (message and bulk), which PowerShell can share only
     /// by inheritance; the work is the <see cref="BulkPipeline{TRequest, TResult}"/> it holds. The
-    /// derived ProcessRecord validates a row and asks ShouldProcess, then calls <see cref="SubmitRow"/>;
-    /// EndProcessing calls <see cref="FinishRows"/>.
+    /// derived ProcessRecord hands each number of a row to <see cref="SubmitRecipients"/> (validate,
+    /// ask ShouldProcess, submit); EndProcessing calls <see cref="FinishRows"/>.
     /// </summary>
-    public abstract class BulkSendCmdlet<TRequest, TResult> : OctopodsApiCmdlet where TResult : class
+    public abstract class BulkSendCmdlet<TRequest, TResult> : OctopodsApiCmdlet where TRequest : class where TResult : class
     {
         // The message parameters every send command shares (SMS, WhatsApp and Viber templates).
 
@@ -76,13 +77,16 @@ namespace Octopods.PowerShell.CommandBases
         [Parameter]
         public SwitchParameter ResendUnknown { get; set; }
 
-        /// <summary>A row's identity for the journal instead of the hash of channel, destination and content.</summary>
+        /// <summary>
+        /// A row's identity for the journal instead of the hash of channel, destination and content; a row
+        /// with several numbers scopes it to each number (<see cref="RowIdentity.KeyForDestination"/>).
+        /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("idempotency_key")]
         [AllowNull, AllowEmptyString]
         public string? IdempotencyKey { get; set; }
 
-        /// <summary>How many rows to expect, for the progress bar's percentage and time left.</summary>
+        /// <summary>How many messages to expect (rows, when each names one number), for the progress bar's percentage and time left.</summary>
         [Parameter]
         [ValidateRange(1L, long.MaxValue)]
         public long TotalCount { get; set; }
@@ -133,12 +137,46 @@ namespace Octopods.PowerShell.CommandBases
         /// <summary>A row that failed validation: it still takes its place in the output order.</summary>
         internal void SubmitInvalid(OctopodsException error, object target) => Pipeline.SubmitInvalid(error, target);
 
-        /// <summary>Hands a validated, confirmed row to the window, starting the engine at the first one.</summary>
-        internal void SubmitRow(TRequest request, object target)
+        /// <summary>
+        /// One message per number of the row's -DestinationPhone (each value may list several, split at
+        /// ';' or ','), in the order given: each is built (null when it became an error, already
+        /// submitted), confirmed and submitted on its own, so each has its own result or error, journal
+        /// entry and -WhatIf line. A number listed twice in one row is sent once (said in verbose).
+        /// </summary>
+        internal void SubmitRecipients(string[]? destinationPhone, Func<string, object, TRequest?> build,
+            Func<TRequest, string> destination, Func<TRequest, string> action)
+        {
+            if (AmbiguousRow() is { } ambiguous)
+            {
+                SubmitInvalid(ambiguous, InputObject ?? (object)"");
+                return;
+            }
+            var numbers = RecipientList.Split(destinationPhone);
+            var seen = numbers.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+            foreach (var number in numbers)
+            {
+                // A piped row stays the target of its errors (the message names the number); typed, the number is.
+                object target = InputObject ?? (object)number;
+                var request = build(number, target);
+                if (request == null) continue;
+                var to = destination(request);
+                if (seen != null && !seen.Add(to))
+                {
+                    WriteVerbose($"{to} is listed more than once in -DestinationPhone; the message is sent to it once.");
+                    continue;
+                }
+                if (!ShouldSend(to, action(request))) continue;
+                var key = string.IsNullOrWhiteSpace(IdempotencyKey) || numbers.Count < 2 ? IdempotencyKey : RowIdentity.KeyForDestination(IdempotencyKey!, to);
+                SubmitRow(request, target, key);
+            }
+        }
+
+        /// <summary>Hands a validated, confirmed message to the window, starting the engine at the first one.</summary>
+        private void SubmitRow(TRequest request, object target, string? idempotencyKey)
         {
             _ = Client;   // resolves the key (or stops the command) on the pipeline thread
             Pipeline.Start(CreateOperation());
-            Pipeline.Submit(request, target, IdempotencyKey);
+            Pipeline.Submit(request, target, idempotencyKey);
         }
 
         /// <summary>Waits for every row still in flight and writes the rest in order, then the summary.</summary>

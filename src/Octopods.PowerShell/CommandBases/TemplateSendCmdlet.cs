@@ -22,11 +22,14 @@ namespace Octopods.PowerShell.CommandBases
         [AllowEmptyString, AllowNull]
         public string? TemplateId { get; set; }
 
-        /// <summary>The recipient in E.164 (+14155552671); national formats need -DefaultRegion.</summary>
+        /// <summary>
+        /// The recipients in E.164 (+14155552671); national formats need -DefaultRegion. Several numbers
+        /// (an array, or one text separated by ';' or ',') are one message each.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("To", "Phone", "PhoneNumber", "Mobile", "destination_phone")]
-        [AllowEmptyString, AllowNull]
-        public string? DestinationPhone { get; set; }
+        [AllowEmptyString, AllowNull, AllowEmptyCollection]
+        public string[]? DestinationPhone { get; set; }
 
         /// <summary>The body's variables, in placeholder order. Alone, they are sent as the plain list body-only templates take.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -70,18 +73,17 @@ namespace Octopods.PowerShell.CommandBases
         private TemplateCheck? _templates;
 
         /// <summary>
-        /// Step one: the row's request, validated and checked against its template; null when the row
-        /// became an error (handed to the engine, so it keeps its place in the output order). Makes at
+        /// Step one: the request to one number of the row, validated and checked against its template;
+        /// null when it became an error (handed to the engine, so it keeps its place in the output order). Makes at
         /// most one GET per template per invocation, on the pipeline thread; sends may be in flight meanwhile.
         /// </summary>
-        internal TemplateSendRequest? BuildRequest(object target)
+        internal TemplateSendRequest? BuildRequest(string number, object target)
         {
             TemplateSendRequest request;
             try
             {
-                if (AmbiguousRow() is { } ambiguous) throw ambiguous;
                 var variables = BuildVariables();
-                request = TemplateSendRequest.Create(Channel, TemplateId, DestinationPhone, variables, HeaderUrl, DestinationUserName,
+                request = TemplateSendRequest.Create(Channel, TemplateId, number, variables, HeaderUrl, DestinationUserName,
                     OpenIntercomChoice,
                     IntercomTeammateId, DefaultRegion);
             }
@@ -105,16 +107,10 @@ namespace Octopods.PowerShell.CommandBases
             return request;
         }
 
-        protected override void ProcessRecord()
-        {
-            object target = InputObject ?? (object?)DestinationPhone ?? "";
-            var request = BuildRequest(target);
-            if (request == null) return;
-            var action = $"Send {Channel} template {request.TemplateId} ({request.Variables})";
-            if (!ShouldSend(request.DestinationPhone, action)) return;
-            // Only the POST goes through the engine (on its workers); everything above ran here.
-            SubmitRow(request, target);
-        }
+        // Only the POST goes through the engine (on its workers); building and checking run here.
+        protected override void ProcessRecord() => SubmitRecipients(DestinationPhone, BuildRequest,
+            request => request.DestinationPhone,
+            request => $"Send {Channel} template {request.TemplateId} ({request.Variables})");
 
         /// <summary>Waits for the rows still in flight and writes them in order, then the summary.</summary>
         protected override void EndProcessing() => FinishRows();

@@ -9,7 +9,7 @@ using Octopods.Sms;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>
-    /// Sends one SMS per input. Every parameter binds by property name, so Import-Csv rows with
+    /// Sends one SMS per recipient of each input. Every parameter binds by property name, so Import-Csv rows with
     /// columns such as To/Phone and Message/Body pipe straight in. Bad rows become named errors and
     /// the run goes on; results come out in input order. Sends run through the core's bulk engine:
     /// -ThrottleLimit in flight, -RatePerSecond pacing, 429 pauses shared by all, -JournalPath resume.
@@ -18,11 +18,14 @@ namespace Octopods.PowerShell.Commands
     [OutputType(typeof(SmsSendResult))]
     public sealed class SendOctopodsSmsCommand : BulkSendCmdlet<SmsSendRequest, SmsSendResult>, IDynamicParameters
     {
-        /// <summary>The recipient in E.164 (+14155552671); national formats need -DefaultRegion.</summary>
+        /// <summary>
+        /// The recipients in E.164 (+14155552671); national formats need -DefaultRegion. Several numbers
+        /// (an array, or one text separated by ';' or ',') are one message each.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("To", "Phone", "PhoneNumber", "Mobile", "destination_phone")]
-        [AllowEmptyString, AllowNull]
-        public string? DestinationPhone { get; set; }
+        [AllowEmptyString, AllowNull, AllowEmptyCollection]
+        public string[]? DestinationPhone { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("Message", "Text")]
@@ -42,27 +45,22 @@ namespace Octopods.PowerShell.Commands
 
         protected override BulkOperation<SmsSendRequest, SmsSendResult> CreateOperation() => ChannelOperations.Sms(Api);
 
-        protected override void ProcessRecord()
+        protected override void ProcessRecord() => SubmitRecipients(DestinationPhone, BuildRequest,
+            request => request.DestinationPhone,
+            request => $"Send SMS ({request.Segments.Segments} segment(s), {request.Segments.Encoding})");
+
+        /// <summary>One number's request; null when it became an error (submitted, so it keeps its place).</summary>
+        private SmsSendRequest? BuildRequest(string number, object target)
         {
-            object target = InputObject ?? (object?)DestinationPhone ?? "";
-            SmsSendRequest request;
             try
             {
-                if (AmbiguousRow() is { } ambiguous) throw ambiguous;
-                request = SmsSendRequest.Create(DestinationPhone, Body, DestinationUserName,
-                    OpenIntercomChoice,
-                    IntercomTeammateId, DefaultRegion);
+                return SmsSendRequest.Create(number, Body, DestinationUserName, OpenIntercomChoice, IntercomTeammateId, DefaultRegion);
             }
             catch (OctopodsException ex)
             {
                 SubmitInvalid(ex, target);
-                return;
+                return null;
             }
-
-            var action = $"Send SMS ({request.Segments.Segments} segment(s), {request.Segments.Encoding})";
-            if (!ShouldSend(request.DestinationPhone, action)) return;
-
-            SubmitRow(request, target);
         }
 
         protected override void EndProcessing()

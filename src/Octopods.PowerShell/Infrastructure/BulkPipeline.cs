@@ -292,8 +292,9 @@ namespace Octopods.PowerShell.Infrastructure
             var done = c.Done + _failedEarly;
             var rate = now.TotalSeconds > 0.05 ? done / now.TotalSeconds : 0;
             var total = _settings.TotalCount;
-            var text = (total > 0 ? $"{done} of {total} row(s) done" : $"{done} row(s) done") +
-                       $", {c.Errors + _failedEarly} error(s), {rate:0.#} rows/s, {engine.InFlight} in flight";
+            // Counted in messages: a row listing several numbers is one message (and one outcome) per number.
+            var text = (total > 0 ? $"{done} of {total} message(s) done" : $"{done} message(s) done") +
+                       $", {c.Errors + _failedEarly} error(s), {rate:0.#} messages/s, {engine.InFlight} in flight";
             if (c.FromJournal > 0) text += $", {c.FromJournal} from the journal";
             var pause = Gate.PauseLeft;
             if (pause > TimeSpan.Zero) text += $"; rate-limited, resuming in {pause.TotalSeconds:0} s";

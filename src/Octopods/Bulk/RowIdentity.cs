@@ -22,6 +22,17 @@ namespace Octopods.Bulk
             return Hash("octopods-key-v1\n" + channel + "\n" + idempotencyKey.Trim());
         }
 
+        /// <summary>
+        /// The key of one number of a row that lists several: the row's key scoped to that number, so
+        /// each number is its own message (its own journal entry, never "the same key twice"). A row
+        /// with one number keeps its key as given, so journals written before lists were taken still resume.
+        /// </summary>
+        public static string KeyForDestination(string idempotencyKey, string destination)
+        {
+            if (string.IsNullOrWhiteSpace(idempotencyKey)) throw new ArgumentException("The idempotency key is empty.", nameof(idempotencyKey));
+            return idempotencyKey.Trim() + "\n" + destination;
+        }
+
         /// <summary>The n-th (from 1) occurrence of the same content in one input: the first keeps the bare id.</summary>
         public static string Occurrence(string id, int occurrence) => occurrence <= 1 ? id : id + "#" + occurrence;
 
