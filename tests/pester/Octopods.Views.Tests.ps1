@@ -225,6 +225,8 @@ Describe 'Get-Error shows the fix' {
                 Send-OctopodsSms -To '+14155552671' -Body 'hi' }
            Fix = 'The key is from an older format: copy the current key from the channel''s settings screen in the Octopods app and connect again (Connect-Octopods -ApiKey).' }
     ) {
+        # As at a console: the error is written, not thrown (the suite may run with Stop).
+        $ErrorActionPreference = 'Continue'
         $failure = @(& $Command 2>&1 | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })[0]
         $failure.FullyQualifiedErrorId | Should -BeLike "Octopods.$Name,*"
         $failure.ErrorDetails.RecommendedAction | Should -BeExactly $Fix
