@@ -48,7 +48,7 @@ namespace Octopods.PowerShell.Tests
             using var engine = new HostedEngine();
             var document = System.Xml.Linq.XDocument.Load(Path.Combine(Path.GetDirectoryName(ModuleFolder.Manifest)!, "Octopods.Format.ps1xml"));
             var views = document.Descendants("View").ToList();
-            Assert.Equal(9, views.Count);
+            Assert.Equal(10, views.Count);
             foreach (var view in views)
             {
                 var typeName = view.Element("ViewSelectedBy")!.Element("TypeName")!.Value;
@@ -56,6 +56,10 @@ namespace Octopods.PowerShell.Tests
                 Assert.NotEmpty(properties);
                 foreach (var property in view.Descendants("PropertyName").Select(e => e.Value))
                     Assert.Contains(property, properties);
+                // A script block's $_.Name reads would show an empty cell, not fail, for a renamed property.
+                foreach (var script in view.Descendants("ScriptBlock").Select(e => e.Value))
+                    foreach (System.Text.RegularExpressions.Match read in System.Text.RegularExpressions.Regex.Matches(script, @"\$_\.(\w+)"))
+                        Assert.Contains(read.Groups[1].Value, properties);
             }
         }
 

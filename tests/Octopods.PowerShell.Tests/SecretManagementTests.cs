@@ -112,6 +112,8 @@ namespace Octopods.PowerShell.Tests
             Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
             Assert.Contains("Unlock-SecretStore -Password", error.ToString());
             Assert.Contains("-Interaction None", error.ToString());
+            Assert.StartsWith("Unlock it first: Unlock-SecretStore -Password $password", error.ErrorDetails.RecommendedAction);
+            Assert.EndsWith("Set-SecretStoreConfiguration -Authentication None -Interaction None.", error.ErrorDetails.RecommendedAction);
 
             // The same reason wrapped in a generic "Unable to get secret" error is still recognised.
             _engine.Run("$global:OctopodsTestVault.WrapErrors = $true").AssertNoErrors();
@@ -126,6 +128,7 @@ namespace Octopods.PowerShell.Tests
             var missing = Assert.Single(_engine.Run($"Send-OctopodsSms -To +14155552671 -Body hi -SecretName nope -Vault Work -BaseUri {Uri}").Errors);
             Assert.StartsWith("Octopods.SecretNotFound", missing.FullyQualifiedErrorId);
             Assert.Contains("Set-Secret -Name nope -Secret (Read-Host -AsSecureString) -Vault Work", missing.ToString());
+            Assert.Equal("Store the channel key once: Set-Secret -Name nope -Secret (Read-Host -AsSecureString) -Vault Work.", missing.ErrorDetails.RecommendedAction);
 
             var noVault = Assert.Single(_engine.Run($"Send-OctopodsSms -To +14155552671 -Body hi -SecretName k -Vault Elsewhere -BaseUri {Uri}").Errors);
             Assert.StartsWith("Octopods.SecretVaultError", noVault.FullyQualifiedErrorId);

@@ -210,8 +210,8 @@ namespace Octopods.Tests
             Assert.Equal(ErrorNames.Unauthorized, ex.ErrorName);
             Assert.Contains("Invalid API key ***", ex.Message);
             Assert.DoesNotContain(echoed, ex.ToString());
-            Assert.Contains("for key ***", status.RawResponse);
-            Assert.DoesNotContain(echoed, status.RawResponse);
+            Assert.Contains("for key ***", status.GetRawResponse());
+            Assert.DoesNotContain(echoed, status.GetRawResponse());
             List<HttpExchange> log;
             lock (_log) log = _log.ToList();
             Assert.Equal(2, log.Count);
@@ -353,7 +353,7 @@ namespace Octopods.Tests
             Assert.Equal(sent.MessageId, status.MessageId);
             Assert.Equal(SandboxNumbers.Fails, status.PhoneNumber);
             Assert.Contains("not a valid mobile subscriber", status.FailureReason);
-            Assert.Contains("\"status\":\"FAILED\"", status.RawResponse);
+            Assert.Contains("\"status\":\"FAILED\"", status.GetRawResponse());
         }
 
         [Fact]

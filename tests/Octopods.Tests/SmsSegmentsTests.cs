@@ -85,7 +85,7 @@ namespace Octopods.Tests
             Assert.Equal("UCS-2", info.Encoding);
             Assert.Equal(new[] { "û" }, info.UnicodeCharacters);
             Assert.Equal("UCS-2", SmsSegments.Measure("Привет").Encoding);
-            Assert.Equal(6, SmsSegments.Measure("Привет").UnicodeCharacters.Length);
+            Assert.Equal(6, SmsSegments.Measure("Привет").UnicodeCharacters.Count);
         }
     }
 }

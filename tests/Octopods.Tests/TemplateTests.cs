@@ -181,7 +181,7 @@ namespace Octopods.Tests
             Assert.Equal("TEXT", t.HeaderFormat);
             Assert.False(t.HasMediaHeader);
             Assert.True(t.HasNonBodyVariables);
-            Assert.Equal(json, t.RawResponse);
+            Assert.Equal(json, t.GetRawResponse());
         }
 
         [Fact]
@@ -328,7 +328,7 @@ namespace Octopods.Tests
             Assert.Equal("+14155552671", s.PhoneNumber);
             Assert.Equal(new System.DateTimeOffset(2026, 4, 24, 10, 23, 49, System.TimeSpan.Zero), s.ReadAt);
             Assert.Null(s.FailureReason);
-            Assert.Equal(json, s.RawResponse);
+            Assert.Equal(json, s.GetRawResponse());
         }
 
         [Fact]

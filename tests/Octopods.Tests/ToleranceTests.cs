@@ -45,7 +45,7 @@ namespace Octopods.Tests
             Assert.Null(status.SentAt);
             Assert.Null(status.DeliveredAt);
             Assert.Null(status.FailureReason);
-            Assert.Equal(json, status.RawResponse);
+            Assert.Equal(json, status.GetRawResponse());
         }
 
         [Fact]

@@ -128,7 +128,7 @@ namespace Octopods.Tests
             Assert.Equal(new[] { "Failed", "Read", "Deleted", "Unknown" }, statuses.Select(s => s.Status));
             Assert.Equal(new[] { true, true, true, false }, statuses.Select(s => s.IsTerminal));
             Assert.Equal("Message undeliverable: the recipient is not a WhatsApp user (131026)", statuses[0].FailureReason);
-            Assert.Contains("\"failure_reason\":{\"code\":131026", statuses[0].RawResponse);
+            Assert.Contains("\"failure_reason\":{\"code\":131026", statuses[0].GetRawResponse());
             Assert.Equal(statuses[1].DeliveredAt, statuses[1].ReadAt);
         }
 

@@ -141,6 +141,9 @@ function ConvertTo-DocComparable {
         $Text = [regex]::Replace($Text, [regex]::Escape($WorkFolder) + '((?:[/\\][\w.-]+)*)', { 'C:\jobs' + ($args[0].Groups[1].Value -replace '/', '\') })
     }
     $Text = $Text -replace '\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}(?: [AP]M)?(?: [+-]\d{2}:\d{2})?', '<time>'
+    # The tables' short local times: yyyy-MM-dd HH:mm before today, HH:mm:ss today.
+    $Text = $Text -replace '\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b', '<time>'
+    $Text = $Text -replace '\b\d{2}:\d{2}:\d{2}\b', '<time>'
     $Text = $Text -replace '\b\d+ ms\b', '<n> ms'
     $Text = $Text -replace '\bin \d+(?:\.\d+)? s\b', 'in <n> s'
     $Text = $Text -replace '\bwaiting \d+(?:\.\d+)? s\b', 'waiting <n> s'
@@ -155,7 +158,7 @@ function ConvertTo-DocComparable {
     emulator on loopback standing in for it (OCTOPODS_BASE_URI). Read-Host is answered as a user
     would: it shows the prompt, then a star per character typed.
 #>
-$script:DocWidth = 120
+$script:DocWidth = 80
 $script:DocConnect = @{ 'about_Octopods_Authentication.md' = '' }
 $script:DocPreamble = @'
 $ErrorActionPreference = 'Continue'

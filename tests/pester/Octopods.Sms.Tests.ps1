@@ -275,8 +275,9 @@ Describe 'Keeping the API key secret' {
                 $item.Message
             }
             elseif ($item -isnot [System.Management.Automation.ErrorRecord]) {
-                # What Export-Clixml or a remote session would carry.
+                # What Export-Clixml or a remote session would carry, and the raw answer kept off the properties.
                 [System.Management.Automation.PSSerializer]::Serialize($item, 3)
+                if ($item.PSObject.Methods['GetRawResponse']) { $item.GetRawResponse() }
             }
             else {
                 $item.Exception.ToString()

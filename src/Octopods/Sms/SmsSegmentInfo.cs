@@ -15,7 +15,7 @@ namespace Octopods.Sms
             Segments = segments;
             UnitsPerSegment = unitsPerSegment;
             UnitsLeftInLastSegment = unitsLeft;
-            UnicodeCharacters = unicodeCharacters;
+            UnicodeCharacters = new CharacterList(unicodeCharacters);
         }
 
         public string Body { get; }
@@ -29,8 +29,8 @@ namespace Octopods.Sms
         /// <summary>160 or 153 for GSM-7, 70 or 67 for UCS-2, depending on whether the message is split.</summary>
         public int UnitsPerSegment { get; }
         public int UnitsLeftInLastSegment { get; }
-        /// <summary>The distinct characters that forced UCS-2; empty for GSM-7.</summary>
-        public string[] UnicodeCharacters { get; }
+        /// <summary>The distinct characters that forced UCS-2; empty for GSM-7. As text (a CSV cell), separated by spaces.</summary>
+        public CharacterList UnicodeCharacters { get; }
 
         public override string ToString() => $"{Encoding}, {Units} units, {Segments} segment(s)";
     }

@@ -24,7 +24,12 @@ namespace Octopods.Sms
         public DateTimeOffset? DeliveredAt { get; set; }
         public DateTimeOffset? LastUpdated { get; set; }
         public string? StatusMessage { get; set; }
-        public string? RawResponse { get; set; }
+        /// <summary>The service's answer as it came (keys redacted): kept off the properties, so
+        /// Export-Csv and Format-List * leave this JSON out of a report; read it with GetRawResponse().</summary>
+        internal string? RawResponse { get; set; }
+
+        /// <summary>The service's answer as it came (keys redacted), for support or a field the module does not read.</summary>
+        public string? GetRawResponse() => RawResponse;
         /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
         public bool FromJournal { get; set; }
 

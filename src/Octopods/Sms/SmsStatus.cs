@@ -18,8 +18,12 @@ namespace Octopods.Sms
         public DateTimeOffset? DeliveredAt { get; set; }
         public DateTimeOffset? LastUpdated { get; set; }
         public string? RequestId { get; set; }
-        /// <summary>The service's answer as it came, for fields this type does not map.</summary>
-        public string? RawResponse { get; set; }
+        /// <summary>The service's answer as it came (keys redacted): kept off the properties, so
+        /// Export-Csv and Format-List * leave this JSON out of a report; read it with GetRawResponse().</summary>
+        internal string? RawResponse { get; set; }
+
+        /// <summary>The service's answer as it came (keys redacted), for support or a field the module does not read.</summary>
+        public string? GetRawResponse() => RawResponse;
 
         public static SmsStatus FromJson(JsonElement root, string body, string requestedId) => new SmsStatus
         {

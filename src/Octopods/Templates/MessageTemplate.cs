@@ -35,10 +35,18 @@ namespace Octopods.Templates
         public int ButtonVariables { get; set; }
         public string? AccountPhoneNumber { get; set; }
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>template_components as it came (JSON).</summary>
-        public string? Components { get; set; }
-        /// <summary>This template's item in the service's answer, for fields this type does not map.</summary>
-        public string? RawResponse { get; set; }
+        /// <summary>The template's components as the service sent them (JSON): kept off the properties,
+        /// so Export-Csv and Format-List * show flat columns; read it with GetComponents().</summary>
+        internal string? Components { get; set; }
+
+        /// <summary>The template's components as the service sent them, as JSON text.</summary>
+        public string? GetComponents() => Components;
+        /// <summary>The service's answer as it came (keys redacted): kept off the properties, so
+        /// Export-Csv and Format-List * leave this JSON out of a report; read it with GetRawResponse().</summary>
+        internal string? RawResponse { get; set; }
+
+        /// <summary>The service's answer as it came (keys redacted), for support or a field the module does not read.</summary>
+        public string? GetRawResponse() => RawResponse;
 
         public bool IsAccepted => string.Equals(Status, TemplateStatuses.Accepted, StringComparison.OrdinalIgnoreCase);
 

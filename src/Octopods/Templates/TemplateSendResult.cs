@@ -19,7 +19,12 @@ namespace Octopods.Templates
         public abstract string? StatusUrl { get; set; }
         public abstract string? RequestId { get; set; }
         public abstract string? DestinationUserName { get; set; }
-        public abstract string? RawResponse { get; set; }
+        /// <summary>The service's answer as it came (keys redacted): kept off the properties, so
+        /// Export-Csv and Format-List * leave this JSON out of a report; read it with GetRawResponse().</summary>
+        internal string? RawResponse { get; set; }
+
+        /// <summary>The service's answer as it came (keys redacted), for support or a field the module does not read.</summary>
+        public string? GetRawResponse() => RawResponse;
         /// <summary>True when a resumed run found this message already accepted and did not send it again.</summary>
         public abstract bool FromJournal { get; set; }
 

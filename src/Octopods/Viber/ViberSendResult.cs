@@ -13,7 +13,6 @@ namespace Octopods.Viber
         public override string? StatusUrl { get; set; }
         public override string? RequestId { get; set; }
         public override string? DestinationUserName { get; set; }
-        public override string? RawResponse { get; set; }
         public override bool FromJournal { get; set; }
 
         public static ViberSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)

@@ -21,8 +21,12 @@ namespace Octopods.WhatsApp
         public DateTimeOffset? SentAt { get; set; }
         /// <summary>The request_id of the listing answer that carried this message.</summary>
         public string? RequestId { get; set; }
-        /// <summary>This message's item in the service's answer, for fields this type does not map.</summary>
-        public string? RawResponse { get; set; }
+        /// <summary>The service's answer as it came (keys redacted): kept off the properties, so
+        /// Export-Csv and Format-List * leave this JSON out of a report; read it with GetRawResponse().</summary>
+        internal string? RawResponse { get; set; }
+
+        /// <summary>The service's answer as it came (keys redacted), for support or a field the module does not read.</summary>
+        public string? GetRawResponse() => RawResponse;
 
         /// <summary>
         /// Both documented listing shapes: a bare array of {user_phone_number, created_at,

@@ -24,7 +24,6 @@ namespace Octopods.WhatsApp
         public DateTimeOffset? ReadAt { get; set; }
         public DateTimeOffset? LastUpdated { get; set; }
         public string? StatusMessage { get; set; }
-        public override string? RawResponse { get; set; }
         public override bool FromJournal { get; set; }
 
         public static WhatsAppSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)

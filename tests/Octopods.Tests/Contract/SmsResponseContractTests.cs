@@ -47,7 +47,7 @@ namespace Octopods.Tests.Contract
             Assert.Null(result.StatusUrl);
             Assert.Null(result.Status);
             Assert.False(result.IsTerminal);
-            Assert.Equal(body, result.RawResponse);
+            Assert.Equal(body, result.GetRawResponse());
         }
 
         [Fact]
@@ -86,7 +86,7 @@ namespace Octopods.Tests.Contract
             Assert.Equal("42", result.MessageId);
             Assert.Equal("+353838000000", result.PhoneNumber);
             Assert.Equal("d8c0d247-cfc9-48d7-868d-e6afdadb44dc", result.RequestId);
-            Assert.Equal(body, result.RawResponse);
+            Assert.Equal(body, result.GetRawResponse());
         }
 
         [Fact]
@@ -126,7 +126,7 @@ namespace Octopods.Tests.Contract
             Assert.Null(status.SentAt);
             Assert.Null(status.DeliveredAt);
             Assert.Null(status.FailureReason);
-            Assert.Equal(body, status.RawResponse);
+            Assert.Equal(body, status.GetRawResponse());
         }
 
         [Fact]

@@ -34,7 +34,7 @@ namespace Octopods.Tests.Contract
             Assert.Equal("provider-id-here", result.ChannelMessageId);
             Assert.Equal("+14155552671", result.PhoneNumber);
             Assert.Null(result.StatusUrl);
-            Assert.Equal(body, result.RawResponse);
+            Assert.Equal(body, result.GetRawResponse());
         }
 
         [Fact]

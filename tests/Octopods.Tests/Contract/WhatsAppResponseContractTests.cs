@@ -43,7 +43,7 @@ namespace Octopods.Tests.Contract
             Assert.Equal("+14155552671", result.PhoneNumber);
             Assert.Null(result.StatusUrl);
             Assert.Null(result.Status);
-            Assert.Equal(body, result.RawResponse);
+            Assert.Equal(body, result.GetRawResponse());
         }
 
         [Fact]
@@ -90,7 +90,7 @@ namespace Octopods.Tests.Contract
             Assert.Equal(Utc(10, 23, 52), status.ReadAt);
             Assert.Null(status.FailureReason);
             Assert.Equal("abc123…", status.RequestId);
-            Assert.Equal(body, status.RawResponse);   // the extra field stays reachable
+            Assert.Equal(body, status.GetRawResponse());   // the extra field stays reachable
         }
 
         [Fact]
@@ -155,7 +155,7 @@ namespace Octopods.Tests.Contract
             Assert.Equal("Failed", second.Status);
             Assert.Equal("24-hour window closed (470)", second.FailureReason);
             Assert.Equal("wamid.HBgLMTQxNTU1NTI2NzI", second.ChannelMessageId);
-            Assert.Contains("\"message_content\": \"Hi Sam, your code is 5678\"", second.RawResponse, StringComparison.Ordinal);
+            Assert.Contains("\"message_content\": \"Hi Sam, your code is 5678\"", second.GetRawResponse(), StringComparison.Ordinal);
         }
 
         [Fact]
