@@ -148,6 +148,8 @@ function Invoke-Test {
             HOME = $testHome; XDG_DATA_HOME = "$testHome/.local/share"; XDG_CONFIG_HOME = "$testHome/.config"; XDG_CACHE_HOME = "$testHome/.cache"
             OCTOPODS_TEST_HOME = $testHome; PSModulePath = (Get-ToolModulePath)
             OCTOPODS_SANDBOX_PATH = (Join-Path $testHome 'octopods-sandbox.jsonl')
+            # Not the user's settings file (on Windows it is under APPDATA, which HOME does not move).
+            OCTOPODS_CONFIG_PATH = (Join-Path $testHome 'octopods-settings.json')
             OCTOPODS_MODULE_PATH = (Join-Path $ModuleDir 'Octopods.psd1')
             OCTOPODS_TEST_SERVER = (Join-Path $RepoRoot "tests/Octopods.TestServer/bin/$Configuration/net10.0/Octopods.TestServer.dll")
             OCTOPODS_TEST_PACKAGES = $pesterPackages

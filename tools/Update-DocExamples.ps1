@@ -42,9 +42,9 @@ foreach ($file in Get-ChildItem -LiteralPath (Join-Path $repoRoot 'docs/en-US') 
                 $command = $block.Commands[$c]
                 $result = $session.Results["$($block.Id).$c"]
                 if ($null -eq $command.Output -or -not $result) { continue }
-                $differs = Compare-DocOutput -Command $command -Result $result -ServiceUri $session.ServiceUri -JobsFolder $session.Jobs
+                $differs = Compare-DocOutput -Command $command -Result $result -ServiceUri $session.ServiceUri -JobsFolder $session.Jobs -HomeFolder $session.Home
                 if (-not $differs -and -not ($Force -and -not $command.Output.TrimEnd().EndsWith('...'))) { continue }
-                $new = @(Format-DocOutput -Text $result.Text -ServiceUri $session.ServiceUri -JobsFolder $session.Jobs)
+                $new = @(Format-DocOutput -Text $result.Text -ServiceUri $session.ServiceUri -JobsFolder $session.Jobs -HomeFolder $session.Home)
                 if ($c -lt $block.Commands.Count - 1 -and $new.Count) { $new += '' }
                 [pscustomobject]@{ Line = $command.OutputLine; Count = $command.OutputCount; New = $new; Code = $command.Code }
             }

@@ -6,13 +6,17 @@ namespace Octopods.PowerShell.Tests
 {
     /// <summary>
     /// Keeps the hosted engines (and the pwsh children they start) away from the machine's own
-    /// modules, profile folders and SecretStore: before any test, this process gets a throwaway
-    /// HOME and XDG folders, and a PSModulePath of one empty folder. Nothing outside this process changes.
+    /// modules, profile folders, SecretStore and Octopods settings: before any test, this process gets a
+    /// throwaway HOME and XDG folders, a PSModulePath of one empty folder and a settings file path of
+    /// its own. Nothing outside this process changes.
     /// </summary>
     internal static class HermeticEnvironment
     {
         /// <summary>The user profile before isolation, where the NuGet cache (and the pinned pwsh) lives.</summary>
         public static string OriginalUserProfile { get; private set; } = "";
+
+        /// <summary>The settings file every hosted engine reads (OCTOPODS_CONFIG_PATH): absent unless a test of the process-environment collection writes it.</summary>
+        public static string SettingsPath { get; private set; } = "";
 
         [ModuleInitializer]
         internal static void Isolate()
@@ -32,6 +36,10 @@ namespace Octopods.PowerShell.Tests
             // Each test's runspace has a sandbox of its own, in memory: the per-user file that keeps it
             // across sessions (under LOCALAPPDATA on Windows, which HOME does not move) is left alone.
             Environment.SetEnvironmentVariable("OCTOPODS_SANDBOX_PATH", "none");
+            // No settings file of the machine's (under APPDATA on Windows, which HOME does not move
+            // either): a proxy or an address there would change what every test sends.
+            SettingsPath = Path.Combine(home, "octopods-settings.json");
+            Environment.SetEnvironmentVariable("OCTOPODS_CONFIG_PATH", SettingsPath);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 try { Directory.Delete(home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

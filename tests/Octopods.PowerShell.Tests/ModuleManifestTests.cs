@@ -22,9 +22,10 @@ namespace Octopods.PowerShell.Tests
 
             Assert.Equal(new[]
             {
-                "Connect-Octopods", "Disconnect-Octopods", "Get-OctopodsConnection", "Get-OctopodsSmsStatus",
+                "Connect-Octopods", "Disconnect-Octopods", "Get-OctopodsConfiguration", "Get-OctopodsConnection", "Get-OctopodsSmsStatus",
                 "Get-OctopodsViberTemplate", "Get-OctopodsWhatsAppMessage", "Get-OctopodsWhatsAppStatus", "Get-OctopodsWhatsAppTemplate",
-                "Measure-OctopodsSms", "Send-OctopodsSms", "Send-OctopodsViberTemplate", "Send-OctopodsWhatsAppTemplate",
+                "Measure-OctopodsSms", "Reset-OctopodsConfiguration", "Send-OctopodsSms", "Send-OctopodsViberTemplate", "Send-OctopodsWhatsAppTemplate",
+                "Set-OctopodsConfiguration",
             }, manifest);
             Assert.Equal(manifest, exported);
             Assert.Equal(manifest, classes);

@@ -129,17 +129,15 @@ function Split-DocRunOutput([string[]]$Lines) {
 
 <#
     Output made comparable: what changes from run to run (times, milliseconds, durations, rates, the
-    loopback address standing in for the service, the temporary folder standing in for C:\jobs) is
-    replaced by a token in both texts, then white space is collapsed, so a table's column widths or a
-    line wrapped in the document do not matter, while every word and its order do.
+    loopback address standing in for the service, the temporary folders standing in for C:\jobs and
+    the user's home C:\Users\ann) is replaced by a token in both texts, then white space is collapsed,
+    so a table's column widths or a line wrapped in the document do not matter, while every word and
+    its order do.
 #>
 function ConvertTo-DocComparable {
-    param([string]$Text, [string]$ServiceUri, [string]$WorkFolder)
+    param([string]$Text, [string]$ServiceUri, [string]$WorkFolder, [string]$HomeFolder)
     if ($null -eq $Text) { return '' }
-    if ($ServiceUri) { $Text = $Text.Replace($ServiceUri, 'https://app.octopods.io/') }
-    if ($WorkFolder) {
-        $Text = [regex]::Replace($Text, [regex]::Escape($WorkFolder) + '((?:[/\\][\w.-]+)*)', { 'C:\jobs' + ($args[0].Groups[1].Value -replace '/', '\') })
-    }
+    $Text = ConvertTo-DocPath $Text -ServiceUri $ServiceUri -WorkFolder $WorkFolder -HomeFolder $HomeFolder
     $Text = $Text -replace '\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}(?: [AP]M)?(?: [+-]\d{2}:\d{2})?', '<time>'
     # The tables' short local times: yyyy-MM-dd HH:mm before today, HH:mm:ss today.
     $Text = $Text -replace '\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b', '<time>'
@@ -220,6 +218,20 @@ $script:DocBlockSetup = @(
                     Unlock-SecretStore -Password $storePassword'
     }
     @{
+        # The settings pages show a session as a user has it: OCTOPODS_BASE_URI (the loopback service
+        # for the pages that send) is not set.
+        Document = 'Set-OctopodsConfiguration.md', 'Get-OctopodsConfiguration.md', 'Reset-OctopodsConfiguration.md'; Block = '*'
+        Script   = '$env:OCTOPODS_BASE_URI = $null'
+    }
+    @{
+        # The proxy's credential Example 1 stores with Get-Credential (which asks at the console), in
+        # a default vault that needs no password.
+        Document = 'Set-OctopodsConfiguration.md'; Block = '*-ProxySecretName CorpProxy*'
+        Script   = 'Reset-SecretStore -Authentication None -Interaction None -Force 3>$null
+                    Register-SecretVault -Name Octopods -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
+                    Set-Secret -Name CorpProxy -Secret ([pscredential]::new(''CORP\ann'', [System.Net.NetworkCredential]::new('''', ''proxy-password'').SecurePassword))'
+    }
+    @{
         # Another vault holding other keys: a second registration of the local store, named as the
         # document names an Azure Key Vault; SecretManagement treats every vault alike.
         Document = 'about_Octopods_Authentication.md'; Block = 'Connect-Octopods -Channel Sms -SecretName Sms-Production -Vault AzKV*'
@@ -254,6 +266,8 @@ function Invoke-OctopodsDocSession {
         HOME = $docHome; XDG_CONFIG_HOME = "$docHome/.config"; XDG_DATA_HOME = "$docHome/.local/share"; XDG_CACHE_HOME = "$docHome/.cache"
         PSModulePath = $ModulesRoot + [IO.Path]::PathSeparator + $env:PSModulePath
         OCTOPODS_SANDBOX_PATH = Join-Path $Work 'sandbox.jsonl'
+        # The settings file where Windows keeps it, under the session's own home (shown as C:\Users\ann).
+        OCTOPODS_CONFIG_PATH = [IO.Path]::Combine($docHome, 'AppData', 'Roaming', 'Octopods', 'settings.json')
         OCTOPODS_BASE_URI = $ServiceUri
         OCTOPODS_SMS_API_KEY = $null; OCTOPODS_WHATSAPP_API_KEY = $null; OCTOPODS_VIBER_API_KEY = $null
         TZ = 'UTC'; LC_ALL = 'C.UTF-8'; NO_COLOR = '1'
@@ -276,10 +290,23 @@ function Invoke-OctopodsDocSession {
     }
 }
 
+# The service and the session's folders as the reader knows them: https://app.octopods.io/,
+# C:\jobs (the examples' working folder) and C:\Users\ann (the session's home, where its settings file is).
+function ConvertTo-DocPath {
+    param([string]$Text, [string]$ServiceUri, [string]$WorkFolder, [string]$HomeFolder)
+    if ($ServiceUri) { $Text = $Text.Replace($ServiceUri, 'https://app.octopods.io/') }
+    foreach ($folder in @(@($WorkFolder, 'C:\jobs'), @($HomeFolder, 'C:\Users\ann'))) {
+        if (-not $folder[0]) { continue }
+        $shown = $folder[1]
+        $Text = [regex]::Replace($Text, [regex]::Escape($folder[0]) + '((?:[/\\][\w.-]+)*)', { $shown + ($args[0].Groups[1].Value -replace '/', '\') })
+    }
+    $Text
+}
+
 # $null when a command printed what the document shows, else the two texts side by side.
 function Compare-DocOutput {
-    param([object]$Command, [object]$Result, [string]$ServiceUri, [string]$JobsFolder)
-    $actual = ConvertTo-DocComparable $Result.Text -ServiceUri $ServiceUri -WorkFolder $JobsFolder
+    param([object]$Command, [object]$Result, [string]$ServiceUri, [string]$JobsFolder, [string]$HomeFolder)
+    $actual = ConvertTo-DocComparable $Result.Text -ServiceUri $ServiceUri -WorkFolder $JobsFolder -HomeFolder $HomeFolder
     $expected = ConvertTo-DocComparable $Command.Output
     # "..." ends an output the document shows only the start of.
     $same = if ($expected.EndsWith('...')) { $actual.StartsWith($expected.Substring(0, $expected.Length - 3).TrimEnd(), [StringComparison]::Ordinal) }
@@ -292,9 +319,8 @@ function Compare-DocOutput {
 # reader knows them, no trailing spaces, no blank lines at the ends but one leading blank line
 # where the console prints one.
 function Format-DocOutput {
-    param([string]$Text, [string]$ServiceUri, [string]$JobsFolder)
-    if ($ServiceUri) { $Text = $Text.Replace($ServiceUri, 'https://app.octopods.io/') }
-    if ($JobsFolder) { $Text = [regex]::Replace($Text, [regex]::Escape($JobsFolder) + '((?:[/\\][\w.-]+)*)', { 'C:\jobs' + ($args[0].Groups[1].Value -replace '/', '\') }) }
+    param([string]$Text, [string]$ServiceUri, [string]$JobsFolder, [string]$HomeFolder)
+    $Text = ConvertTo-DocPath $Text -ServiceUri $ServiceUri -WorkFolder $JobsFolder -HomeFolder $HomeFolder
     $lines = @($Text -split "`n" | ForEach-Object { $_.TrimEnd() })
     $leading = $lines.Count -and -not $lines[0]
     while ($lines.Count -and -not $lines[0]) { $lines = @($lines | Select-Object -Skip 1) }

@@ -44,9 +44,11 @@ function Invoke-FreshPwsh {
 <#
     Starts the emulator on loopback in a process of its own (tests/Octopods.TestServer), so runs in
     other processes meet one service. Returns the process and its address; Stop-OctopodsTestServer ends it.
+    -ProxyCredential 'user:password' also starts, beside it, an HTTP proxy that wants those credentials
+    (ProxyUri; its log at <Uri>__test/proxy-log).
 #>
 function Start-OctopodsTestServer {
-    param([int]$LatencyMs = 0, [string]$Fault)
+    param([int]$LatencyMs = 0, [string]$Fault, [string]$ProxyCredential)
     $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $serverDll = if ($env:OCTOPODS_TEST_SERVER) { $env:OCTOPODS_TEST_SERVER } else {
         @('Release', 'Debug') | ForEach-Object { Join-Path $repoRoot "tests/Octopods.TestServer/bin/$_/net10.0/Octopods.TestServer.dll" } |
@@ -59,11 +61,14 @@ function Start-OctopodsTestServer {
     $info.ArgumentList.Add($serverDll)
     if ($LatencyMs -gt 0) { $info.ArgumentList.Add("$LatencyMs") }
     if ($Fault) { $info.ArgumentList.Add('--fault'); $info.ArgumentList.Add($Fault) }   # every request (tests/Octopods.TestServer/ServerFault.cs)
+    if ($ProxyCredential) { $info.ArgumentList.Add('--proxy'); $info.ArgumentList.Add($ProxyCredential) }
     $info.RedirectStandardInput = $true
     $info.RedirectStandardOutput = $true
     $info.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($info)
-    [pscustomobject]@{ Process = $process; Uri = $process.StandardOutput.ReadLine().Substring(4).Trim() }
+    $uri = $process.StandardOutput.ReadLine().Substring(4).Trim()
+    $proxyUri = if ($ProxyCredential) { $process.StandardOutput.ReadLine().Substring(6).Trim() }
+    [pscustomobject]@{ Process = $process; Uri = $uri; ProxyUri = $proxyUri }
 }
 
 function Stop-OctopodsTestServer {

@@ -17,6 +17,10 @@ BeforeDiscovery {
     $script:Invocations = @(
         @{ Name = 'Connect-Octopods'; Script = { Connect-Octopods -Sandbox -PassThru -Debug } }
         @{ Name = 'Get-OctopodsConnection'; Script = { Get-OctopodsConnection -Debug } }
+        # The default value: the settings file changes, the settings in effect do not.
+        @{ Name = 'Set-OctopodsConfiguration'; Script = { Set-OctopodsConfiguration -MaxRateLimitRetries 5 -PassThru -Debug } }
+        @{ Name = 'Get-OctopodsConfiguration'; Script = { Get-OctopodsConfiguration -Debug } }
+        @{ Name = 'Reset-OctopodsConfiguration'; Script = { Reset-OctopodsConfiguration -PassThru -Debug } }
         @{ Name = 'Measure-OctopodsSms'; Script = { Measure-OctopodsSms -Body 'hello' -Debug } }
         @{ Name = 'Send-OctopodsSms'; Script = { Send-OctopodsSms -To '+14155552671' -Body 'hello' -Debug } }
         @{ Name = 'Get-OctopodsSmsStatus'; Script = { Send-OctopodsSms -To '+14155552671' -Body 'x' | Get-OctopodsSmsStatus -Wait -Debug } }

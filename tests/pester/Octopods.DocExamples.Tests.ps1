@@ -82,7 +82,7 @@ Describe '<Name>' -ForEach $script:Documents {
                 $result.Errors | Should -Be 0 -Because "the listing '$($command.Code)' must run without errors other than the module's named ones; it printed:`n$($result.Text)"
                 continue
             }
-            Compare-DocOutput -Command $command -Result $result -ServiceUri $Session.ServiceUri -JobsFolder $Session.Jobs | Should -BeNullOrEmpty
+            Compare-DocOutput -Command $command -Result $result -ServiceUri $Session.ServiceUri -JobsFolder $Session.Jobs -HomeFolder $Session.Home | Should -BeNullOrEmpty
         }
     }
 }

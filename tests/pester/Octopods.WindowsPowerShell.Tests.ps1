@@ -48,6 +48,41 @@ Describe 'Octopods in this edition of PowerShell' {
     }
 }
 
+Describe 'Settings in this edition of PowerShell' {
+    BeforeAll {
+        $script:SavedSettingsPath = $env:OCTOPODS_CONFIG_PATH
+        $script:Windows = [Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT
+    }
+    AfterAll { $env:OCTOPODS_CONFIG_PATH = $SavedSettingsPath }
+
+    It 'names the per-user file as the platform keeps such files' {
+        $env:OCTOPODS_CONFIG_PATH = $null
+        $expected = if ($Windows) { Join-Path $env:APPDATA 'Octopods\settings.json' }
+        else {
+            $config = if ($env:XDG_CONFIG_HOME) { $env:XDG_CONFIG_HOME } else { Join-Path $HOME '.config' }
+            Join-Path $config 'octopods/settings.json'
+        }
+        (Get-OctopodsConfiguration).Path | Should -Be $expected
+    }
+
+    It 'writes, rewrites and deletes a settings file, and a sandbox send is not held up by a proxy in it' {
+        $env:OCTOPODS_CONFIG_PATH = Join-Path ([IO.Path]::GetTempPath()) "octopods-settings-$([guid]::NewGuid().ToString('N')).json"
+        Set-OctopodsConfiguration -Proxy 'http://proxy.corp.example:8080' -ProxyBypassList '*.corp.example' -RequestTimeoutSeconds 45
+        Set-OctopodsConfiguration -MaxRateLimitRetries 2    # replaces the file (File.Replace on .NET Framework)
+        $shown = Get-OctopodsConfiguration
+        $shown.GetType().FullName | Should -Be 'Octopods.Settings.OctopodsConfiguration'
+        $shown.Proxy | Should -Be 'http://proxy.corp.example:8080/'
+        $shown.RequestTimeoutSeconds | Should -Be 45
+        "$($shown.MaxRateLimitRetriesSource)" | Should -Be 'File'
+
+        Connect-Octopods -Sandbox
+        (Send-OctopodsSms -To '+14155552671' -Body 'behind a proxy' -Force).MessageId | Should -Match '^msg_sbx_\d+$'
+
+        Reset-OctopodsConfiguration
+        Test-Path -LiteralPath $env:OCTOPODS_CONFIG_PATH | Should -Be $false
+    }
+}
+
 Describe 'Octopods beside a module with other versions of its dependencies' {
     # Each order in a fresh process: what is loaded stays loaded for the life of a process.
     It 'both work with <Name> imported first' -ForEach @(

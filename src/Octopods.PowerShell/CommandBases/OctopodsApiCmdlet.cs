@@ -60,8 +60,16 @@ namespace Octopods.PowerShell.CommandBases
                 return;
             }
             WriteVerbose($"Using the {Channel} key from {Describe(_connection.Description)}" +
-                         (_connection.Description.Sandbox ? " against the sandbox." : $" against {_connection.Options.BaseUri}."));
+                         (_connection.Description.Sandbox ? " against the sandbox." : $" against {_connection.Options.BaseUri}{Route(_connection.Options.Proxy)}."));
         }
+
+        /// <summary>The route, when the settings chose one: nothing for the system proxy without credentials, the default.</summary>
+        private static string Route(ProxySettings proxy) => proxy.Mode switch
+        {
+            ProxyMode.None => " directly (no proxy)",
+            ProxyMode.Address => $" through proxy {proxy.Address}" + (proxy.Credentials == null ? "" : $" with {proxy.CredentialOrigin}"),
+            _ => proxy.Credentials == null ? "" : $" through the system proxy with {proxy.CredentialOrigin}",
+        };
 
         private static string Describe(OctopodsConnection connection) =>
             connection.SecretName == null

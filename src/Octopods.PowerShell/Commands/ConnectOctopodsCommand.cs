@@ -74,10 +74,13 @@ namespace Octopods.PowerShell.Commands
                     "The API key is empty", "Copy the key from the channel's settings screen in the Octopods app and pass it as -ApiKey (Read-Host -AsSecureString)."), null);
             }
 
-            Uri uri;
+            // Without -BaseUri, each command takes the settings' address (file, OCTOPODS_BASE_URI, default):
+            // checked now, so a bad one fails here rather than at the first send.
+            Uri? uri;
+            Uri shown;
             if (Sandbox)
             {
-                uri = SandboxBaseUri;
+                uri = shown = SandboxBaseUri;
                 if (Reset)
                 {
                     SessionConnections.Current.ResetSandbox();
@@ -90,11 +93,12 @@ namespace Octopods.PowerShell.Commands
             {
                 try
                 {
-                    uri = TransportSecurity.ValidateBaseUri(BaseUri ?? Environment.GetEnvironmentVariable(ConnectionResolver.BaseUriVariable));
+                    uri = BaseUri == null ? null : TransportSecurity.ValidateBaseUri(BaseUri);
+                    shown = uri ?? ConnectionResolver.Configuration().Address();
                 }
                 catch (OctopodsException ex)
                 {
-                    ThrowTerminating(ex, BaseUri);
+                    ThrowTerminating(ex, BaseUri ?? (object)ConnectionResolver.BaseUriVariable);
                     return;
                 }
             }
@@ -125,9 +129,9 @@ namespace Octopods.PowerShell.Commands
                 WriteVerbose(Sandbox
                     ? $"{channel}: connected to the in-process sandbox (see Get-Help about_Octopods_Sandbox)."
                     : SecretName != null
-                        ? $"{channel}: connected to {uri}; each command reads the key from secret '{SecretName}'."
-                        : $"{channel}: connected to {uri}.");
-                if (PassThru) WriteObject(connection.Describe());
+                        ? $"{channel}: connected to {shown}; each command reads the key from secret '{SecretName}'."
+                        : $"{channel}: connected to {shown}.");
+                if (PassThru) WriteObject(connection.Describe(shown));
             }
         }
 

@@ -21,15 +21,13 @@ namespace Octopods.PowerShell.Commands
             foreach (var channel in channels)
             {
                 var connection = SessionConnections.Current.Get(channel);
-                if (connection != null)
-                {
-                    WriteObject(connection.Describe());
-                    continue;
-                }
+                // Connected: as Connect-Octopods recorded it, the address the settings' when none was given.
                 // Not connected: the same order a command follows (default secret, then environment).
                 try
                 {
-                    WriteObject(ConnectionResolver.Resolve(channel, null, null, null, null, secrets, WriteVerbose).Description);
+                    WriteObject(connection != null
+                        ? connection.Describe(connection.BaseUri ?? ConnectionResolver.Configuration().Address())
+                        : ConnectionResolver.Resolve(channel, null, null, null, null, secrets, WriteVerbose, readProxyCredential: false).Description);
                 }
                 catch (OctopodsException ex) when (ex.ErrorName == ErrorNames.NotConnected)
                 {

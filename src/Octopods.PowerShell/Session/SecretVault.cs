@@ -1,6 +1,7 @@
 using System;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using System.Net;
 using System.Security;
 using Octopods.Errors;
 
@@ -29,12 +30,62 @@ namespace Octopods.PowerShell.Session
         /// <param name="quiet">A probe for the default secret: SecretManagement's own warnings (such as "no extension vaults registered") are not shown.</param>
         public string Read(string name, string? vault, bool quiet = false)
         {
-            var where = vault == null ? "the default vault" : $"vault '{vault}'";
+            var value = Fetch(name, vault, quiet, Purpose.Key);
+            switch (value)
+            {
+                case SecureString secure when secure.Length > 0:
+                    return ConnectionResolver.Reveal(secure);
+                case string text when text.Trim().Length > 0:
+                    return text;
+                case PSCredential credential when credential.Password.Length > 0:
+                    return ConnectionResolver.Reveal(credential.Password);
+                default:
+                    throw new OctopodsException(ErrorNames.SecretWrongType, OctopodsErrorKind.InvalidArgument,
+                        $"Secret '{name}' in {Where(vault)} is a {Describe(value!)}, not a key",
+                        $"Store the key as a SecureString, a string or a PSCredential whose password is the key: Set-Secret -Name {name} -Secret (Read-Host -AsSecureString){VaultArgument(vault)}.");
+            }
+        }
+
+        /// <summary>The proxy's user name and password, stored as a PSCredential named <paramref name="name"/>.</summary>
+        public NetworkCredential ReadProxyCredential(string name, string? vault)
+        {
+            var value = Fetch(name, vault, quiet: false, Purpose.ProxyCredential);
+            if (value is PSCredential credential && credential.Password.Length > 0) return credential.GetNetworkCredential();
+            throw new OctopodsException(ErrorNames.SecretWrongType, OctopodsErrorKind.InvalidArgument,
+                $"Secret '{name}' in {Where(vault)} is a {(value is PSCredential ? "PSCredential without a password" : Describe(value!))}, not the proxy's user name and password",
+                $"Store them as a PSCredential: Set-Secret -Name {name} -Secret (Get-Credential){VaultArgument(vault)}.");
+        }
+
+        /// <summary>What a secret is read for, in the words of the errors.</summary>
+        private sealed class Purpose
+        {
+            public static readonly Purpose Key = new Purpose("The key", "Store the channel key once", "(Read-Host -AsSecureString)", "pass the key with -ApiKey");
+            public static readonly Purpose ProxyCredential = new Purpose("The proxy credential", "Store the proxy's user name and password once", "(Get-Credential)",
+                "give them for this session with Set-OctopodsConfiguration -ProxyCredential (Get-Credential)");
+
+            private Purpose(string subject, string store, string secret, string instead)
+            {
+                Subject = subject;
+                Store = store;
+                Secret = secret;
+                Instead = instead;
+            }
+
+            public string Subject { get; }
+            public string Store { get; }
+            public string Secret { get; }
+            public string Instead { get; }
+        }
+
+        /// <summary>The secret's value (never null or empty), or the named error for a missing module, vault, secret or a locked store.</summary>
+        private object Fetch(string name, string? vault, bool quiet, Purpose purpose)
+        {
+            var where = Where(vault);
             if (!IsAvailable)
             {
                 throw new OctopodsException(ErrorNames.SecretManagementMissing, OctopodsErrorKind.InvalidArgument,
-                    $"The key is to come from secret '{name}' in {where}, but the SecretManagement module is not installed",
-                    $"Install it and register a vault ({InstallCommand}; Register-SecretVault -Name Octopods -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault), or pass the key with -ApiKey.");
+                    $"{purpose.Subject} is to come from secret '{name}' in {where}, but the SecretManagement module is not installed",
+                    $"Install it and register a vault ({InstallCommand}; Register-SecretVault -Name Octopods -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault), or {purpose.Instead}.");
             }
 
             Collection<PSObject> results;
@@ -56,28 +107,15 @@ namespace Octopods.PowerShell.Session
                 {
                     for (var added = errors.Count - errorsBefore; added > 0 && errors.Count > 0; added--) errors.RemoveAt(0);
                 }
-                throw Describe(ex, name, vault, where);
+                throw Describe(ex, name, vault, where, purpose);
             }
 
             var value = results.Count > 0 ? results[0]?.BaseObject : null;
-            switch (value)
-            {
-                case SecureString secure when secure.Length > 0:
-                    return ConnectionResolver.Reveal(secure);
-                case string text when text.Trim().Length > 0:
-                    return text;
-                case PSCredential credential when credential.Password.Length > 0:
-                    return ConnectionResolver.Reveal(credential.Password);
-                case null:
-                    throw NotFound(name, vault, where, $"Get-Secret returned nothing for '{name}' in {where}");
-                default:
-                    throw new OctopodsException(ErrorNames.SecretWrongType, OctopodsErrorKind.InvalidArgument,
-                        $"Secret '{name}' in {where} is a {Describe(value)}, not a key",
-                        $"Store the key as a SecureString, a string or a PSCredential whose password is the key: Set-Secret -Name {name} -Secret (Read-Host -AsSecureString){VaultArgument(vault)}.");
-            }
+            if (value == null) throw NotFound(name, vault, where, $"Get-Secret returned nothing for '{name}' in {where}", purpose);
+            return value;
         }
 
-        private static OctopodsException Describe(RuntimeException ex, string name, string? vault, string where)
+        private static OctopodsException Describe(RuntimeException ex, string name, string? vault, string where, Purpose purpose)
         {
             // Only the vault's own words are kept (never a value): they say what went wrong. Inner
             // exceptions count too: SecretManagement may wrap the extension vault's reason.
@@ -93,10 +131,10 @@ namespace Octopods.PowerShell.Session
             }
             if (text.IndexOf("was not found", StringComparison.OrdinalIgnoreCase) >= 0 ||
                 text.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0 && text.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0)
-                return NotFound(name, vault, where, FirstLine(text));
+                return NotFound(name, vault, where, FirstLine(text), purpose);
             return new OctopodsException(ErrorNames.SecretVaultError, OctopodsErrorKind.InvalidArgument,
                 $"Could not read secret '{name}' from {where}: {FirstLine(text)}",
-                "Check the vault with Test-SecretVault and Get-SecretVault, or pass the key with -ApiKey.", ex);
+                $"Check the vault with Test-SecretVault and Get-SecretVault, or {purpose.Instead}.", ex);
         }
 
         private static string Messages(Exception exception)
@@ -109,10 +147,12 @@ namespace Octopods.PowerShell.Session
             return string.Join("\n", parts);
         }
 
-        private static OctopodsException NotFound(string name, string? vault, string where, string detail) =>
+        private static OctopodsException NotFound(string name, string? vault, string where, string detail, Purpose purpose) =>
             new OctopodsException(ErrorNames.SecretNotFound, OctopodsErrorKind.NotFound,
                 $"There is no secret '{name}' in {where} ({detail.TrimEnd('.')})",
-                $"Store the channel key once: Set-Secret -Name {name} -Secret (Read-Host -AsSecureString){VaultArgument(vault)}.");
+                $"{purpose.Store}: Set-Secret -Name {name} -Secret {purpose.Secret}{VaultArgument(vault)}.");
+
+        private static string Where(string? vault) => vault == null ? "the default vault" : $"vault '{vault}'";
 
         private static string VaultArgument(string? vault) => vault == null ? "" : $" -Vault {vault}";
 

@@ -66,6 +66,18 @@ namespace Octopods.PowerShell.Session
             }
         }
 
+        private System.Management.Automation.PSCredential? _proxyCredential;
+
+        /// <summary>
+        /// The proxy credential Set-OctopodsConfiguration -ProxyCredential gave: this session's only, never
+        /// written to the settings file (which would keep its password in clear); it wins over the file's.
+        /// </summary>
+        public System.Management.Automation.PSCredential? ProxyCredential
+        {
+            get { lock (_channels) return _proxyCredential; }
+            set { lock (_channels) _proxyCredential = value; }
+        }
+
         public ChannelConnection? Get(OctopodsChannel channel)
         {
             lock (_channels) return _channels.TryGetValue(channel, out var connection) ? connection : null;

@@ -55,5 +55,15 @@ namespace Octopods.Errors
         public const string JournalNotRecognized = "JournalNotRecognized";
         public const string TextInvalid = "TextInvalid";
         public const string AmbiguousColumns = "AmbiguousColumns";
+
+        // Settings (Set-OctopodsConfiguration, the settings file) and the proxy.
+        /// <summary>-Proxy is not System, None or an absolute http(s) address, holds a password, or conflicts with the other proxy settings.</summary>
+        public const string ProxyInvalid = "ProxyInvalid";
+        /// <summary>A timeout, retry cap or wait outside what the module accepts.</summary>
+        public const string SettingOutOfRange = "SettingOutOfRange";
+        /// <summary>The settings file cannot be read, is not JSON, or holds an unknown or bad setting.</summary>
+        public const string SettingsFileInvalid = "SettingsFileInvalid";
+        /// <summary>The proxy answered 407: it wants credentials, or refused the ones given. Nothing reached the service.</summary>
+        public const string ProxyAuthenticationRequired = "ProxyAuthenticationRequired";
     }
 }

@@ -8,9 +8,11 @@ using System.Runtime.InteropServices;
 namespace Octopods.Http
 {
     /// <summary>
-    /// One HttpClient per base address for the life of the process, so connections are pooled and
-    /// sockets are not exhausted by scripts that call a command thousands of times. The key is sent
-    /// per request, never set as a default header, so clients are safely shared between keys.
+    /// One HttpClient per base address and route (<see cref="ProxySettings.CacheKey"/>) for the life of
+    /// the process, so connections are pooled and sockets are not exhausted by scripts that call a
+    /// command thousands of times, while two proxy settings (or two proxy credentials) never share a
+    /// handler. The key is sent per request, never set as a default header, so clients are safely
+    /// shared between keys.
     /// </summary>
     internal static class HttpClientCache
     {
@@ -24,28 +26,40 @@ namespace Octopods.Http
                 ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
         }
 
-        public static HttpClient For(Uri baseUri, HttpMessageHandler? handler)
+        public static HttpClient For(Uri baseUri, HttpMessageHandler? handler, ProxySettings proxy)
         {
             if (handler != null)
                 return ByHandler.GetValue(handler, h => NewClient(h, disposeHandler: false));
-            return ByAddress.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority), _ =>
-                NewClient(NewHandler(), disposeHandler: true));
+            return ByAddress.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority) + " " + proxy.CacheKey, _ =>
+                NewClient(NewHandler(proxy), disposeHandler: true));
         }
 
-        private static HttpClientHandler NewHandler()
+        private static HttpClientHandler NewHandler(ProxySettings proxy)
         {
             var handler = new HttpClientHandler
             {
-                // System proxy honoured; certificate validation left at its default, never switched off.
-                UseProxy = true,
+                // Certificate validation left at its default, never switched off.
+                UseProxy = proxy.Mode != ProxyMode.None,
                 // A redirect would carry the key (a custom header) to whatever host it names: the
                 // client reports it instead (Octopods.Redirected).
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             };
+            if (proxy.Mode == ProxyMode.Address)
+                handler.Proxy = new ConfiguredProxy(proxy);
+            else if (proxy.Mode == ProxyMode.System && proxy.Credentials != null)
+                SetDefaultProxyCredentials(handler, proxy.Credentials);
             TrySetMaxConnections(handler, 256);
             return handler;
         }
+
+        /// <summary>
+        /// The system proxy, answering its 407 with these. A method of its own, like
+        /// <see cref="SetMaxConnections"/>: the setter is new in .NET Framework 4.7.1, and only the
+        /// settings that ask for it should meet its absence.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void SetDefaultProxyCredentials(HttpClientHandler handler, ICredentials credentials) => handler.DefaultProxyCredentials = credentials;
 
         /// <summary>
         /// .NET Framework (Windows PowerShell) allows 2 connections per host by default, which would cap

@@ -33,7 +33,7 @@ namespace Octopods.Http
         public OctopodsClient(OctopodsClientOptions options)
         {
             _options = options ?? throw new ArgumentNullException(nameof(options));
-            _http = HttpClientCache.For(options.BaseUri, options.Handler);
+            _http = HttpClientCache.For(options.BaseUri, options.Handler, options.Proxy);
         }
 
         public OctopodsClientOptions Options => _options;
@@ -102,6 +102,7 @@ namespace Octopods.Http
                 exchange.RequestId = requestId;
                 _options.Log?.Invoke(exchange);
                 if (status >= 300 && status < 400) throw Redirected(method, uri, status, headers.Location);
+                if (status == 407) throw ProxyRefused(method, uri, null);
 
                 if (status == 429)
                 {
@@ -225,6 +226,12 @@ namespace Octopods.Http
             catch (Exception ex) when (ex is OperationCanceledException || ex is HttpRequestException || ex is IOException)
             {
                 exchange.Duration = watch.Elapsed;
+                if (IsProxyRefusal(ex))
+                {
+                    exchange.Failure = "proxy refused (HTTP 407)";
+                    _options.Log?.Invoke(exchange);
+                    throw ProxyRefused(method, uri, ex);
+                }
                 var timedOut = ex is OperationCanceledException;
                 var notSent = !timedOut && NeverReachedServer(ex);
                 exchange.Failure = timedOut ? "timeout" : notSent ? "connection failed" : "connection lost";
@@ -300,6 +307,64 @@ namespace Octopods.Http
                     $"No answer to {what} within {_options.RequestTimeout.TotalSeconds:0.#} s", "Try again; nothing was changed.", ex)
                 : new OctopodsException(ErrorNames.ConnectionFailed, OctopodsErrorKind.ConnectionError,
                     $"The connection failed during {what}: {ex.GetBaseException().Message}", "Try again; nothing was changed.", ex);
+        }
+
+        /// <summary>
+        /// A proxy answered 407, so the request went no further: nothing reached the service, whatever
+        /// the method. Plain-http requests get the proxy's answer back; an https request's tunnel
+        /// (CONNECT) refused with 407 ends in an exception, which .NET words "The proxy tunnel request
+        /// to proxy '…' failed with status code '407'." (its only sign on netstandard2.0; .NET
+        /// Framework reports the proxy's answer as a WebException instead).
+        /// </summary>
+        private OctopodsException ProxyRefused(HttpMethod method, Uri uri, Exception? inner)
+        {
+            var proxy = _options.Proxy;
+            var what = $"{method.Method} {uri.AbsolutePath}";
+            var who = proxy.Mode switch
+            {
+                ProxyMode.Address => $"The proxy {proxy.Address!.GetLeftPart(UriPartial.Authority)}",
+                ProxyMode.System => SystemProxyFor(uri) is { } found ? $"The system proxy {found.GetLeftPart(UriPartial.Authority)}" : "The system proxy",
+                _ => $"A proxy in front of {uri.GetLeftPart(UriPartial.Authority)} (none is configured)",
+            };
+            if (proxy.Credentials == null)
+            {
+                return new OctopodsException(ErrorNames.ProxyAuthenticationRequired, OctopodsErrorKind.Authentication,
+                    $"{who} asks for credentials (HTTP 407) before it forwards {what}; nothing reached Octopods",
+                    "Nothing was sent, so it is safe to run again once the proxy has credentials: store them once " +
+                    "(Set-Secret -Name OctopodsProxy -Secret (Get-Credential)) and run Set-OctopodsConfiguration -ProxySecretName OctopodsProxy, " +
+                    "or Set-OctopodsConfiguration -ProxyUseDefaultCredentials for a proxy that accepts your Windows sign-in.", inner);
+            }
+            return new OctopodsException(ErrorNames.ProxyAuthenticationRequired, OctopodsErrorKind.Authentication,
+                $"{who} refused {proxy.CredentialOrigin} (HTTP 407) for {what}; nothing reached Octopods",
+                "Nothing was sent, so it is safe to run again with the right credentials: check the user name (DOMAIN\\user if the proxy wants a domain) " +
+                "and the password, and store them again (Set-Secret -Name <secret> -Secret (Get-Credential)). Get-OctopodsConfiguration shows which credentials are used.", inner);
+        }
+
+        private static readonly System.Text.RegularExpressions.Regex ProxyStatus407 =
+            new System.Text.RegularExpressions.Regex(@"\bproxy\b.*\b407\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        private static bool IsProxyRefusal(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is HttpRequestException && ProxyStatus407.IsMatch(e.Message)) return true;
+                if (e is WebException { Response: HttpWebResponse response } && (int)response.StatusCode == 407) return true;
+            }
+            return false;
+        }
+
+        /// <summary>The system proxy's address for <paramref name="uri"/>, to name it; null when unknown or bypassed.</summary>
+        private static Uri? SystemProxyFor(Uri uri)
+        {
+            try
+            {
+                var system = WebRequest.DefaultWebProxy;
+                return system == null || system.IsBypassed(uri) ? null : system.GetProxy(uri);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException || ex is PlatformNotSupportedException || ex is NotSupportedException)
+            {
+                return null;
+            }
         }
 
         /// <summary>True when the failure happened before a byte of the request could reach the server.</summary>

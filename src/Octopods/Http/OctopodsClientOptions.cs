@@ -6,10 +6,15 @@ namespace Octopods.Http
 {
     /// <summary>
     /// Everything one <see cref="OctopodsClient"/> needs, fixed when the client is made: a command
-    /// resolves its connection once and adds its logging and bulk gate with <c>with</c> copies.
+    /// resolves its connection and the user's settings (Octopods.Settings) once and adds its logging
+    /// and bulk gate with <c>with</c> copies.
     /// </summary>
     public sealed record OctopodsClientOptions
     {
+        public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
+        public const int DefaultMaxRateLimitRetries = 5;
+        public static readonly TimeSpan DefaultMaxRateLimitWait = TimeSpan.FromMinutes(5);
+
         public OctopodsClientOptions(OctopodsChannel channel, ApiKey apiKey, Uri? baseUri = null)
         {
             Channel = channel;
@@ -22,13 +27,13 @@ namespace Octopods.Http
         public Uri BaseUri { get; }
 
         /// <summary>How long one request may take before it is abandoned.</summary>
-        public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+        public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
 
         /// <summary>How many 429 answers in a row one call sits out before giving up.</summary>
-        public int MaxRateLimitRetries { get; init; } = 5;
+        public int MaxRateLimitRetries { get; init; } = DefaultMaxRateLimitRetries;
 
         /// <summary>The longest single wait a 429 may impose; a later "try after" fails the call instead.</summary>
-        public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromMinutes(5);
+        public TimeSpan MaxRateLimitWait { get; init; } = DefaultMaxRateLimitWait;
 
         /// <summary>Used when a 429 names no time.</summary>
         public TimeSpan DefaultRateLimitWait { get; init; } = TimeSpan.FromSeconds(5);
@@ -38,8 +43,11 @@ namespace Octopods.Http
 
         public IClock Clock { get; init; } = SystemClock.Instance;
 
-        /// <summary>Replaces the network (the in-process sandbox). Null means the shared HttpClient for the base address.</summary>
+        /// <summary>Replaces the network (the in-process sandbox). Null means the shared HttpClient for the base address and <see cref="Proxy"/>.</summary>
         public HttpMessageHandler? Handler { get; init; }
+
+        /// <summary>The route to the service (ignored with <see cref="Handler"/>): the system proxy unless the settings say otherwise.</summary>
+        public ProxySettings Proxy { get; init; } = ProxySettings.System;
 
         /// <summary>Called after every HTTP exchange, on whatever thread made it; the key is already redacted.</summary>
         public Action<HttpExchange>? Log { get; init; }

@@ -33,6 +33,20 @@ namespace Octopods.Http
             return new Uri(root);
         }
 
+        /// <summary>
+        /// Plain http is allowed to loopback because the key then never leaves the machine; through a
+        /// proxy on another host it would cross the network in clear, so that route is refused.
+        /// </summary>
+        public static void CheckRoute(Uri baseUri, ProxySettings proxy)
+        {
+            if (baseUri == null) throw new ArgumentNullException(nameof(baseUri));
+            if (proxy == null) throw new ArgumentNullException(nameof(proxy));
+            if (baseUri.Scheme != Uri.UriSchemeHttp || proxy.Mode != ProxyMode.Address || proxy.IsBypassed(baseUri) || IsLoopback(proxy.Address!)) return;
+            throw new OctopodsException(ErrorNames.InsecureBaseUri, OctopodsErrorKind.InvalidArgument,
+                $"'{baseUri}' uses plain http and would go through {proxy}, on another host: the key would cross the network unencrypted",
+                $"Reach the loopback address directly: Set-OctopodsConfiguration -ProxyBypassList {baseUri.Host} (with the entries you had), or -Proxy None; or use https://.");
+        }
+
         public static bool IsLoopback(Uri uri)
         {
             if (uri.IsLoopback) return true;

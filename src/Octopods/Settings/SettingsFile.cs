@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Octopods.Settings
+{
+    /// <summary>
+    /// The settings file per user: %APPDATA%\Octopods\settings.json on Windows,
+    /// $XDG_CONFIG_HOME/octopods/settings.json (~/.config/octopods) elsewhere, or wherever
+    /// OCTOPODS_CONFIG_PATH says. Every command reads it; a read parses the file only when it changed.
+    /// Writes replace the whole file at once, so a reader never sees half of one.
+    /// </summary>
+    public static class SettingsFile
+    {
+        /// <summary>Overrides where the file is (tests, or a job with settings of its own).</summary>
+        public const string PathVariable = "OCTOPODS_CONFIG_PATH";
+
+        private static readonly Dictionary<string, (DateTime WrittenAt, long Length, OctopodsSettings Settings)> Cache =
+            new Dictionary<string, (DateTime, long, OctopodsSettings)>(StringComparer.Ordinal);
+
+        /// <summary>OCTOPODS_CONFIG_PATH when set, else <see cref="DefaultPath"/>; always a full path.</summary>
+        public static string CurrentPath()
+        {
+            var configured = Environment.GetEnvironmentVariable(PathVariable);
+            return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? DefaultPath() : configured!.Trim());
+        }
+
+        /// <summary>The per-user file in the roaming application data folder (XDG config on Linux and macOS).</summary>
+        public static string DefaultPath()
+        {
+            var root = Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+            if (string.IsNullOrEmpty(root)) root = Path.Combine(Path.GetTempPath(), "octopods-" + Environment.UserName);
+            var folder = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "Octopods" : "octopods";
+            return Path.Combine(root, folder, "settings.json");
+        }
+
+        /// <summary>The settings in <paramref name="path"/>; <see cref="OctopodsSettings.Empty"/> when there is no file.</summary>
+        public static OctopodsSettings Load(string path)
+        {
+            lock (Cache)
+            {
+                var file = new FileInfo(path);
+                if (!file.Exists)
+                {
+                    Cache.Remove(path);
+                    return OctopodsSettings.Empty;
+                }
+                if (Cache.TryGetValue(path, out var cached) && cached.WrittenAt == file.LastWriteTimeUtc && cached.Length == file.Length)
+                    return cached.Settings;
+                string text;
+                try
+                {
+                    using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+                    text = reader.ReadToEnd();
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw OctopodsSettings.FileInvalid(path, $"cannot be read ({ex.Message})", "Check the file's permissions, or set OCTOPODS_CONFIG_PATH to a file you can read.", ex);
+                }
+                var settings = OctopodsSettings.FromJson(text, path);
+                Cache[path] = (file.LastWriteTimeUtc, file.Length, settings);
+                return settings;
+            }
+        }
+
+        /// <summary>Writes <paramref name="settings"/> (checked) as the whole file; empty settings delete it.</summary>
+        public static void Save(string path, OctopodsSettings settings)
+        {
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
+            var content = settings.Checked();
+            if (content.IsEmpty)
+            {
+                Delete(path);
+                return;
+            }
+            lock (Cache)
+            {
+                var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    File.WriteAllBytes(temporary, content.ToJson());
+                    if (File.Exists(path)) File.Replace(temporary, path, null);
+                    else File.Move(temporary, path);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    TryDelete(temporary);
+                    throw OctopodsSettings.FileInvalid(path, $"cannot be written ({ex.Message}); nothing was changed", "Check the folder's permissions, or set OCTOPODS_CONFIG_PATH to a file you can write.", ex);
+                }
+                var file = new FileInfo(path);
+                Cache[path] = (file.LastWriteTimeUtc, file.Length, content);
+            }
+        }
+
+        /// <summary>Deletes the file; false when there was none.</summary>
+        public static bool Delete(string path)
+        {
+            lock (Cache)
+            {
+                Cache.Remove(path);
+                if (!File.Exists(path)) return false;
+                try
+                {
+                    File.Delete(path);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw OctopodsSettings.FileInvalid(path, $"cannot be deleted ({ex.Message})", "Check the file's permissions.", ex);
+                }
+                return true;
+            }
+        }
+
+        private static void TryDelete(string path)
+        {
+            try { File.Delete(path); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}
