@@ -23,6 +23,7 @@
         'Get-OctopodsWhatsAppTemplate'
         'Send-OctopodsViberTemplate'
         'Get-OctopodsViberTemplate'
+        'Get-OctopodsSendReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

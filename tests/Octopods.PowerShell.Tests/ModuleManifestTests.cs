@@ -22,7 +22,7 @@ namespace Octopods.PowerShell.Tests
 
             Assert.Equal(new[]
             {
-                "Connect-Octopods", "Disconnect-Octopods", "Get-OctopodsConnection", "Get-OctopodsSmsStatus",
+                "Connect-Octopods", "Disconnect-Octopods", "Get-OctopodsConnection", "Get-OctopodsSendReport", "Get-OctopodsSmsStatus",
                 "Get-OctopodsViberTemplate", "Get-OctopodsWhatsAppMessage", "Get-OctopodsWhatsAppStatus", "Get-OctopodsWhatsAppTemplate",
                 "Measure-OctopodsSms", "Send-OctopodsSms", "Send-OctopodsViberTemplate", "Send-OctopodsWhatsAppTemplate",
             }, manifest);
