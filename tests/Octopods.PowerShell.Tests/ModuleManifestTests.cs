@@ -48,7 +48,7 @@ namespace Octopods.PowerShell.Tests
             using var engine = new HostedEngine();
             var document = System.Xml.Linq.XDocument.Load(Path.Combine(Path.GetDirectoryName(ModuleFolder.Manifest)!, "Octopods.Format.ps1xml"));
             var views = document.Descendants("View").ToList();
-            Assert.Equal(9, views.Count);
+            Assert.Equal(10, views.Count);
             foreach (var view in views)
             {
                 var typeName = view.Element("ViewSelectedBy")!.Element("TypeName")!.Value;
