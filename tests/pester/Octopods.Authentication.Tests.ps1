@@ -264,7 +264,7 @@ function Test-SecretVault { param([string]`$VaultName, [hashtable]`$AdditionalPa
 
             $names = "'Fake.Sms.One', 'Fake.Sms.Two' | Where-Object { `$_ -like `$Filter } | ForEach-Object { [Microsoft.PowerShell.SecretManagement.SecretInformation]::new(`$_, 'String', `$VaultName) }"
             Register-SecretVault -Name OctopodsPesterFake -ModuleName (New-TestVaultModule -Name OctopodsFakeVault -InfoBody $names)
-            Register-SecretVault -Name OctopodsPesterSlow -ModuleName (New-TestVaultModule -Name OctopodsSlowVault -InfoBody 'Start-Sleep -Seconds 30')
+            Register-SecretVault -Name OctopodsPesterSlow -ModuleName (New-TestVaultModule -Name OctopodsSlowVault -InfoBody 'Start-Sleep -Seconds 5')
         }
 
         AfterAll {
@@ -310,9 +310,17 @@ function Test-SecretVault { param([string]`$VaultName, [hashtable]`$AdditionalPa
         }
 
         It 'gives up on a vault that does not answer within 2 s, offering the default names' {
+            $started = [Diagnostics.Stopwatch]::StartNew()
             $elapsed = Measure-Command { $script:Slow = Get-Completion 'Send-OctopodsSms -Vault OctopodsPesterSlow -SecretName ' }
             $script:Slow | Should -Be @('Octopods.Sms')
             $elapsed.TotalSeconds | Should -BeLessThan 3.5
+            # A Tab while the vault still answers the last one does not wait for it again.
+            (Measure-Command { $script:Again = Get-Completion 'Send-OctopodsSms -Vault OctopodsPesterSlow -SecretName ' }).TotalSeconds | Should -BeLessThan 1
+            $script:Again | Should -Be @('Octopods.Sms')
+            # SecretManagement runs every vault call in one runspace of its own, which the abandoned call
+            # holds until the vault answers: later tests need it back.
+            Start-Sleep -Milliseconds ([Math]::Max(0, 6000 - $started.ElapsedMilliseconds))
+            Get-Completion 'Send-OctopodsSms -SecretName Sms.A' | Should -Be @('Sms.Alerts')
         }
     }
 }

@@ -24,6 +24,7 @@ namespace Octopods.PowerShell.Completers
         // One runspace kept between completions: importing SecretManagement is most of the cost.
         private static readonly object Gate = new object();
         private static Runspace? _runspace;
+        private static Task<List<string>>? _asking;
 
         private const string ListScript =
             "param($Vault) $ErrorActionPreference = 'Stop'; " +
@@ -62,7 +63,14 @@ namespace Octopods.PowerShell.Completers
         internal static IReadOnlyList<string> VaultNames(string? vault)
         {
             // Opening the runspace counts against the patience too; a late answer is dropped, its runspace then kept for the next Tab.
-            var asking = Task.Run(() => Ask(vault));
+            Task<List<string>> asking;
+            lock (Gate)
+            {
+                // SecretManagement runs every vault call in one runspace of its own: while a vault is still
+                // answering an earlier Tab, asking again could only fail, after a wait.
+                if (_asking != null && !_asking.IsCompleted) return Array.Empty<string>();
+                _asking = asking = Task.Run(() => Ask(vault));
+            }
             try
             {
                 if (asking.Wait(Patience)) return asking.Result;
