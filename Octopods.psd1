@@ -26,6 +26,7 @@
         'Get-OctopodsWhatsAppTemplate'
         'Send-OctopodsViberTemplate'
         'Get-OctopodsViberTemplate'
+        'Get-OctopodsSendReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -237,6 +237,92 @@ Describe 'Keys from a real SecretStore vault in a job that cannot prompt' {
             $failure.Exception.Message | Should -BeLike "*$way*"
         }
     }
+
+    Context 'Tab completion of -SecretName from the vault (names only, never values)' {
+        BeforeAll {
+            function Get-Completion([string]$Line) {
+                @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches | ForEach-Object CompletionText)
+            }
+
+            # Two extension vaults of a few lines each: one whose Get-SecretInfo answers with its own
+            # names, one that never answers in time. Get-Secret of either would fail the test.
+            function New-TestVaultModule([string]$Name, [string]$InfoBody) {
+                $root = Join-Path $TestDrive $Name
+                $extension = Join-Path $root "$Name.Extension"
+                $null = New-Item -ItemType Directory -Path $extension -Force
+                Set-Content -LiteralPath (Join-Path $root "$Name.psd1") -Value "@{ ModuleVersion = '1.0.0'; NestedModules = @('./$Name.Extension'); FunctionsToExport = @(); CmdletsToExport = @() }"
+                Set-Content -LiteralPath (Join-Path $extension "$Name.Extension.psd1") -Value "@{ ModuleVersion = '1.0.0'; RootModule = '$Name.Extension.psm1'; FunctionsToExport = @('Get-Secret', 'Get-SecretInfo', 'Set-Secret', 'Remove-Secret', 'Test-SecretVault') }"
+                Set-Content -LiteralPath (Join-Path $extension "$Name.Extension.psm1") -Value @"
+function Get-SecretInfo { param([string]`$Filter, [string]`$VaultName, [hashtable]`$AdditionalParameters) $InfoBody }
+function Get-Secret { param([string]`$Name, [string]`$VaultName, [hashtable]`$AdditionalParameters) throw 'Completion must never read a secret value.' }
+function Set-Secret { param([string]`$Name, [object]`$Secret, [string]`$VaultName, [hashtable]`$AdditionalParameters) throw 'read-only' }
+function Remove-Secret { param([string]`$Name, [string]`$VaultName, [hashtable]`$AdditionalParameters) throw 'read-only' }
+function Test-SecretVault { param([string]`$VaultName, [hashtable]`$AdditionalParameters) `$true }
+"@
+                Join-Path $root "$Name.psd1"
+            }
+
+            $names = "'Fake.Sms.One', 'Fake.Sms.Two' | Where-Object { `$_ -like `$Filter } | ForEach-Object { [Microsoft.PowerShell.SecretManagement.SecretInformation]::new(`$_, 'String', `$VaultName) }"
+            Register-SecretVault -Name OctopodsPesterFake -ModuleName (New-TestVaultModule -Name OctopodsFakeVault -InfoBody $names)
+            Register-SecretVault -Name OctopodsPesterSlow -ModuleName (New-TestVaultModule -Name OctopodsSlowVault -InfoBody 'Start-Sleep -Seconds 5')
+        }
+
+        AfterAll {
+            Get-SecretVault | Where-Object Name -In 'OctopodsPesterFake', 'OctopodsPesterSlow' | Unregister-SecretVault
+        }
+
+        BeforeEach {
+            Set-Secret -Name Sms.Marketing -Secret 'sk_pester_value_marketing' -Vault OctopodsPester
+            Set-Secret -Name Sms.Alerts -Secret 'sk_pester_value_alerts' -Vault OctopodsPester
+            Set-Secret -Name Octopods.Sms -Secret 'sk_pester_value_default' -Vault OctopodsPester
+        }
+
+        It 'offers the default names first, then the default vault''s own names, filtered by what is typed' {
+            Get-Completion 'Connect-Octopods -SecretName ' |
+                Should -Be @('Octopods.Sms', 'Octopods.WhatsApp', 'Octopods.Viber', 'Sms.Alerts', 'Sms.Marketing')
+            Get-Completion 'Send-OctopodsSms -SecretName ' | Should -Be @('Octopods.Sms', 'Sms.Alerts', 'Sms.Marketing')
+            Get-Completion 'Send-OctopodsSms -SecretName Sms.M' | Should -Be @('Sms.Marketing')
+            Get-Completion 'Connect-Octopods -Channel WhatsApp -SecretName O' | Should -Be @('Octopods.WhatsApp', 'Octopods.Sms')
+        }
+
+        It 'lists the vault named by -Vault instead of the default vault' {
+            Get-Completion 'Send-OctopodsSms -Vault OctopodsPesterFake -SecretName ' | Should -Be @('Octopods.Sms', 'Fake.Sms.One', 'Fake.Sms.Two')
+            Get-Completion 'Connect-Octopods -Vault OctopodsPesterFake -SecretName Fake.Sms.T' | Should -Be @('Fake.Sms.Two')
+        }
+
+        It 'shows names only: no completion carries a secret''s value' {
+            $matches = (TabExpansion2 -inputScript 'Send-OctopodsSms -SecretName ' -cursorColumn 29).CompletionMatches
+            ($matches | ForEach-Object { $_.CompletionText, $_.ListItemText, $_.ToolTip }) -join "`n" | Should -Not -Match 'sk_pester_value'
+        }
+
+        It 'completes quickly with the default names when the store is locked (Interaction None)' {
+            Set-SecretStoreConfiguration -PasswordTimeout 1 -Password $script:StorePassword -Confirm:$false
+            try {
+                Start-Sleep -Seconds 2
+                $elapsed = Measure-Command { $script:Locked = Get-Completion 'Send-OctopodsSms -SecretName ' }
+                $script:Locked | Should -Be @('Octopods.Sms')
+                $elapsed.TotalSeconds | Should -BeLessThan 3
+            }
+            finally {
+                Unlock-SecretStore -Password $script:StorePassword
+                Set-SecretStoreConfiguration -PasswordTimeout 900 -Password $script:StorePassword -Confirm:$false
+            }
+        }
+
+        It 'gives up on a vault that does not answer within 2 s, offering the default names' {
+            $started = [Diagnostics.Stopwatch]::StartNew()
+            $elapsed = Measure-Command { $script:Slow = Get-Completion 'Send-OctopodsSms -Vault OctopodsPesterSlow -SecretName ' }
+            $script:Slow | Should -Be @('Octopods.Sms')
+            $elapsed.TotalSeconds | Should -BeLessThan 3.5
+            # A Tab while the vault still answers the last one does not wait for it again.
+            (Measure-Command { $script:Again = Get-Completion 'Send-OctopodsSms -Vault OctopodsPesterSlow -SecretName ' }).TotalSeconds | Should -BeLessThan 1
+            $script:Again | Should -Be @('Octopods.Sms')
+            # SecretManagement runs every vault call in one runspace of its own, which the abandoned call
+            # holds until the vault answers: later tests need it back.
+            Start-Sleep -Milliseconds ([Math]::Max(0, 6000 - $started.ElapsedMilliseconds))
+            Get-Completion 'Send-OctopodsSms -SecretName Sms.A' | Should -Be @('Sms.Alerts')
+        }
+    }
 }
 
 Describe 'Transport safety' {

@@ -30,6 +30,10 @@ BeforeDiscovery {
         @{ Name = 'Get-OctopodsWhatsAppTemplate'; Script = { Get-OctopodsWhatsAppTemplate -Debug } }
         @{ Name = 'Send-OctopodsViberTemplate'; Script = { Send-OctopodsViberTemplate -TemplateId 2003 -To '+14155550140' -HeaderVariable 'today' -BodyVariable '9:00', '11:00' -FooterVariable 'R-1' -Debug } }
         @{ Name = 'Get-OctopodsViberTemplate'; Script = { Get-OctopodsViberTemplate -Debug } }
+        @{ Name = 'Get-OctopodsSendReport'; Script = {
+                $journal = Join-Path $TestDrive 'debug-report.jsonl'
+                Send-OctopodsSms -To '+14155552671' -Body 'report' -JournalPath $journal | Out-Null
+                Get-OctopodsSendReport -JournalPath $journal -Refresh -Debug } }
         @{ Name = 'Disconnect-Octopods'; Script = { Disconnect-Octopods -Channel Viber -Debug } }
     )
 }

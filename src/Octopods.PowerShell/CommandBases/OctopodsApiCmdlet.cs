@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using Octopods.Errors;
@@ -45,9 +46,13 @@ namespace Octopods.PowerShell.CommandBases
         private OctopodsClient? _client;
         private OctopodsException? _unresolved;
 
+        /// <summary>False for a command that needs a key only for part of its work (Get-OctopodsSendReport -Refresh): it calls <see cref="ClientFor"/> when it does.</summary>
+        private protected virtual bool ResolvesKeyAtBegin => true;
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
+            if (!ResolvesKeyAtBegin) return;
             try
             {
                 _connection = ConnectionResolver.Resolve(Channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);
@@ -59,8 +64,34 @@ namespace Octopods.PowerShell.CommandBases
                 _unresolved = ex;
                 return;
             }
-            WriteVerbose($"Using the {Channel} key from {Describe(_connection.Description)}" +
-                         (_connection.Description.Sandbox ? " against the sandbox." : $" against {_connection.Options.BaseUri}{Route(_connection.Options.Proxy)}."));
+            Announce(Channel, _connection);
+        }
+
+        private void Announce(OctopodsChannel channel, ResolvedConnection connection) =>
+            WriteVerbose($"Using the {channel} key from {Describe(connection.Description)}" +
+                         (connection.Description.Sandbox ? " against the sandbox." : $" against {connection.Options.BaseUri}{Route(connection.Options.Proxy)}."));
+
+        private readonly Dictionary<OctopodsChannel, OctopodsClient> _clients = new Dictionary<OctopodsChannel, OctopodsClient>();
+
+        /// <summary>
+        /// A client for <paramref name="channel"/> from this command's key sources, resolved on first use
+        /// (on the pipeline thread); no key stops the command with the error that lists the ways to give one.
+        /// </summary>
+        internal OctopodsClient ClientFor(OctopodsChannel channel)
+        {
+            if (_clients.TryGetValue(channel, out var client)) return client;
+            ResolvedConnection connection;
+            try
+            {
+                connection = ConnectionResolver.Resolve(channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);
+            }
+            catch (OctopodsException ex)
+            {
+                ThrowTerminating(ex, channel);
+                throw;
+            }
+            Announce(channel, connection);
+            return _clients[channel] = new OctopodsClient(ConfigureClient(WithLogging(connection.Options)));
         }
 
         /// <summary>The route, when the settings chose one: nothing for the system proxy without credentials, the default.</summary>

@@ -13,6 +13,12 @@ namespace Octopods.Bulk
         public string? Destination { get; internal set; }
         public string? ChannelMessageId { get; internal set; }
         public string? Error { get; internal set; }
+        /// <summary>The error's text, with <see cref="Error"/> its name.</summary>
+        public string? Message { get; internal set; }
+        /// <summary>The channel its intent named (null only for a journal without intents).</summary>
+        public OctopodsChannel? Channel { get; internal set; }
+        /// <summary>Where the row first appears in the journal (0, 1, …): a report lists rows in this order.</summary>
+        public int Order { get; internal set; }
         public DateTimeOffset? At { get; internal set; }
     }
 }

@@ -154,7 +154,7 @@ namespace Octopods.Bulk
         }
 
         /// <summary>True when the file begins as a header record does (as far as it goes).</summary>
-        private static bool StartsLikeHeader(Stream stream)
+        internal static bool StartsLikeHeader(Stream stream)
         {
             var start = Encoding.UTF8.GetBytes("{\"type\":\"" + HeaderType);
             if (stream.Length < 4) return false;   // "{" or a stray byte is not a header's start
@@ -179,7 +179,7 @@ namespace Octopods.Bulk
         }
 
         /// <summary>The entries, unreadable lines, whether the file ends with a newline, the format version its header names (null: none), and whether every unreadable line is one a kill leaves.</summary>
-        private static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream)
+        internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream)
         {
             var entries = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
             var skipped = 0;
@@ -234,17 +234,19 @@ namespace Octopods.Bulk
             if (type == null || row == null) return;
             entries.TryGetValue(row, out var entry);
             if (entry != null && entry.State == JournalState.Accepted) return; // accepted is final, whatever follows
+            var order = entry?.Order ?? entries.Count;
+            var channel = ChannelOf(JsonFields.GetString(record, "channel")) ?? entry?.Channel;
             var at = record.TryGetProperty("at", out var atElement) && atElement.ValueKind == JsonValueKind.String && atElement.TryGetDateTimeOffset(out var parsed)
                 ? parsed : (DateTimeOffset?)null;
             switch (type)
             {
                 case "intent":
-                    entries[row] = new JournalEntry { RowId = row, State = JournalState.Unknown, Destination = JsonFields.GetString(record, "to"), At = at };
+                    entries[row] = new JournalEntry { RowId = row, State = JournalState.Unknown, Destination = JsonFields.GetString(record, "to"), At = at, Channel = channel, Order = order };
                     break;
                 case "sent":
                     entries[row] = new JournalEntry
                     {
-                        RowId = row, State = JournalState.Accepted, At = at,
+                        RowId = row, State = JournalState.Accepted, At = at, Channel = channel, Order = order,
                         MessageId = JsonFields.GetString(record, "message_id"),
                         RequestId = JsonFields.GetString(record, "request_id"),
                         Status = JsonFields.GetString(record, "status"),
@@ -256,13 +258,16 @@ namespace Octopods.Bulk
                 case "unknown":
                     entries[row] = new JournalEntry
                     {
-                        RowId = row, State = type == "failed" ? JournalState.Failed : JournalState.Unknown, At = at,
+                        RowId = row, State = type == "failed" ? JournalState.Failed : JournalState.Unknown, At = at, Channel = channel, Order = order,
                         Destination = entry?.Destination, RequestId = JsonFields.GetString(record, "request_id"),
-                        Error = JsonFields.GetString(record, "error"),
+                        Error = JsonFields.GetString(record, "error"), Message = JsonFields.GetString(record, "message"),
                     };
                     break;
             }
         }
+
+        private static OctopodsChannel? ChannelOf(string? name) =>
+            name != null && Enum.TryParse<OctopodsChannel>(name, ignoreCase: true, out var channel) ? channel : (OctopodsChannel?)null;
 
         /// <summary>Before the POST: from here until an outcome, the row counts as possibly sent.</summary>
         public Task WriteIntentAsync(string rowId, long sequence, OctopodsChannel channel, string destination, int attempt) =>

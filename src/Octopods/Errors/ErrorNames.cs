@@ -53,6 +53,8 @@ namespace Octopods.Errors
         public const string ResponseTooLarge = "ResponseTooLarge";
         public const string EndpointNotFound = "EndpointNotFound";
         public const string JournalNotRecognized = "JournalNotRecognized";
+        /// <summary>Get-OctopodsSendReport: no journal at the path given.</summary>
+        public const string JournalNotFound = "JournalNotFound";
         public const string TextInvalid = "TextInvalid";
         public const string AmbiguousColumns = "AmbiguousColumns";
 
