@@ -17,7 +17,6 @@ namespace Octopods.Errors
             Kind = kind;
             Detail = message;
             Fix = fix;
-            Summary = Compose(message, null, null);
         }
 
         private OctopodsException(ApiErrorInfo info, Exception? inner)
@@ -27,7 +26,6 @@ namespace Octopods.Errors
             Kind = info.Kind;
             Detail = info.Text;
             Fix = info.Fix;
-            Summary = Compose(info.Text, info, null);
             ApiErrorCode = info.Code;
             RequestId = info.RequestId;
             HttpStatus = info.HttpStatus;
@@ -41,8 +39,6 @@ namespace Octopods.Errors
         /// <summary>The text without request id and fix: the API's own words, or ours for client-side checks.</summary>
         public string Detail { get; }
         public string? Fix { get; }
-        /// <summary>The message without the fix: what went wrong, with the request id, for displays that show the fix apart.</summary>
-        public string Summary { get; }
         public int? ApiErrorCode { get; }
         public string? RequestId { get; }
         public int? HttpStatus { get; }
