@@ -23,8 +23,9 @@
         $password = Read-Host -AsSecureString 'New SecretStore password'
         New-Item -ItemType Directory -Path D:\octopods -Force
         $password | Export-Clixml -Path D:\octopods\store-password.clixml   # DPAPI: only this account on this machine can read it
+        # The job account's own store, never prompting: Reset-SecretStore makes it (and empties any it had).
+        Reset-SecretStore -Password $password -Authentication Password -Interaction None -Force
         Register-SecretVault -Name Octopods -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
-        Set-SecretStoreConfiguration -Scope CurrentUser -Authentication Password -Interaction None -Password $password -Confirm:$false
         Unlock-SecretStore -Password $password   # a new store starts locked: Set-Secret would ask for the password
         Set-Secret -Name Octopods.Sms -Secret (Read-Host -AsSecureString 'SMS channel key')
 

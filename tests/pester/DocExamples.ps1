@@ -240,6 +240,14 @@ $script:DocBlockSetup = @(
     }
 )
 
+# A short folder for a session: Format-List wraps a value longer than the console at any character,
+# and a wrapped path could not be shown as the reader's (C:\Users\ann\AppData\...). So not the
+# temp folder, which is long on macOS and Windows runners.
+function New-DocWorkPath {
+    $root = if ($env:OS -eq 'Windows_NT') { $env:SystemDrive + '\' } else { '/tmp' }
+    Join-Path $root "od-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+}
+
 # Runs blocks in one fresh pwsh with the environment above; returns what each command printed.
 # Needs ModuleUnderTest.ps1 (Start-OctopodsTestServer) dot-sourced beside this file.
 function Invoke-OctopodsDocSession {
@@ -248,10 +256,10 @@ function Invoke-OctopodsDocSession {
         [Parameter(Mandatory)] [string]$ModulesRoot,
         [string]$Connect = 'Connect-Octopods -Sandbox',
         [string]$Preamble = $script:DocPreamble,
-        [string]$Work = (Join-Path ([IO.Path]::GetTempPath()) "octopods-doc-$([guid]::NewGuid().ToString('N'))")
+        [string]$Work = (New-DocWorkPath)
     )
     $WhatIfPreference = $false   # a session's files are its own, whatever the caller rehearses
-    $docHome = Join-Path $Work 'home'
+    $docHome = Join-Path $Work 'h'
     $jobs = Join-Path $Work 'jobs'
     $null = New-Item -ItemType Directory -Force -Path $docHome, $jobs
     Copy-Item -Path (Join-Path $PSScriptRoot 'DocExamples/*') -Destination $jobs -Recurse -Force

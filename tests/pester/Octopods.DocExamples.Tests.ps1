@@ -99,7 +99,7 @@ Describe 'The unattended recipe of about_Octopods_Authentication, end to end' {
 
     It 'is two blocks: the one-time set-up, then the job' {
         $Recipe.Count | Should -Be 2
-        $Recipe[0].Code | Should -Match 'Set-SecretStoreConfiguration'
+        $Recipe[0].Code | Should -Match 'Reset-SecretStore'
         $Recipe[1].Code | Should -Match 'Unlock-SecretStore'
     }
 
