@@ -146,6 +146,8 @@ function ConvertTo-DocComparable {
     $Text = $Text -replace '\bin \d+(?:\.\d+)? s\b', 'in <n> s'
     $Text = $Text -replace '\bwaiting \d+(?:\.\d+)? s\b', 'waiting <n> s'
     $Text = $Text -replace '\(\d+(?:\.\d+)? sent/s\)', '(<n> sent/s)'
+    # Sandbox ids count requests as they arrive; rows sent at once may arrive in either order.
+    $Text = $Text -replace '\b(msg_sbx_|req_sbx_|wamid\.SBX)\d+', '$1<n>'
     ($Text -replace '\s+', ' ').Trim()
 }
 
