@@ -148,6 +148,15 @@ Import-Module '$script:Manifest'
         $summary.RatePerSecond | Should -BeLessOrEqual 2.4
     }
 
+    It 'reports a run whose every row was refused as taking no time' {
+        $rows = 1..3 | ForEach-Object { [pscustomobject]@{ To = "415555000$_"; Message = "Refused $_" } }
+        $null = $rows | Send-OctopodsSms -InformationVariable info -ErrorAction SilentlyContinue -ErrorVariable refused
+        $refused.Count | Should -Be 3
+        $summary = @($info | Where-Object { $_.MessageData.Rows })[0].MessageData
+        $summary.Failed | Should -Be 3
+        $summary.Elapsed.TotalSeconds | Should -BeLessThan 5
+    }
+
     It 'takes each row''s identity from an idempotency_key column' {
         $csv = Join-Path $TestDrive 'keyed.csv'
         @(

@@ -90,8 +90,6 @@ namespace Octopods.PowerShell.Commands
                         "A proxy credential was given, but the proxy is None: every request goes directly, to no proxy",
                         "Give a proxy with it (-Proxy System, or its address), or leave -ProxyCredential out.");
                 }
-                // Read the proxy's secret now, so a missing secret or a locked vault fails here, not at the first send.
-                if (ProxySecretName != null) _ = new SecretVault(this).ReadProxyCredential(after.ProxySecretName!, after.ProxyVault);
             }
             catch (OctopodsException ex)
             {
@@ -113,6 +111,9 @@ namespace Octopods.PowerShell.Commands
             {
                 try
                 {
+                    // Read the proxy's secret before saving, so a missing secret or a locked vault fails here,
+                    // not at the first send; and not under -WhatIf, which touches no vault.
+                    if (ProxySecretName != null) _ = new SecretVault(this).ReadProxyCredential(after.ProxySecretName!, after.ProxyVault);
                     if (fileChanges)
                     {
                         SettingsFile.Save(path, after);

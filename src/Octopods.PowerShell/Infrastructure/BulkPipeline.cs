@@ -40,6 +40,7 @@ namespace Octopods.PowerShell.Infrastructure
             _cmdlet = cmdlet;
             _settings = settings;
             _clock = clock;
+            _startedAt = clock.UtcNow;   // Start sets it again; a run that never starts (every row refused) took no time
             Gate = new SendGate(clock, settings.RatePerSecond > 0 ? new RatePacer(settings.RatePerSecond, clock) : null);
         }
 

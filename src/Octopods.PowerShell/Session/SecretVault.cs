@@ -106,6 +106,8 @@ namespace Octopods.PowerShell.Session
                 if (errors != null)
                 {
                     for (var added = errors.Count - errorsBefore; added > 0 && errors.Count > 0; added--) errors.RemoveAt(0);
+                    // A full $Error ($MaximumErrorCount) does not grow: the newest record is then the one to drop.
+                    if (errors.Count == errorsBefore && errors.Count > 0 && ReferenceEquals(errors[0], ex.ErrorRecord)) errors.RemoveAt(0);
                 }
                 throw Describe(ex, name, vault, where, purpose);
             }

@@ -48,7 +48,19 @@ namespace Octopods.Http
             if (proxy.Mode == ProxyMode.Address)
                 handler.Proxy = new ConfiguredProxy(proxy);
             else if (proxy.Mode == ProxyMode.System && proxy.Credentials != null)
-                SetDefaultProxyCredentials(handler, proxy.Credentials);
+            {
+                try
+                {
+                    SetDefaultProxyCredentials(handler, proxy.Credentials);
+                }
+                catch (MissingMethodException ex)
+                {
+                    handler.Dispose();
+                    throw new Errors.OctopodsException(Errors.ErrorNames.ProxyInvalid, Errors.OctopodsErrorKind.InvalidArgument,
+                        "This .NET Framework cannot give the system proxy credentials (that needs .NET Framework 4.7.1 or later)",
+                        "Name the proxy's address instead (Set-OctopodsConfiguration -Proxy http://proxy:8080), or install .NET Framework 4.8.", ex);
+                }
+            }
             TrySetMaxConnections(handler, 256);
             return handler;
         }

@@ -265,8 +265,8 @@ namespace Octopods.Settings
         }
 
         private static OctopodsException WrongType(string path, (string Key, OctopodsSettingName Setting) known, string expected) =>
-            FileInvalid(path, $"holds '{known.Key}' as something other than {expected}",
-                $"Set it with Set-OctopodsConfiguration, or remove it: Reset-OctopodsConfiguration -Setting {known.Setting}.");
+            // The fix cannot be a command that reads this file: they would all stop at the same error.
+            FileInvalid(path, $"holds '{known.Key}' as something other than {expected}", null);
 
         private const string StartAgain = "Correct the file, or start again with Reset-OctopodsConfiguration (it deletes the file; every setting returns to its default).";
 
