@@ -55,7 +55,7 @@ namespace Octopods.PowerShell.CommandBases
             if (!ResolvesKeyAtBegin) return;
             try
             {
-                _connection = ConnectionResolver.Resolve(Channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);
+                _connection = ResolveKey(Channel);
             }
             catch (OctopodsException ex)
             {
@@ -66,6 +66,11 @@ namespace Octopods.PowerShell.CommandBases
             }
             Announce(Channel, _connection);
         }
+
+        private ResolvedConnection ResolveKey(OctopodsChannel channel) =>
+            ConnectionResolver.Resolve(channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);
+
+        private OctopodsClient NewClient(ResolvedConnection connection) => new OctopodsClient(ConfigureClient(WithLogging(connection.Options)));
 
         private void Announce(OctopodsChannel channel, ResolvedConnection connection) =>
             WriteVerbose($"Using the {channel} key from {Describe(connection.Description)}" +
@@ -83,7 +88,7 @@ namespace Octopods.PowerShell.CommandBases
             ResolvedConnection connection;
             try
             {
-                connection = ConnectionResolver.Resolve(channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);
+                connection = ResolveKey(channel);
             }
             catch (OctopodsException ex)
             {
@@ -91,7 +96,7 @@ namespace Octopods.PowerShell.CommandBases
                 throw;
             }
             Announce(channel, connection);
-            return _clients[channel] = new OctopodsClient(ConfigureClient(WithLogging(connection.Options)));
+            return _clients[channel] = NewClient(connection);
         }
 
         /// <summary>The route, when the settings chose one: nothing for the system proxy without credentials, the default.</summary>
@@ -123,7 +128,7 @@ namespace Octopods.PowerShell.CommandBases
             {
                 if (_client != null) return _client;
                 if (_connection == null) ThrowTerminating(_unresolved!, Channel);
-                return _client = new OctopodsClient(ConfigureClient(WithLogging(_connection!.Options)));
+                return _client = NewClient(_connection!);
             }
         }
 

@@ -69,22 +69,11 @@ namespace Octopods.Bulk
             using (stream)
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of the journal file, such as .\\campaign.jsonl.", null);
-                var (entries, skipped, endsWithNewline, header, torn) = SendJournal.Read(stream);
+                var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, "",
+                    "Give -JournalPath the journal a send wrote (its first line begins {\"type\":\"octopods-journal\"), not the input CSV or an exported report.",
+                    "Read it with the module version that wrote it (Update-PSResource Octopods).");
                 // A journal whose first write was cut (a kill before anything was sent) holds no rows.
-                var cutHeader = header == null && skipped == 1 && entries.Count == 0 && !endsWithNewline && SendJournal.StartsLikeHeader(stream);
                 if (stream.Length == 0 || cutHeader) return new JournalReport(full, Array.Empty<SendReportRow>(), cutHeader ? 1 : 0, true);
-                if (header == null)
-                {
-                    throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
-                        $"{full} is not an Octopods journal (its first line is not a journal header)",
-                        "Give -JournalPath the journal a send wrote (its first line begins {\"type\":\"octopods-journal\"), not the input CSV or an exported report.");
-                }
-                if (header > SendJournal.FormatVersion)
-                {
-                    throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
-                        $"The journal {full} is in format {header}, newer than this module reads ({SendJournal.FormatVersion})",
-                        "Read it with the module version that wrote it (Update-PSResource Octopods).");
-                }
                 var rows = entries.Values.OrderBy(e => e.Order).Select(ToRow).ToList();
                 return new JournalReport(full, rows, skipped, torn);
             }

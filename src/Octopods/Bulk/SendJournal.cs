@@ -91,24 +91,14 @@ namespace Octopods.Bulk
             try
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of an ordinary file, such as .\\campaign.jsonl.", null);
-                var (previous, skipped, endsWithNewline, header, torn) = Read(stream);
-                if (header == null && skipped == 1 && previous.Count == 0 && !endsWithNewline && StartsLikeHeader(stream))
+                var (previous, skipped, endsWithNewline, torn, cutHeader) = ReadRecognized(stream, full, "; it was left untouched and nothing was sent",
+                    "Give -JournalPath a new file (it is created) or the journal of the run to resume, not an input or output file.",
+                    "Resume it with the module version that wrote it (Update-PSResource Octopods), or give a new -JournalPath.");
+                if (cutHeader)
                 {
                     // The header of a journal whose first write was cut (a kill, a full disk): nothing was sent.
                     stream.SetLength(0);
                     skipped = 0;
-                }
-                if (stream.Length > 0 && header == null)
-                {
-                    throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
-                        $"{full} is not an Octopods journal (its first line is not a journal header); it was left untouched and nothing was sent",
-                        "Give -JournalPath a new file (it is created) or the journal of the run to resume, not an input or output file.");
-                }
-                if (header > FormatVersion)
-                {
-                    throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
-                        $"The journal {full} is in format {header}, newer than this module reads ({FormatVersion}); it was left untouched and nothing was sent",
-                        "Resume it with the module version that wrote it (Update-PSResource Octopods), or give a new -JournalPath.");
                 }
                 stream.Seek(0, SeekOrigin.End);
                 var journal = new SendJournal(full, stream, previous, skipped, options ?? new JournalOptions()) { OnlyTornLines = torn };
@@ -176,6 +166,29 @@ namespace Octopods.Bulk
             var (entries, skipped, _, _, _) = Read(stream);
             skippedLines = skipped;
             return entries;
+        }
+
+        /// <summary>
+        /// <see cref="Read"/>, refusing a file that is not a journal or is in a newer format (the
+        /// message gets <paramref name="refusalNote"/>); CutHeader: all the file holds is the start of a
+        /// header whose write was cut, so it has no rows.
+        /// </summary>
+        internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, bool TornLastLine, bool CutHeader) ReadRecognized(
+            Stream stream, string full, string refusalNote, string notJournalFix, string newerFix)
+        {
+            var (entries, skipped, endsWithNewline, header, torn) = Read(stream);
+            var cutHeader = header == null && skipped == 1 && entries.Count == 0 && !endsWithNewline && StartsLikeHeader(stream);
+            if (!cutHeader && stream.Length > 0 && header == null)
+            {
+                throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
+                    $"{full} is not an Octopods journal (its first line is not a journal header){refusalNote}", notJournalFix);
+            }
+            if (header > FormatVersion)
+            {
+                throw new OctopodsException(ErrorNames.JournalNotRecognized, OctopodsErrorKind.InvalidArgument,
+                    $"The journal {full} is in format {header}, newer than this module reads ({FormatVersion}){refusalNote}", newerFix);
+            }
+            return (entries, skipped, endsWithNewline, torn, cutHeader);
         }
 
         /// <summary>The entries, unreadable lines, whether the file ends with a newline, the format version its header names (null: none), and whether every unreadable line is one a kill leaves.</summary>
