@@ -3,6 +3,7 @@
     Runs the Pester suite against the built module and writes NUnit XML results. build.ps1 starts it
     in a child PowerShell whose HOME, PSModulePath and OCTOPODS_MODULE_PATH it has set.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '', Justification = 'A build step run by build.ps1 in a child process: it reports to the person or CI log watching it.')]
 param(
     [Parameter(Mandatory)][string]$PesterManifest,
     [Parameter(Mandatory)][string]$TestsPath,

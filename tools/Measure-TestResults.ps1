@@ -25,7 +25,8 @@ foreach ($file in Get-ChildItem -Path $Path -Recurse -File -Include '*.trx', '*.
         $files++
     }
 }
-if ($files -eq 0) { $failed = [Math]::Max($failed, 1); Write-Host "No test result files in $Path." }
-Write-Host "Test result files: $files"
-Write-Host ("{0} passed, {1} failed{2}" -f $passed, $failed, $(if ($skipped) { ", $skipped skipped" } else { '' }))
+# Output, not host text: .ci/run and build.ps1 read the last line, the totals.
+if ($files -eq 0) { $failed = [Math]::Max($failed, 1); Write-Output "No test result files in $Path." }
+Write-Output "Test result files: $files"
+Write-Output ("{0} passed, {1} failed{2}" -f $passed, $failed, $(if ($skipped) { ", $skipped skipped" } else { '' }))
 if ($failed -gt 0) { exit 1 }

@@ -3,6 +3,7 @@
     Converts the PlatyPS markdown in a docs folder into the module's MAML help and about_*.help.txt.
     build.ps1 runs it in a child process: platyPS brings its own YamlDotNet.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '', Justification = 'A build step run by build.ps1 in a child process: it reports to the person or CI log watching it.')]
 param(
     [Parameter(Mandatory)][string]$Docs,
     [Parameter(Mandatory)][string]$OutputPath

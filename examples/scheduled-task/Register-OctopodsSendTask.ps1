@@ -76,6 +76,7 @@
 #>
 #Requires -Version 5.1
 [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Credential')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingPlainTextForPassword', 'SecretStorePasswordPath', Justification = 'The path of the file that holds the password, not the password.')]
 param(
     [string]$TaskName = 'Octopods SMS from CSV',
 
@@ -117,13 +118,15 @@ if (-not $ArchivePath) { $ArchivePath = Join-Path (Split-Path -Parent $CsvPath) 
 
 # The job: a transcript around the send script, so the task's own messages are kept too.
 # Exit codes of bulk-send-from-csv.ps1: 0 all delivered, 1 some rows not delivered, 2 the run could not start.
+$command = @(
+    '& {{ Start-Transcript -Path (Join-Path ''{0}'' (''task-{{0:yyyyMMdd-HHmmss}}.log'' -f (Get-Date))) | Out-Null'
+    '& ''{1}'' -CsvPath ''{2}'' -LogPath ''{0}'' -JournalFolder ''{6}'' -ArchivePath ''{7}'' -SecretName ''{3}'' -SecretStorePasswordPath ''{4}''{5}'
+    '$code = $LASTEXITCODE; Stop-Transcript | Out-Null; exit $code }}'
+) -join '; '
+$regionArgument = if ($DefaultRegion) { " -DefaultRegion '$DefaultRegion'" } else { '' }
 $arguments = @(
     '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command',
-    ('& {{ Start-Transcript -Path (Join-Path ''{0}'' (''task-{{0:yyyyMMdd-HHmmss}}.log'' -f (Get-Date))) | Out-Null; ' +
-        '& ''{1}'' -CsvPath ''{2}'' -LogPath ''{0}'' -JournalFolder ''{6}'' -ArchivePath ''{7}'' -SecretName ''{3}'' -SecretStorePasswordPath ''{4}''{5}; ' +
-        '$code = $LASTEXITCODE; Stop-Transcript | Out-Null; exit $code }}') -f
-    $LogPath, $sendScript, $CsvPath, $SecretName, $SecretStorePasswordPath,
-    $(if ($DefaultRegion) { " -DefaultRegion '$DefaultRegion'" } else { '' }), $JournalFolder, $ArchivePath
+    ($command -f $LogPath, $sendScript, $CsvPath, $SecretName, $SecretStorePasswordPath, $regionArgument, $JournalFolder, $ArchivePath)
 ) -join ' '
 
 $action = New-ScheduledTaskAction -Execute $pwsh -Argument $arguments -WorkingDirectory (Split-Path -Parent $CsvPath)
@@ -142,5 +145,6 @@ if ($PSCmdlet.ShouldProcess("\Octopods\$TaskName", "Register a daily task at $($
         Register-ScheduledTask -TaskPath '\Octopods\' -TaskName $TaskName -Action $action -Trigger $trigger -Settings $settings `
             -User $Credential.UserName -Password $Credential.GetNetworkCredential().Password -RunLevel Limited -Force
     }
-    Write-Host "Registered \Octopods\$TaskName. Try it now: Start-ScheduledTask -TaskPath '\Octopods\' -TaskName '$TaskName'; logs go to $LogPath"
+    # Advice for the person at the console, beside the task object returned above (6> captures it).
+    Write-Information -InformationAction Continue -MessageData "Registered \Octopods\$TaskName. Try it now: Start-ScheduledTask -TaskPath '\Octopods\' -TaskName '$TaskName'; logs go to $LogPath"
 }

@@ -34,15 +34,15 @@ function Get-OctopodsDocExample {
         $apart = if ($before -ge 0 -and $lines[$before] -match '^<!-- tested apart: (.*?) ?-->$') { $Matches[1] }
         $index++
         $blocks.Add([pscustomobject]@{
-            File     = $file
-            Name     = "$heading (line $($start + 1))"
-            Id       = $index
-            NotRun   = $notRun
-            Apart    = $apart
-            Heading  = $heading
-            Code     = ($body -join "`n")
-            Commands = @(Split-DocBlock $body.ToArray() -FirstLine ($start + 1))
-        })
+                File     = $file
+                Name     = "$heading (line $($start + 1))"
+                Id       = $index
+                NotRun   = $notRun
+                Apart    = $apart
+                Heading  = $heading
+                Code     = ($body -join "`n")
+                Commands = @(Split-DocBlock $body.ToArray() -FirstLine ($start + 1))
+            })
     }
     $blocks.ToArray()
 }
@@ -84,6 +84,7 @@ function Test-IncompleteInput([string]$Code) {
     width shows it. Errors go to the same stream as the output, so their place among the lines is kept.
 #>
 function New-DocRunScript {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Returns the text of a script; it changes nothing.')]
     param([object[]]$Blocks, [string]$Preamble, [int]$Width, [object[]]$Setup = @())
     $text = [System.Text.StringBuilder]::new()
     $null = $text.AppendLine('[Console]::SetError([Console]::Out)')
@@ -181,29 +182,29 @@ $script:DocBlockSetup = @(
     @{
         # "A secret named Octopods.Sms in the default vault is used without Connect-Octopods."
         Document = 'Send-OctopodsSms.md'; Block = '*Set-Secret -Name Octopods.Sms*'
-        Script   = 'Disconnect-Octopods'
+        Script = 'Disconnect-Octopods'
     }
     @{
         # "The latest messages": an account that has sent some.
         Document = 'Get-OctopodsWhatsAppMessage.md'; Block = 'PS C:\> Get-OctopodsWhatsAppMessage -Limit 3*'
-        Script   = '''+14155552671'', ''+14155550101'', ''+15005550001'' | ForEach-Object {
+        Script = '''+14155552671'', ''+14155550101'', ''+15005550001'' | ForEach-Object {
                         Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To $_ -BodyVariable ''Ann'', ''ORD-1001'' -Wait }'
     }
     @{
         # "A channel that never sent": a sandbox without messages.
         Document = 'Get-OctopodsWhatsAppMessage.md'; Block = 'PS C:\> Get-OctopodsWhatsAppMessage -Verbose*'
-        Script   = 'Connect-Octopods -Sandbox -Reset'
+        Script = 'Connect-Octopods -Sandbox -Reset'
     }
     @{
         # "In a scheduled job whose environment provides OCTOPODS_SMS_API_KEY": no session key.
         Document = 'Get-OctopodsConnection.md'; Block = 'PS C:\> Get-OctopodsConnection -Channel Sms*'
-        Script   = 'Disconnect-Octopods; $env:OCTOPODS_SMS_API_KEY = ''sk_from_the_job_environment'''
+        Script = 'Disconnect-Octopods; $env:OCTOPODS_SMS_API_KEY = ''sk_from_the_job_environment'''
     }
     @{
         # The vaults the cmdlet documents name: SecretStore as the default vault "Octopods", set up
         # as a user would have (a password, unlocked for the session), and "AzKV" with its secret.
         Document = 'Connect-Octopods.md', 'Send-OctopodsSms.md'; Block = '*Set-Secret*'
-        Script   = 'if (-not (Get-SecretVault -Name Octopods -ErrorAction SilentlyContinue)) {
+        Script = 'if (-not (Get-SecretVault -Name Octopods -ErrorAction SilentlyContinue)) {
                         $storePassword = [System.Net.NetworkCredential]::new('''', ''doc-store-password'').SecurePassword
                         Reset-SecretStore -Password $storePassword -Authentication Password -Interaction None -Force
                         Register-SecretVault -Name Octopods -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
@@ -215,7 +216,7 @@ $script:DocBlockSetup = @(
     @{
         # What the user types at SecretStore's "choose a password" prompt on first use.
         Document = 'about_Octopods_Authentication.md'; Block = 'Set-Secret -Name Octopods.Sms -Secret (Read-Host*WhatsApp*'
-        Script   = '$storePassword = [System.Net.NetworkCredential]::new('''', ''doc-store-password'').SecurePassword
+        Script = '$storePassword = [System.Net.NetworkCredential]::new('''', ''doc-store-password'').SecurePassword
                     Reset-SecretStore -Password $storePassword -Authentication Password -Interaction None -Force
                     Unlock-SecretStore -Password $storePassword'
     }
@@ -223,13 +224,13 @@ $script:DocBlockSetup = @(
         # The settings pages show a session as a user has it: OCTOPODS_BASE_URI (the loopback service
         # for the pages that send) is not set.
         Document = 'Set-OctopodsConfiguration.md', 'Get-OctopodsConfiguration.md', 'Reset-OctopodsConfiguration.md'; Block = '*'
-        Script   = '$env:OCTOPODS_BASE_URI = $null'
+        Script = '$env:OCTOPODS_BASE_URI = $null'
     }
     @{
         # The proxy's credential Example 1 stores with Get-Credential (which asks at the console), in
         # a default vault that needs no password.
         Document = 'Set-OctopodsConfiguration.md'; Block = '*-ProxySecretName CorpProxy*'
-        Script   = 'Reset-SecretStore -Authentication None -Interaction None -Force 3>$null
+        Script = 'Reset-SecretStore -Authentication None -Interaction None -Force 3>$null
                     Register-SecretVault -Name Octopods -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
                     Set-Secret -Name CorpProxy -Secret ([pscredential]::new(''CORP\ann'', [System.Net.NetworkCredential]::new('''', ''proxy-password'').SecurePassword))'
     }
@@ -237,7 +238,7 @@ $script:DocBlockSetup = @(
         # Another vault holding other keys: a second registration of the local store, named as the
         # document names an Azure Key Vault; SecretManagement treats every vault alike.
         Document = 'about_Octopods_Authentication.md'; Block = 'Connect-Octopods -Channel Sms -SecretName Sms-Production -Vault AzKV*'
-        Script   = 'Register-SecretVault -Name AzKV -ModuleName Microsoft.PowerShell.SecretStore
+        Script = 'Register-SecretVault -Name AzKV -ModuleName Microsoft.PowerShell.SecretStore
                     foreach ($name in ''Sms-Production'', ''Sms-Staging'', ''WhatsApp-Key'') { Set-Secret -Vault AzKV -Name $name -Secret "sk_$name" }'
     }
 )
@@ -245,7 +246,7 @@ $script:DocBlockSetup = @(
 # A short folder for a session: Format-List wraps a value longer than the console at any character,
 # and a wrapped path could not be shown as the reader's (C:\Users\ann\AppData\...). So not the
 # temp folder, which is long on macOS and Windows runners.
-function New-DocWorkPath {
+function Get-DocWorkPath {
     $root = if ($env:OS -eq 'Windows_NT') { $env:SystemDrive + '\' } else { '/tmp' }
     Join-Path $root "od-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
 }
@@ -258,7 +259,7 @@ function Invoke-OctopodsDocSession {
         [Parameter(Mandatory)] [string]$ModulesRoot,
         [string]$Connect = 'Connect-Octopods -Sandbox',
         [string]$Preamble = $script:DocPreamble,
-        [string]$Work = (New-DocWorkPath)
+        [string]$Work = (Get-DocWorkPath)
     )
     $WhatIfPreference = $false   # a session's files are its own, whatever the caller rehearses
     $docHome = Join-Path $Work 'h'
@@ -274,11 +275,11 @@ function Invoke-OctopodsDocSession {
     $ServiceUri = $server.Uri
     $environment = @{
         HOME = $docHome; XDG_CONFIG_HOME = "$docHome/.config"; XDG_DATA_HOME = "$docHome/.local/share"; XDG_CACHE_HOME = "$docHome/.cache"
-        PSModulePath = $ModulesRoot + [IO.Path]::PathSeparator + $env:PSModulePath
+        PSModulePath          = $ModulesRoot + [IO.Path]::PathSeparator + $env:PSModulePath
         OCTOPODS_SANDBOX_PATH = Join-Path $Work 'sandbox.jsonl'
         # The settings file where Windows keeps it, under the session's own home (shown as C:\Users\ann).
-        OCTOPODS_CONFIG_PATH = [IO.Path]::Combine($docHome, 'AppData', 'Roaming', 'Octopods', 'settings.json')
-        OCTOPODS_BASE_URI = $ServiceUri
+        OCTOPODS_CONFIG_PATH  = [IO.Path]::Combine($docHome, 'AppData', 'Roaming', 'Octopods', 'settings.json')
+        OCTOPODS_BASE_URI     = $ServiceUri
         OCTOPODS_SMS_API_KEY = $null; OCTOPODS_WHATSAPP_API_KEY = $null; OCTOPODS_VIBER_API_KEY = $null
         TZ = 'UTC'; LC_ALL = 'C.UTF-8'; NO_COLOR = '1'
     }

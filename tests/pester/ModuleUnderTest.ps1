@@ -48,6 +48,8 @@ function Invoke-FreshPwsh {
     (ProxyUri; its log at <Uri>__test/proxy-log).
 #>
 function Start-OctopodsTestServer {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'A test fixture: a loopback server that Stop-OctopodsTestServer ends.')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingPlainTextForPassword', 'ProxyCredential', Justification = 'The test proxy''s throwaway user:password, passed on its command line as it is.')]
     param([int]$LatencyMs = 0, [string]$Fault, [string]$ProxyCredential)
     $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $serverDll = if ($env:OCTOPODS_TEST_SERVER) { $env:OCTOPODS_TEST_SERVER } else {
@@ -72,6 +74,7 @@ function Start-OctopodsTestServer {
 }
 
 function Stop-OctopodsTestServer {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Ends the test server its caller started; there is nothing to confirm.')]
     param($Server)
     if ($Server -and -not $Server.Process.HasExited) {
         $Server.Process.StandardInput.Close()

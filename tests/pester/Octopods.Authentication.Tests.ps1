@@ -19,6 +19,8 @@
 
     Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '', Justification = 'Throwaway test keys and store passwords, made up in this file.')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
 param(
     [string]$ModulePath
 )
@@ -29,6 +31,8 @@ BeforeAll {
 
     # A loopback stand-in for the SMS send endpoint that records the key of every request.
     function Start-KeyRecorder {
+        [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'A test fixture: a loopback listener the test stops itself.')]
+        param()
         $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
         $listener = [System.Net.HttpListener]::new()
@@ -96,8 +100,8 @@ Describe 'Keys from a real SecretStore vault in a job that cannot prompt' {
     BeforeAll {
         $isolated = $env:OCTOPODS_TEST_HOME -and $HOME -eq $env:OCTOPODS_TEST_HOME -and -not $IsWindows
         if (-not ($isolated -or $env:OCTOPODS_TEST_SECRETSTORE -eq '1')) {
-            throw 'These journeys reset the SecretStore. Run them with ''dotnet pwsh ./build.ps1 -Task Test'', which gives them a throwaway HOME, ' +
-                'or set OCTOPODS_TEST_SECRETSTORE=1 on a throwaway account (on Windows the store lives in the profile).'
+            throw ('These journeys reset the SecretStore. Run them with ''dotnet pwsh ./build.ps1 -Task Test'', which gives them a throwaway HOME, ' +
+                'or set OCTOPODS_TEST_SECRETSTORE=1 on a throwaway account (on Windows the store lives in the profile).')
         }
         foreach ($name in 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') {
             if (-not (Get-Module -ListAvailable -Name $name)) {
@@ -246,7 +250,9 @@ Describe 'Keys from a real SecretStore vault in a job that cannot prompt' {
 
             # Two extension vaults of a few lines each: one whose Get-SecretInfo answers with its own
             # names, one that never answers in time. Get-Secret of either would fail the test.
-            function New-TestVaultModule([string]$Name, [string]$InfoBody) {
+            function New-TestVaultModule {
+                [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'A test fixture: a vault module written under TestDrive.')]
+                param([string]$Name, [string]$InfoBody)
                 $root = Join-Path $TestDrive $Name
                 $extension = Join-Path $root "$Name.Extension"
                 $null = New-Item -ItemType Directory -Path $extension -Force
@@ -291,8 +297,8 @@ function Test-SecretVault { param([string]`$VaultName, [hashtable]`$AdditionalPa
         }
 
         It 'shows names only: no completion carries a secret''s value' {
-            $matches = (TabExpansion2 -inputScript 'Send-OctopodsSms -SecretName ' -cursorColumn 29).CompletionMatches
-            ($matches | ForEach-Object { $_.CompletionText, $_.ListItemText, $_.ToolTip }) -join "`n" | Should -Not -Match 'sk_pester_value'
+            $completions = (TabExpansion2 -inputScript 'Send-OctopodsSms -SecretName ' -cursorColumn 29).CompletionMatches
+            ($completions | ForEach-Object { $_.CompletionText, $_.ListItemText, $_.ToolTip }) -join "`n" | Should -Not -Match 'sk_pester_value'
         }
 
         It 'completes quickly with the default names when the store is locked (Interaction None)' {

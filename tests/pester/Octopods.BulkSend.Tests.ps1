@@ -8,6 +8,7 @@
 
     Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
 param(
     [string]$ModulePath
 )
@@ -18,6 +19,7 @@ BeforeAll {
 
     # 400 customers; rows 100 and 300 have numbers that are not E.164 (and no -DefaultRegion).
     function New-CustomerCsv {
+        [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'A test fixture: a CSV file written under TestDrive.')]
         param([string]$Path, [int]$Count = 400)
         1..$Count | ForEach-Object {
             $to = if ($_ -in 100, 300) { "415555$('{0:D4}' -f $_)" } else { "+1415555$('{0:D4}' -f $_)" }
@@ -179,7 +181,8 @@ Import-Module '$script:Manifest'
     It 'resumes a run of rows with several numbers each, sending every number once and none twice' {
         $csv = Join-Path $TestDrive 'teams.csv'
         1..10 | ForEach-Object {
-            [pscustomobject]@{ To = (1..3 | ForEach-Object -Begin { $row = $_ } -Process { "+1415556$('{0:D4}' -f ($row * 10 + $_))" }) -join ';'; Message = "Shift change $_" }
+            $row = $_
+            [pscustomobject]@{ To = (1..3 | ForEach-Object { "+1415556$('{0:D4}' -f ($row * 10 + $_))" }) -join ';'; Message = "Shift change $row" }
         } | Export-Csv -LiteralPath $csv -NoTypeInformation
         $expected = 1..10 | ForEach-Object { $row = $_; 1..3 | ForEach-Object { "+1415556$('{0:D4}' -f ($row * 10 + $_))" } }
 

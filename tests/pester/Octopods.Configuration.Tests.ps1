@@ -15,6 +15,8 @@
 
     Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '', Justification = 'Throwaway test keys and store passwords, made up in this file.')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
 param(
     [string]$ModulePath
 )
@@ -25,8 +27,8 @@ BeforeAll {
 
     $isolated = $env:OCTOPODS_TEST_HOME -and $HOME -eq $env:OCTOPODS_TEST_HOME -and -not $IsWindows
     if (-not ($isolated -or $env:OCTOPODS_TEST_SECRETSTORE -eq '1')) {
-        throw 'These journeys reset the SecretStore. Run them with ''dotnet pwsh ./build.ps1 -Task Test'', which gives them a throwaway HOME, ' +
-            'or set OCTOPODS_TEST_SECRETSTORE=1 on a throwaway account (on Windows the store lives in the profile).'
+        throw ('These journeys reset the SecretStore. Run them with ''dotnet pwsh ./build.ps1 -Task Test'', which gives them a throwaway HOME, ' +
+            'or set OCTOPODS_TEST_SECRETSTORE=1 on a throwaway account (on Windows the store lives in the profile).')
     }
     foreach ($name in 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') {
         if (-not (Get-Module -ListAvailable -Name $name)) {

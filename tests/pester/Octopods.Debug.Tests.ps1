@@ -8,6 +8,8 @@
 
     Module under test: see ModuleUnderTest.ps1.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '', Justification = 'Throwaway test keys and store passwords, made up in this file.')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
 param(
     [string]$ModulePath
 )
@@ -30,10 +32,14 @@ BeforeDiscovery {
         @{ Name = 'Get-OctopodsWhatsAppTemplate'; Script = { Get-OctopodsWhatsAppTemplate -Debug } }
         @{ Name = 'Send-OctopodsViberTemplate'; Script = { Send-OctopodsViberTemplate -TemplateId 2003 -To '+14155550140' -HeaderVariable 'today' -BodyVariable '9:00', '11:00' -FooterVariable 'R-1' -Debug } }
         @{ Name = 'Get-OctopodsViberTemplate'; Script = { Get-OctopodsViberTemplate -Debug } }
-        @{ Name = 'Get-OctopodsSendReport'; Script = {
+        @{
+            Name   = 'Get-OctopodsSendReport'
+            Script = {
                 $journal = Join-Path $TestDrive 'debug-report.jsonl'
                 Send-OctopodsSms -To '+14155552671' -Body 'report' -JournalPath $journal | Out-Null
-                Get-OctopodsSendReport -JournalPath $journal -Refresh -Debug } }
+                Get-OctopodsSendReport -JournalPath $journal -Refresh -Debug
+            }
+        }
         @{ Name = 'Disconnect-Octopods'; Script = { Disconnect-Octopods -Channel Viber -Debug } }
     )
 }
@@ -159,8 +165,11 @@ Describe '-Debug at an interactive console' {
     It 'asks nothing when the host can prompt' {
         # A console pwsh (no -NonInteractive) whose answers would come from standard input: a prompt
         # would print its question, and read "n" (No) from the input given here.
-        $script = "Import-Module '$((Get-Module Octopods).ModuleBase)/Octopods.psd1'; Connect-Octopods -Sandbox; " +
+        $script = @(
+            "Import-Module '$((Get-Module Octopods).ModuleBase)/Octopods.psd1'"
+            'Connect-Octopods -Sandbox'
             "(Send-OctopodsSms -To '+14155552671' -Body 'console probe' -Debug -Wait).Status"
+        ) -join '; '
         $pwsh = Join-Path $PSHOME 'pwsh.dll'
         $output = "n`nn`nn`nn`n" | & dotnet $pwsh -NoProfile -Command $script 2>&1 | Out-String
 

@@ -9,6 +9,8 @@
     The emulator runs in its own process: tests/Octopods.TestServer (build.ps1 passes its path as
     OCTOPODS_TEST_SERVER). Module under test: see ModuleUnderTest.ps1.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '', Justification = 'Throwaway test keys and store passwords, made up in this file.')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
 param(
     [string]$ModulePath
 )

@@ -11,8 +11,8 @@ BeforeAll {
     $script:repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $script:manifestData = Import-PowerShellDataFile -Path (Join-Path $repoRoot 'Octopods.psd1')
     $script:feed = if ($env:OCTOPODS_TEST_FEED) { $env:OCTOPODS_TEST_FEED } else { Join-Path $repoRoot 'out/feed' }
-    $script:isolated = $env:OCTOPODS_TEST_HOME -and $env:HOME -and
-        ([IO.Path]::GetFullPath($env:OCTOPODS_TEST_HOME) -eq [IO.Path]::GetFullPath($env:HOME))
+    $script:isolated = [bool]($env:OCTOPODS_TEST_HOME -and $env:HOME)
+    if ($script:isolated) { $script:isolated = [IO.Path]::GetFullPath($env:OCTOPODS_TEST_HOME) -eq [IO.Path]::GetFullPath($env:HOME) }
 }
 
 Describe 'The published package' {

@@ -8,6 +8,7 @@
 
     Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
 param(
     [string]$ModulePath
 )
@@ -151,9 +152,11 @@ Describe 'Journals that cannot be read, and a crashed run' {
 
     It 'skips a torn last line with a verbose note' {
         $torn = Join-Path $TestDrive 'torn.jsonl'
-        $text = '{"type":"octopods-journal","version":1}' + "`n" +
-            '{"type":"intent","row":"' + ('b' * 64) + '","channel":"Sms","to":"+14155550101"}' + "`n" +
+        $text = @(
+            '{"type":"octopods-journal","version":1}'
+            '{"type":"intent","row":"' + ('b' * 64) + '","channel":"Sms","to":"+14155550101"}'
             '{"type":"sent","row":"' + ('b' * 64) + '","message_id":"msg_sbx_0000'
+        ) -join "`n"
         [IO.File]::WriteAllText($torn, $text)
         $all = @(Get-OctopodsSendReport -JournalPath $torn -Verbose -WarningVariable warnings 4>&1)
         $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)

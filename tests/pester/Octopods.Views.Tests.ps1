@@ -1,4 +1,4 @@
-#Requires -Version 7.4
+﻿#Requires -Version 7.4
 <#
     What an 80-column console and a spreadsheet show: every view the module defines (Octopods.Format.ps1xml)
     rendered at Out-String -Width 80, as a table and as a list, and Export-Csv of every result type.
@@ -6,6 +6,7 @@
 
     Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
 param(
     [string]$ModulePath
 )
@@ -19,6 +20,8 @@ BeforeAll {
 
     # One of each output type, with a failure reason far longer than any table column.
     function New-ViewSample {
+        [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Makes objects in memory; it changes nothing.')]
+        param()
         $when = $script:Yesterday
         [Octopods.Sms.SmsSendResult]@{ MessageId = 'msg_sbx_00000001'; PhoneNumber = '+447911123456'; Status = 'Undelivered'; Segments = 2; Encoding = 'UCS-2'; FailureReason = $script:LongReason; LastUpdated = $when }
         [Octopods.Sms.SmsStatus]@{ MessageId = 'msg_sbx_00000002'; Status = 'Undelivered'; PhoneNumber = '+447911123456'; LastUpdated = $when; FailureReason = $script:LongReason }
@@ -58,8 +61,8 @@ Describe 'Views at 80 columns' {
     BeforeAll {
         $script:Samples = @(New-ViewSample)
         $script:Tabled = @(Get-FormatData -TypeName 'Octopods.*' -PowerShellVersion $PSVersionTable.PSVersion |
-            Where-Object { $_.FormatViewDefinition.Control | Where-Object { $_ -is [System.Management.Automation.TableControl] } } |
-            ForEach-Object TypeNames)
+                Where-Object { $_.FormatViewDefinition.Control | Where-Object { $_ -is [System.Management.Automation.TableControl] } } |
+                ForEach-Object TypeNames)
     }
 
     It 'covers every type the module has a view for' {
@@ -220,12 +223,19 @@ Describe 'Get-Error shows the fix' {
     BeforeEach { Connect-Octopods -Sandbox }
 
     It 'shows RecommendedAction for <Name>' -ForEach @(
-        @{ Name = 'PhoneInvalid'; Command = { Send-OctopodsSms -To '+19990000000' -Body 'hi' }
-           Fix = 'Check the digits after the country code; write it in E.164 form such as +14155552671.' }
-        @{ Name = 'DeprecatedApiKey'; Command = {
+        @{
+            Name    = 'PhoneInvalid'
+            Command = { Send-OctopodsSms -To '+19990000000' -Body 'hi' }
+            Fix     = 'Check the digits after the country code; write it in E.164 form such as +14155552671.'
+        }
+        @{
+            Name    = 'DeprecatedApiKey'
+            Command = {
                 Connect-Octopods -Sandbox -ApiKey ([System.Net.NetworkCredential]::new('', 'sandbox-deprecated-key').SecurePassword)
-                Send-OctopodsSms -To '+14155552671' -Body 'hi' }
-           Fix = 'The key is from an older format: copy the current key from the channel''s settings screen in the Octopods app and connect again (Connect-Octopods -ApiKey).' }
+                Send-OctopodsSms -To '+14155552671' -Body 'hi'
+            }
+            Fix     = 'The key is from an older format: copy the current key from the channel''s settings screen in the Octopods app and connect again (Connect-Octopods -ApiKey).'
+        }
     ) {
         # As at a console: the error is written, not thrown (the suite may run with Stop).
         $ErrorActionPreference = 'Continue'

@@ -16,7 +16,7 @@ function Format-NeighbourPhone {
     param([string]$Number, [string]$Region)
     $util = [PhoneNumbers.PhoneNumberUtil]::GetInstance()
     [pscustomobject]@{
-        E164 = $util.Format($util.Parse($Number, $Region), [PhoneNumbers.PhoneNumberFormat]::E164)
+        E164                = $util.Format($util.Parse($Number, $Region), [PhoneNumbers.PhoneNumberFormat]::E164)
         PhoneNumbersVersion = [PhoneNumbers.PhoneNumberUtil].Assembly.GetName().Version.ToString()
     }
 }

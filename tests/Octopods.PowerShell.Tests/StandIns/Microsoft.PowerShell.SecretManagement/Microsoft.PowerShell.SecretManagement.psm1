@@ -4,6 +4,7 @@
 
 function Get-Secret {
     [CmdletBinding(DefaultParameterSetName = 'NameParameterSet')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidGlobalVars', '', Justification = 'The hosted test sets the vault state in its runspace; the global scope is the one both sides see.')]
     param(
         [Parameter(ParameterSetName = 'NameParameterSet', Position = 0, Mandatory = $true)]
         [ValidateNotNullOrEmpty()]
@@ -56,9 +57,11 @@ function Get-Secret {
 
 function Get-SecretVault {
     [CmdletBinding()]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidGlobalVars', '', Justification = 'The hosted test sets the vault state in its runspace; the global scope is the one both sides see.')]
     param([string[]] $Name)
     $state = $global:OctopodsTestVault
     foreach ($vault in $state.Vaults.Keys) {
+        if ($Name -and $Name -notcontains $vault) { continue }
         [pscustomobject]@{ Name = $vault; ModuleName = 'Microsoft.PowerShell.SecretStore'; IsDefaultVault = $vault -eq $state.DefaultVault }
     }
 }
