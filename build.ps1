@@ -11,8 +11,10 @@
 
     Build    dotnet build of src/Octopods.PowerShell, which lays out out/Octopods/<version>/, then Help.
     Help     platyPS 0.14: docs/en-US -> MAML and about_*.help.txt in out/Octopods/<version>/en-US.
-    Test     Package, dotnet test (TRX), then tests/pester in a child PowerShell (NUnit XML) with a
-             throwaway HOME; prints "N passed, N failed" read from the result files in out/TestResults.
+    Test     Package, PSScriptAnalyzer and the formatter over every script (PSScriptAnalyzerSettings.psd1;
+             required when CI is set), dotnet test (TRX), then tests/pester in a child PowerShell (NUnit
+             XML) with a throwaway HOME; prints "N passed, N failed" read from the result files in
+             out/TestResults.
     Package  Build, then out/feed/Octopods.<version>.nupkg (PSResourceGet; register out/feed as a
              repository and Install-PSResource Octopods) and out/Octopods.<version>.zip.
     Demo     Build, then examples/sandbox-quickstart.ps1 in a child PowerShell.
@@ -20,7 +22,8 @@
 
     Modules the build uses (platyPS, Microsoft.PowerShell.SecretManagement and SecretStore) are found
     on PSModulePath, with ../shared/modules first when it exists; otherwise they are saved from the
-    PowerShell Gallery into out/modules. Pester is restored from NuGet at the version pinned in
+    PowerShell Gallery into out/modules. PSScriptAnalyzer is looked for in the same places; where it is
+    missing, the Test task fails when CI is set and skips the analysis (saying so) otherwise. Pester is restored from NuGet at the version pinned in
     tools/TestDependencies.csproj. Child PowerShell runs are started with -File, so their output is text.
 
 .EXAMPLE
@@ -30,6 +33,8 @@
     ./build.ps1 -Task Build, Package -Configuration Release
 #>
 [CmdletBinding()]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '', Justification = 'A build script: its steps are told to the person or CI log watching it, never returned as output.')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'Configuration', Justification = 'Read by the task functions below, which the rule does not look into.')]
 param(
     [ValidateSet('Build', 'Help', 'Test', 'Package', 'Demo', 'Clean')]
     [string[]]$Task = 'Build',
@@ -123,6 +128,7 @@ function Invoke-Test {
     # Old results first: a build that fails now must not leave an earlier run's counts behind.
     if (Test-Path -LiteralPath $ResultsDir) { Remove-Item -LiteralPath $ResultsDir -Recurse -Force }
     Invoke-Package   # the Pester suite installs the package as users would
+    $analysisPassed = Invoke-ScriptAnalysis
 
     Write-Step 'Test: xunit suites (core, loopback HTTP, hosted engine)'
     $env:OCTOPODS_PWSH_DLL, $previousPwsh = (Join-Path $PSHOME 'pwsh.dll'), $env:OCTOPODS_PWSH_DLL
@@ -131,8 +137,6 @@ function Invoke-Test {
         $xunitExit = $LASTEXITCODE
     }
     finally { $env:OCTOPODS_PWSH_DLL = $previousPwsh }
-
-    Invoke-ScriptAnalysis
 
     Write-Step 'Test: Pester suite in a child PowerShell, with a throwaway HOME'
     Confirm-ToolModule @{ 'Microsoft.PowerShell.SecretManagement' = '1.1.2'; 'Microsoft.PowerShell.SecretStore' = '1.0.6' }
@@ -147,13 +151,13 @@ function Invoke-Test {
         $isolated = @{
             HOME = $testHome; XDG_DATA_HOME = "$testHome/.local/share"; XDG_CONFIG_HOME = "$testHome/.config"; XDG_CACHE_HOME = "$testHome/.cache"
             OCTOPODS_TEST_HOME = $testHome; PSModulePath = (Get-ToolModulePath)
-            OCTOPODS_SANDBOX_PATH = (Join-Path $testHome 'octopods-sandbox.jsonl')
+            OCTOPODS_SANDBOX_PATH  = (Join-Path $testHome 'octopods-sandbox.jsonl')
             # Not the user's settings file (on Windows it is under APPDATA, which HOME does not move).
-            OCTOPODS_CONFIG_PATH = (Join-Path $testHome 'octopods-settings.json')
-            OCTOPODS_MODULE_PATH = (Join-Path $ModuleDir 'Octopods.psd1')
-            OCTOPODS_TEST_SERVER = (Join-Path $RepoRoot "tests/Octopods.TestServer/bin/$Configuration/net10.0/Octopods.TestServer.dll")
+            OCTOPODS_CONFIG_PATH   = (Join-Path $testHome 'octopods-settings.json')
+            OCTOPODS_MODULE_PATH   = (Join-Path $ModuleDir 'Octopods.psd1')
+            OCTOPODS_TEST_SERVER   = (Join-Path $RepoRoot "tests/Octopods.TestServer/bin/$Configuration/net10.0/Octopods.TestServer.dll")
             OCTOPODS_TEST_PACKAGES = $pesterPackages
-            OCTOPODS_TEST_FEED = (Join-Path $OutRoot 'feed')
+            OCTOPODS_TEST_FEED     = (Join-Path $OutRoot 'feed')
             OCTOPODS_SMS_API_KEY = $null; OCTOPODS_WHATSAPP_API_KEY = $null; OCTOPODS_VIBER_API_KEY = $null; OCTOPODS_BASE_URI = $null
         }
         $pesterExit = 0
@@ -165,21 +169,32 @@ function Invoke-Test {
     finally { Remove-Item -LiteralPath $testHome -Recurse -Force -ErrorAction SilentlyContinue }
 
     & (Join-Path $RepoRoot 'tools/Measure-TestResults.ps1') -Path $ResultsDir
-    if ($xunitExit -ne 0 -or $pesterExit -ne 0) { throw "Tests failed (dotnet test exit $xunitExit, Pester exit $pesterExit)." }
+    if ($xunitExit -ne 0 -or $pesterExit -ne 0 -or -not $analysisPassed) {
+        throw "Tests failed (dotnet test exit $xunitExit, Pester exit $pesterExit, script analysis $(if ($analysisPassed) { 'passed' } else { 'failed' }))."
+    }
 }
 
-# PSScriptAnalyzer over the project's scripts, where it is installed (the Gallery has it; NuGet does
-# not, so machines without the Gallery skip it, saying so).
+# PSScriptAnalyzer and the formatter over every script, with PSScriptAnalyzerSettings.psd1, in a
+# child PowerShell whose PSModulePath holds the tool modules. On CI a missing PSScriptAnalyzer fails
+# the run; on a person's machine the step is skipped, saying so. Returns $false when it failed.
 function Invoke-ScriptAnalysis {
-    if (-not (Get-Module -ListAvailable -Name PSScriptAnalyzer)) {
-        Write-Host '    PSScriptAnalyzer is not installed: script analysis skipped (Install-PSResource PSScriptAnalyzer to run it).'
-        return
+    Write-Step 'Test: PSScriptAnalyzer and Invoke-Formatter over every script (PSScriptAnalyzerSettings.psd1)'
+    $env:PSModulePath, $previous = (Get-ToolModulePath), $env:PSModulePath
+    try { $available = [bool](Get-Module -ListAvailable -Name PSScriptAnalyzer) }
+    finally { $env:PSModulePath = $previous }
+    if (-not $available) {
+        $advice = 'Install it (Install-PSResource PSScriptAnalyzer), or place ../shared/modules beside this clone.'
+        if ($env:CI) { throw "PSScriptAnalyzer is not on PSModulePath, and CI is set: script analysis cannot be skipped. $advice" }
+        Write-Host "    PSScriptAnalyzer is not on PSModulePath: script analysis skipped. $advice"
+        return $true
     }
-    Write-Step 'Test: PSScriptAnalyzer over build.ps1, tools/, examples/ and tests/pester'
-    $paths = @('build.ps1', 'tools', 'examples', 'tests/pester') | ForEach-Object { Join-Path $RepoRoot $_ }
-    $findings = @($paths | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Recurse -Severity Warning, Error })
-    $findings | Format-Table -AutoSize RuleName, Severity, ScriptName, Line, Message | Out-String -Width 200 | Write-Host
-    if ($findings.Count -gt 0) { throw "PSScriptAnalyzer reported $($findings.Count) finding(s)." }
+    try {
+        Invoke-ChildPowerShell (Join-Path $RepoRoot 'tools/Invoke-ScriptAnalysis.ps1') @(
+            '-RepositoryRoot', $RepoRoot, '-ModuleDirectory', $ModuleDir, '-ResultsFile', (Join-Path $ResultsDir 'script-analysis.xml')
+        ) @{ PSModulePath = (Get-ToolModulePath) }
+        return $true
+    }
+    catch { Write-Host $_ -ForegroundColor Red; return $false }
 }
 
 function Invoke-Package {
