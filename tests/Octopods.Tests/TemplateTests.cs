@@ -294,7 +294,7 @@ namespace Octopods.Tests
         }
     }
 
-    /// <summary>The Tolerate list for WhatsApp answers.</summary>
+    /// <summary>The contract's list of disagreements (docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates) for WhatsApp answers.</summary>
     public class WhatsAppToleranceTests
     {
         private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Octopods.Tests
 {
-    /// <summary>Every variant in the contract's "Tolerate" list, parsed without a network.</summary>
+    /// <summary>Every variant in the contract's list of disagreements (docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates), parsed without a network.</summary>
     public class ToleranceTests
     {
         private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();

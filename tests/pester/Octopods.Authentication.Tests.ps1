@@ -11,7 +11,7 @@
         SecretStore keep their files there, so the user's own store is never touched;
       - Windows keeps the store in the profile whatever HOME says: there a CI runner or throwaway
         account sets OCTOPODS_TEST_SECRETSTORE=1.
-    The real modules come from PSModulePath (build.ps1 puts ../shared/modules first when present).
+    The real modules come from PSModulePath (build.ps1 puts its tool modules first).
 
     Sends go to a small HTTP listener on loopback started by this file, which records the
     X-Octopods-Auth header of each request and answers like the SMS send endpoint: the tests see
@@ -105,7 +105,7 @@ Describe 'Keys from a real SecretStore vault in a job that cannot prompt' {
         }
         foreach ($name in 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') {
             if (-not (Get-Module -ListAvailable -Name $name)) {
-                throw "$name is not on PSModulePath. Install it (Install-PSResource $name), or run 'dotnet pwsh ./build.ps1 -Task Test', which finds ../shared/modules or saves it from the Gallery."
+                throw "$name is not on PSModulePath. Install it (Install-PSResource $name), or run 'dotnet pwsh ./build.ps1 -Task Test', which puts the build's tool modules on PSModulePath or saves them from the Gallery."
             }
         }
         Import-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -ErrorAction Stop

@@ -32,7 +32,7 @@ BeforeAll {
     }
     foreach ($name in 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') {
         if (-not (Get-Module -ListAvailable -Name $name)) {
-            throw "$name is not on PSModulePath. Install it (Install-PSResource $name), or run 'dotnet pwsh ./build.ps1 -Task Test', which finds ../shared/modules or saves it from the Gallery."
+            throw "$name is not on PSModulePath. Install it (Install-PSResource $name), or run 'dotnet pwsh ./build.ps1 -Task Test', which puts the build's tool modules on PSModulePath or saves them from the Gallery."
         }
     }
     Import-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -ErrorAction Stop

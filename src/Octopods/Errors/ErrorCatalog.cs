@@ -4,7 +4,8 @@ namespace Octopods.Errors
 {
     /// <summary>
     /// Maps (channel, operation, error_code) to a stable name, a kind and the fix to tell the user.
-    /// Error numbers are scoped per API family (octopods-api.md), so a bare number means nothing.
+    /// Error numbers are scoped per API family (docs/dev/api-contract.md#errors-and-401), so a bare
+    /// number means nothing.
     /// </summary>
     public static class ErrorCatalog
     {
@@ -45,8 +46,8 @@ namespace Octopods.Errors
                 [(OctopodsChannel.Sms, ApiOperation.Status, 6)] = new Entry(ErrorNames.DeprecatedApiKey, OctopodsErrorKind.Authentication, DeprecatedKeyFix),
             };
 
-        // WhatsApp and VBM share one numbering (octopods-api.md). VBM publishes no table of its own; its
-        // documented code 5 (phone) matches WhatsApp's, so the WhatsApp table, deprecated key 6 included, is used for both.
+        // WhatsApp and VBM share one numbering (docs/dev/api-contract.md#whatsapp-and-vbm-error-codes). VBM
+        // publishes no table of its own; its documented code 5 (phone) matches WhatsApp's, so the WhatsApp table, deprecated key 6 included, is used for both.
         static ErrorCatalog()
         {
             foreach (var channel in new[] { OctopodsChannel.WhatsApp, OctopodsChannel.Viber })

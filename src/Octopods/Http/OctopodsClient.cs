@@ -454,8 +454,9 @@ namespace Octopods.Http
         }
 
         /// <summary>
-        /// Seed 002 (the SMS API article) shows both of its answers ending in a trailing comma
-        /// (<c>"request_id": "…",}</c>): read such a body rather than call an accepted send "outcome unknown".
+        /// The SMS API article (docs/dev/api-contract.md#sms-api-article-intercom-and-hubspot) shows both of
+        /// its answers ending in a trailing comma (<c>"request_id": "…",}</c>): read such a body rather than
+        /// call an accepted send "outcome unknown".
         /// </summary>
         private static readonly JsonDocumentOptions Lenient = new JsonDocumentOptions { AllowTrailingCommas = true };
 

@@ -10,8 +10,8 @@ namespace Octopods.Tests.Contract
     public static class ContractAssert
     {
         /// <summary>
-        /// Transport (octopods-api.md "Transport"; seed 004 "Authenticating requests"): the key in
-        /// X-Octopods-Auth on every call, JSON asked for, and Content-Type: application/json on a POST
+        /// Transport (docs/dev/api-contract.md#transport; docs/dev/api-contract.md#api-overview-and-authentication
+        /// "Authenticating requests"): the key in X-Octopods-Auth on every call, JSON asked for, and Content-Type: application/json on a POST
         /// (a charset, if given, must be UTF-8: the bodies are UTF-8). A GET carries no body.
         /// </summary>
         public static void Headers(RecordedRequest request, string expectedKey)

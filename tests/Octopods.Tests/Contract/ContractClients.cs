@@ -11,10 +11,11 @@ namespace Octopods.Tests.Contract
     /// <summary>The product's API classes pointed at a <see cref="ScriptedServer"/>, on a virtual clock so 429 waits take no time.</summary>
     public sealed class ContractClients
     {
-        // Placeholders the seeds use for the key, so the header's value is a literal from the docs.
-        public const string SmsKey = "YOUR_CHANNEL_API_KEY";          // seeds 000, 003
-        public const string WhatsAppKey = "YOUR_API_KEY_HERE";        // seed 004
-        public const string ViberKey = "YOUR_API_KEY";                // seed 002's spelling, reused for the VBM channel key
+        // Placeholders the public pages use for the key, so the header's value is a literal from the docs
+        // (docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates, "Key placeholder").
+        public const string SmsKey = "YOUR_CHANNEL_API_KEY";          // docs/dev/api-contract.md#sms-send-reference, docs/dev/api-contract.md#sms-status-reference
+        public const string WhatsAppKey = "YOUR_API_KEY_HERE";        // docs/dev/api-contract.md#api-overview-and-authentication
+        public const string ViberKey = "YOUR_API_KEY";                // docs/dev/api-contract.md#sms-api-article-intercom-and-hubspot spelling, reused for the VBM channel key
 
         private readonly ScriptedServer _server;
 

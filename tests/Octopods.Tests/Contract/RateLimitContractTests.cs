@@ -8,13 +8,14 @@ using Xunit;
 namespace Octopods.Tests.Contract
 {
     /// <summary>
-    /// Seed 004 "Rate limits" and octopods-api.md: HTTP 429 with a "try after … UTC" message, nothing
+    /// docs/dev/api-contract.md#api-overview-and-authentication "Rate limits" and
+    /// docs/dev/api-contract.md#rate-limiting: HTTP 429 with a "try after … UTC" message, nothing
     /// accepted; wait until then and retry. A Retry-After header is honoured if present. Documented for
     /// WhatsApp, treated the same on every family. The clients run on a virtual clock at 12:34:50 UTC.
     /// </summary>
     public sealed class RateLimitContractTests : IDisposable
     {
-        // Seed 004 "Rate limits", byte for byte.
+        // docs/dev/api-contract.md#api-overview-and-authentication "Rate limits", byte for byte.
         private const string TooMany = "{\n  \"message\": \"You have fired too many requests. Please try after 2026-04-24 12:34:56 UTC.\"\n}";
         private const string Accepted = "{\"request_id\": \"abc123…\", \"message_id\": 98765, \"channel_message_id\": \"provider-id-here\"}";
 
@@ -66,7 +67,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // octopods-api.md: "A Retry-After header is not documented, but honour it if present" — in seconds or as an HTTP date.
+        // docs/dev/api-contract.md#rate-limiting: a Retry-After header is not documented, but honoured if present, in seconds or as an HTTP date.
         [InlineData("3", 3)]
         [InlineData("Fri, 24 Apr 2026 12:35:00 GMT", 10)]
         public async Task A_retry_after_header_wins_over_the_message(string retryAfter, int seconds)

@@ -9,12 +9,14 @@ using Xunit;
 namespace Octopods.Tests.Contract
 {
     /// <summary>
-    /// What the client puts on the wire for every operation it makes, against literals from the seeds
-    /// and octopods-api.md: method, path, query, headers and the JSON body, compared by structure.
+    /// What the client puts on the wire for every operation it makes, against literals from the public
+    /// pages and the contract (docs/dev/api-contract.md): method, path, query, headers and the JSON body,
+    /// compared by structure.
     /// </summary>
     public sealed class RequestContractTests : IDisposable
     {
-        // Seed 000 / seed 004 "Response format": a success answer the client accepts after any send.
+        // docs/dev/api-contract.md#sms-send-reference "Successful response" / docs/dev/api-contract.md#api-overview-and-authentication "Response format":
+        // a success answer the client accepts after any send.
         private const string SendAnswer = "{\"request_id\": \"abc123…\", \"message_id\": 98765, \"channel_message_id\": \"provider-id-here\"}";
 
         private readonly ScriptedServer _server = ScriptedServer.Start();
@@ -37,7 +39,7 @@ namespace Octopods.Tests.Contract
         // ---- SMS: POST /api/v1/sms/messages ----
 
         [Fact]
-        public async Task Sms_send_posts_seed_000s_full_example()
+        public async Task Sms_send_posts_the_sms_send_references_full_example()
         {
             _server.AnswerJson(201, SendAnswer);
             await _clients.Sms().SendAsync(SmsSendRequest.Create("+14155552671", "Hi Alex — your order is on the way!", "Alex Rivera", true), default);
@@ -45,7 +47,7 @@ namespace Octopods.Tests.Contract
             var request = _server.OnlyRequest();
             Target(request, "POST", "/api/v1/sms/messages");
             ContractAssert.Headers(request, "YOUR_CHANNEL_API_KEY");
-            // Seed 000 "Full example", the -d body as written there.
+            // docs/dev/api-contract.md#sms-send-reference "Full example", the -d body as written there.
             ContractAssert.SameJson(@"{
 ""destination_phone"": ""+14155552671"",
 ""body"": ""Hi Alex — your order is on the way!"",
@@ -55,7 +57,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Fact]
-        public async Task Sms_send_posts_seed_002s_example_with_open_intercom_conversation_false()
+        public async Task Sms_send_posts_the_sms_api_articles_example_with_open_intercom_conversation_false()
         {
             _server.AnswerJson(201, SendAnswer);
             await _clients.Sms().SendAsync(SmsSendRequest.Create("+353838000000", "MESSAGE_BODY", openIntercomConversation: false), default);
@@ -63,7 +65,7 @@ namespace Octopods.Tests.Contract
             var request = _server.OnlyRequest();
             Target(request, "POST", "/api/v1/sms/messages");
             ContractAssert.Headers(request, "YOUR_CHANNEL_API_KEY");
-            // Seed 002 "Request (in cURL)": false is sent as a JSON false, not left out.
+            // docs/dev/api-contract.md#sms-api-article-intercom-and-hubspot "Request (in cURL)": false is sent as a JSON false, not left out.
             ContractAssert.SameJson(@"{
 ""destination_phone"": ""+353838000000"",
 ""body"": ""MESSAGE_BODY"",
@@ -76,9 +78,9 @@ namespace Octopods.Tests.Contract
         {
             _server.AnswerJson(201, SendAnswer).AnswerJson(201, SendAnswer);
             var api = _clients.Sms();
-            // Seed 001 "Example request" body text; the number is the contract's e.g. (seed 001's +15551234567 is no real number, see PhoneContractTests).
+            // docs/dev/api-contract.md#sms-api-overview "Example request" body text; the number is the contract's e.g. (that page's +15551234567 is no real number, see PhoneContractTests).
             await api.SendAsync(SmsSendRequest.Create("+14155552671", "Hi Jane — your order ORD-9876 is out for delivery. Reply STOP to opt out."), default);
-            // octopods-api.md SMS table: intercom_teammate_id is a string.
+            // docs/dev/api-contract.md#sms-send table: intercom_teammate_id is a string.
             await api.SendAsync(SmsSendRequest.Create("+14155552671", "x", intercomTeammateId: "4242"), default);
 
             var requests = _server.Requests;
@@ -95,9 +97,9 @@ namespace Octopods.Tests.Contract
         // ---- SMS: GET /api/v1/sms/messages/{message_id} ----
 
         [Theory]
-        [InlineData("42", "/api/v1/sms/messages/42")]                   // seed 002 "Get Message Status"
-        [InlineData("4829174", "/api/v1/sms/messages/4829174")]         // seed 003 "Example request"
-        [InlineData(" msg_01HT5Q ", "/api/v1/sms/messages/msg_01HT5Q")] // seed 001: string ids; a pasted id's spaces are not sent
+        [InlineData("42", "/api/v1/sms/messages/42")]                   // docs/dev/api-contract.md#sms-api-article-intercom-and-hubspot "Get Message Status"
+        [InlineData("4829174", "/api/v1/sms/messages/4829174")]         // docs/dev/api-contract.md#sms-status-reference "Example request"
+        [InlineData(" msg_01HT5Q ", "/api/v1/sms/messages/msg_01HT5Q")] // docs/dev/api-contract.md#sms-api-overview: string ids; a pasted id's spaces are not sent
         public async Task Sms_status_gets_the_message_path_with_the_channel_key(string id, string path)
         {
             _server.AnswerJson(200, "{\"request_id\": \"r\", \"message_id\": 42, \"status\": \"queued\"}");
@@ -121,7 +123,7 @@ namespace Octopods.Tests.Contract
             var request = _server.OnlyRequest();
             Target(request, "POST", "/api/v1/whatsapp/templates/1001/messages");
             ContractAssert.Headers(request, "YOUR_API_KEY_HERE");
-            // octopods-api.md WhatsApp table: body-only templates take ["Alex","1234"].
+            // docs/dev/api-contract.md#whatsapp-template-send table: body-only templates take ["Alex","1234"].
             ContractAssert.SameJson(@"{""destination_phone"": ""+14155552671"", ""message_variables"": [""Alex"",""1234""]}", request.BodyText);
         }
 
@@ -137,7 +139,7 @@ namespace Octopods.Tests.Contract
             var request = _server.OnlyRequest();
             Target(request, "POST", "/api/v1/whatsapp/templates/1001/messages");
             ContractAssert.Headers(request, "YOUR_API_KEY_HERE");
-            // octopods-api.md WhatsApp table: {"header":[…],"body":[…],"footer":[…],"buttons":[…]} with every
+            // docs/dev/api-contract.md#whatsapp-template-send table: {"header":[…],"body":[…],"footer":[…],"buttons":[…]} with every
             // section present even if empty; header_attachment_url, open_intercom_conversation,
             // intercom_teammate_id, destination_user_name.
             ContractAssert.SameJson(@"{
@@ -168,7 +170,8 @@ namespace Octopods.Tests.Contract
         {
             _server.AnswerJson(201, SendAnswer).AnswerJson(201, SendAnswer);
             var api = _clients.WhatsApp();
-            // Tolerate: message_variables once described as {"1":"Alex"}; a caller may pass that shape through.
+            // docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates:
+            // message_variables once described as {"1":"Alex"}; a caller may pass that shape through.
             await api.SendAsync(TemplateSendRequest.Create(OctopodsChannel.WhatsApp, "1001", "+14155552671",
                 TemplateVariables.FromRaw(new Dictionary<string, object?> { ["1"] = "Alex" })), default);
             await api.SendAsync(TemplateSendRequest.Create(OctopodsChannel.WhatsApp, "1001", "+14155552671",
@@ -188,7 +191,7 @@ namespace Octopods.Tests.Contract
             await _clients.WhatsApp().GetStatusAsync("98765", default);
 
             var request = _server.OnlyRequest();
-            Target(request, "GET", "/api/v1/whatsapp/messages/98765");   // seed 004 endpoint table
+            Target(request, "GET", "/api/v1/whatsapp/messages/98765");   // docs/dev/api-contract.md#api-overview-and-authentication "The endpoints"
             ContractAssert.Headers(request, "YOUR_API_KEY_HERE");
         }
 
@@ -201,7 +204,7 @@ namespace Octopods.Tests.Contract
             await _clients.WhatsApp().GetMessagesAsync(limit, default);
 
             var request = _server.OnlyRequest();
-            Target(request, "GET", "/api/v1/whatsapp/messages", query);   // octopods-api.md: GET /api/v1/whatsapp/messages?limit=N
+            Target(request, "GET", "/api/v1/whatsapp/messages", query);   // docs/dev/api-contract.md#whatsapp-message-list: GET /api/v1/whatsapp/messages?limit=N
             ContractAssert.Headers(request, "YOUR_API_KEY_HERE");
         }
 
@@ -217,7 +220,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // octopods-api.md: filters status (pending, under_review, needs_modification, rejected, accepted, deleted), active, lang.
+        // docs/dev/api-contract.md#whatsapp-templates: filters status (pending, under_review, needs_modification, rejected, accepted, deleted), active, lang.
         [InlineData("pending")]
         [InlineData("under_review")]
         [InlineData("needs_modification")]
@@ -257,9 +260,9 @@ namespace Octopods.Tests.Contract
             await _clients.Viber().SendAsync(send, default);
 
             var request = _server.OnlyRequest();
-            Target(request, "POST", "/api/v1/vbm/templates/2001/messages");   // seed 004 endpoint table
+            Target(request, "POST", "/api/v1/vbm/templates/2001/messages");   // docs/dev/api-contract.md#api-overview-and-authentication "The endpoints"
             ContractAssert.Headers(request, "YOUR_API_KEY");
-            // octopods-api.md VBM: message_variables {"header":[],"body":[],"footer":[]} (no buttons), header_image_url.
+            // docs/dev/api-contract.md#vbm-send: message_variables {"header":[],"body":[],"footer":[]} (no buttons), header_image_url.
             ContractAssert.SameJson(@"{
 ""destination_phone"": ""+14155552671"",
 ""message_variables"": {""header"": [], ""body"": [""Alex""], ""footer"": []},
@@ -288,7 +291,7 @@ namespace Octopods.Tests.Contract
             await api.GetTemplateAsync("2001", default);
 
             var requests = _server.Requests;
-            Target(requests[0], "GET", "/api/v1/vbm/templates", "active=false", "lang=en");   // octopods-api.md VBM: filters active, lang
+            Target(requests[0], "GET", "/api/v1/vbm/templates", "active=false", "lang=en");   // docs/dev/api-contract.md#vbm-templates: filters active, lang
             Target(requests[1], "GET", "/api/v1/vbm/templates/2001");
             Assert.All(requests, r => ContractAssert.Headers(r, "YOUR_API_KEY"));
         }

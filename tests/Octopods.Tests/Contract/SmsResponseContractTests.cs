@@ -7,8 +7,9 @@ using Xunit;
 namespace Octopods.Tests.Contract
 {
     /// <summary>
-    /// Every SMS answer the seeds show, served literally over a loopback socket, read into the typed
-    /// result field by field. Payloads are copied from the seeds (their "…" and typos included).
+    /// Every SMS answer the public pages show, served literally over a loopback socket, read into the typed
+    /// result field by field. Payloads are copied from the pages (their "…" and typos included), as quoted
+    /// in docs/dev/api-contract.md#sources.
     /// </summary>
     public sealed class SmsResponseContractTests : IDisposable
     {
@@ -28,10 +29,10 @@ namespace Octopods.Tests.Contract
 
         [Theory]
         [InlineData(201)]
-        [InlineData(200)]   // octopods-api.md: "201 Created on sends (accept 200 too)"
-        public async Task Send_answer_of_seed_000_numeric_id_and_provider_id(int status)
+        [InlineData(200)]   // docs/dev/api-contract.md#transport: a send answers 201 Created; 200 is accepted too
+        public async Task Send_answer_of_the_sms_send_reference_numeric_id_and_provider_id(int status)
         {
-            // Seed 000 "Successful response" (also seed 004 "Response format").
+            // docs/dev/api-contract.md#sms-send-reference "Successful response" (also docs/dev/api-contract.md#api-overview-and-authentication "Response format").
             const string body = @"{
 ""request_id"": ""abc123…"",
 ""message_id"": 98765,
@@ -51,9 +52,9 @@ namespace Octopods.Tests.Contract
         }
 
         [Fact]
-        public async Task Send_answer_of_seed_001_string_id_status_url_and_phone()
+        public async Task Send_answer_of_the_sms_api_overview_string_id_status_url_and_phone()
         {
-            // Seed 001 "Response".
+            // docs/dev/api-contract.md#sms-api-overview "Response".
             const string body = @"{
 ""request_id"": ""req_01HT5Q..."",
 ""message_id"": ""msg_01HT5Q..."",
@@ -71,9 +72,9 @@ namespace Octopods.Tests.Contract
         }
 
         [Fact]
-        public async Task Send_answer_of_seed_002_phone_without_plus_and_trailing_comma()
+        public async Task Send_answer_of_the_sms_api_article_phone_without_plus_and_trailing_comma()
         {
-            // Seed 002 "Response 201 Created", byte for byte: the phone has no '+', and the object ends
+            // docs/dev/api-contract.md#sms-api-article-intercom-and-hubspot "Response" (201 Created), byte for byte: the phone has no '+', and the object ends
             // with a trailing comma. A send the service took must not read as "outcome unknown".
             const string body = @"{
 ""message_id"": 42,
@@ -92,7 +93,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Send_answer_without_a_content_type_is_read_as_utf8()
         {
-            // Seed 004's answer; no charset named, so JSON's UTF-8 applies (the "…" must survive).
+            // docs/dev/api-contract.md#api-overview-and-authentication "Response format"; no charset named, so JSON's UTF-8 applies (the "…" must survive).
             _server.Answer(new ScriptedResponse(201, "{\"request_id\": \"abc123…\", \"message_id\": 98765, \"channel_message_id\": \"provider-id-here\"}", contentType: null));
             var result = await _clients.Sms().SendAsync(Send(), default);
 
@@ -103,9 +104,9 @@ namespace Octopods.Tests.Contract
         // ---- status ----
 
         [Fact]
-        public async Task Status_answer_of_seed_002_upper_case_with_status_message_and_trailing_comma()
+        public async Task Status_answer_of_the_sms_api_article_upper_case_with_status_message_and_trailing_comma()
         {
-            // Seed 002 "Get Message Status" response, byte for byte (typo "delived" and trailing comma included).
+            // docs/dev/api-contract.md#sms-api-article-intercom-and-hubspot "Get Message Status" response, byte for byte (typo "delived" and trailing comma included).
             const string body = @"{
 ""message_id"": 42,
 ""status"": ""DELIVERED"",
@@ -130,9 +131,9 @@ namespace Octopods.Tests.Contract
         }
 
         [Fact]
-        public async Task Status_answer_of_seed_003_lower_case_with_times_and_null_failure_reason()
+        public async Task Status_answer_of_the_sms_status_reference_lower_case_with_times_and_null_failure_reason()
         {
-            // Seed 003 "Success response".
+            // docs/dev/api-contract.md#sms-status-reference "Success response".
             const string body = @"{
 ""request_id"": ""b14f0e5a-3f3c-4e9c-b1d1-6d19f0c4a721"",
 ""message_id"": 4829174,
@@ -160,8 +161,8 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Status_answer_for_a_stage_not_reached_has_null_times_and_is_not_final()
         {
-            // Seed 003's shape at "queued": "Fields for stages the message hasn't reached yet are null";
-            // the phone as seed 002 spells it, without '+'.
+            // docs/dev/api-contract.md#sms-status-reference "Success response" at "queued": "Fields for stages the message hasn't reached yet are null";
+            // the phone as docs/dev/api-contract.md#sms-api-article-intercom-and-hubspot spells it, without '+'.
             const string body = @"{
 ""request_id"": ""b14f0e5a-3f3c-4e9c-b1d1-6d19f0c4a721"",
 ""message_id"": 4829174,
@@ -183,7 +184,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // Seed 003 "Common failure reasons", one per terminal failure status.
+        // docs/dev/api-contract.md#sms-status-reference "Common failure reasons", one per terminal failure status.
         [InlineData("failed", "Failed", "The phone number is not a valid mobile subscriber.")]
         [InlineData("undelivered", "Undelivered", "The recipient’s handset is out of coverage or powered off for too long.")]
         public async Task Status_answer_of_a_failure_carries_its_reason(string raw, string expected, string reason)
@@ -202,13 +203,15 @@ namespace Octopods.Tests.Contract
         // ---- errors ----
 
         [Theory]
-        // Seed 000 "Error codes" (texts from its Meaning column; octopods-api.md's words where the seed's cell is empty).
+        // docs/dev/api-contract.md#sms-send-reference "Error codes" (texts from its Meaning column; the contract's words, docs/dev/api-contract.md#sms-error-codes,
+        // where the page's cell is empty).
         [InlineData(1, "destination phone missing", "PhoneMissing", OctopodsErrorKind.InvalidArgument)]
         [InlineData(2, "Message body is empty.", "BodyEmpty", OctopodsErrorKind.InvalidArgument)]
         [InlineData(3, "phone not E.164", "PhoneInvalid", OctopodsErrorKind.InvalidArgument)]
         [InlineData(4, "SMS provider returned an error.", "ProviderError", OctopodsErrorKind.ProviderError)]
         [InlineData(5, "Deprecated API key.", "DeprecatedApiKey", OctopodsErrorKind.Authentication)]
-        // octopods-api.md Tolerate: the overview article (seed 004 "Tip") numbers the deprecated key 6.
+        // docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates:
+        // the overview (docs/dev/api-contract.md#api-overview-and-authentication "Tip") numbers the deprecated key 6.
         [InlineData(6, "Deprecated API Key. Please go to your Octopods App, and get your new API Key", "DeprecatedApiKey", OctopodsErrorKind.Authentication)]
         public async Task Send_error_codes_are_named_with_the_services_text_and_request_id(int code, string text, string name, OctopodsErrorKind kind)
         {
@@ -228,7 +231,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Send_error_without_a_request_id_is_named_by_its_code()
         {
-            // Seed 001 "On failure": no request_id, and a text that does not match the code's meaning (2 is the body).
+            // docs/dev/api-contract.md#sms-api-overview "On failure": no request_id, and a text that does not match the code's meaning (2 is the body).
             _server.AnswerJson(400, "{\n\"error_code\": 2,\n\"error\": \"Destination number must be in E.164 format.\"\n}");
             var ex = await Assert.ThrowsAsync<OctopodsException>(() => _clients.Sms().SendAsync(Send(), default));
 
@@ -239,12 +242,12 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // Seed 003 "Error codes": 1 message id missing, 5 key rotated or revoked.
+        // docs/dev/api-contract.md#sms-status-reference "Error codes": 1 message id missing, 5 key rotated or revoked.
         [InlineData(1, "You must supply message_id in your request payload.", "MessageIdMissing", OctopodsErrorKind.InvalidArgument)]
         [InlineData(5, "The API key has been rotated or revoked. Fetch the current key from Octopods.", "DeprecatedApiKey", OctopodsErrorKind.Authentication)]
         public async Task Status_error_codes_are_named_for_the_status_call(int code, string text, string name, OctopodsErrorKind kind)
         {
-            // Seed 003 "Error response" shape.
+            // docs/dev/api-contract.md#sms-status-reference "Error response" shape.
             _server.AnswerJson(400, "{\n\"request_id\": \"b14f0e5a-3f3c-4e9c-b1d1-6d19f0c4a721\",\n\"error_code\": " +
                 code.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\n\"error\": \"" + text + "\"\n}");
             var ex = await Assert.ThrowsAsync<OctopodsException>(() => _clients.Sms().GetStatusAsync("4829174", default));
@@ -259,7 +262,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task An_unauthorized_key_is_an_authentication_error()
         {
-            // Seed 001 "Common errors": Unauthorized — the X-Octopods-Auth header is missing, revoked, or of another channel.
+            // docs/dev/api-contract.md#sms-api-overview "Common errors": Unauthorized — the X-Octopods-Auth header is missing, revoked, or of another channel.
             _server.Answer(new ScriptedResponse(401, "", contentType: null));
             var ex = await Assert.ThrowsAsync<OctopodsException>(() => _clients.Sms().SendAsync(Send(), default));
 

@@ -6,32 +6,34 @@ using Xunit;
 namespace Octopods.Tests.Contract
 {
     /// <summary>
-    /// Every status name the seeds and octopods-api.md list, in every spelling they use, mapped to
-    /// the typed status and its terminal flag: the tables the emulator shares with the client,
-    /// checked here against literals instead.
+    /// Every status name the public pages and the contract (docs/dev/api-contract.md) list, in every
+    /// spelling they use, mapped to the typed status and its terminal flag: the tables the emulator
+    /// shares with the client, checked here against literals instead.
     /// </summary>
     public class StatusTableContractTests
     {
         [Theory]
-        // Seed 003 "Status values" and "Polling tips" (lower case; terminal: delivered, failed, undelivered).
+        // docs/dev/api-contract.md#sms-status-reference "Status values" and "Polling tips" (lower case; terminal: delivered, failed, undelivered).
         [InlineData("queued", "Queued", false)]
         [InlineData("sent", "Sent", false)]
         [InlineData("delivered", "Delivered", true)]
         [InlineData("failed", "Failed", true)]
         [InlineData("undelivered", "Undelivered", true)]
-        // Seed 001 "Delivery statuses" (capitalised).
+        // docs/dev/api-contract.md#sms-api-overview "Delivery statuses" (capitalised).
         [InlineData("Queued", "Queued", false)]
         [InlineData("Sent", "Sent", false)]
         [InlineData("Delivered", "Delivered", true)]
         [InlineData("Failed", "Failed", true)]
         [InlineData("Undelivered", "Undelivered", true)]
-        // Seed 002 status answer (upper case), and the Tolerate list's "compare case-insensitively".
+        // docs/dev/api-contract.md#sms-api-article-intercom-and-hubspot status answer (upper case); statuses compare without case:
+        // docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates.
         [InlineData("DELIVERED", "Delivered", true)]
         [InlineData("QUEUED", "Queued", false)]
         [InlineData("SENT", "Sent", false)]
         [InlineData("FAILED", "Failed", true)]
         [InlineData("UNDELIVERED", "Undelivered", true)]
-        // Tolerate: "an unknown value is kept as text, never a crash" — and it is not final.
+        // docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates:
+        // "an unknown value is kept as text, never a crash" — and it is not final.
         [InlineData("accepted_by_carrier", "accepted_by_carrier", false)]
         public void Sms_statuses(string raw, string expected, bool terminal)
         {
@@ -40,7 +42,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // octopods-api.md WhatsApp: sent, delivered, read, failed, deleted, unknown (upper or lower case);
+        // docs/dev/api-contract.md#whatsapp-statuses: sent, delivered, read, failed, deleted, unknown (upper or lower case);
         // terminal: delivered, read, failed, deleted; unknown means retry shortly.
         [InlineData("sent", "Sent", false)]
         [InlineData("delivered", "Delivered", true)]
@@ -62,7 +64,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // octopods-api.md template filters: pending, under_review, needs_modification, rejected, accepted, deleted.
+        // docs/dev/api-contract.md#template-statuses: pending, under_review, needs_modification, rejected, accepted, deleted.
         // Only accepted templates can be sent.
         [InlineData("pending", "pending", false)]
         [InlineData("under_review", "under_review", false)]

@@ -23,7 +23,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Send_answer_in_the_overview_shape()
         {
-            // Seed 004 "Response format" (successful creates, every family).
+            // docs/dev/api-contract.md#api-overview-and-authentication "Response format" (successful creates, every family).
             const string body = "{\n  \"request_id\": \"abc123…\",\n  \"message_id\": 98765,\n  \"channel_message_id\": \"provider-id-here\"\n}";
             _server.AnswerJson(201, body);
             var result = await _clients.Viber().SendAsync(Send(), default);
@@ -50,7 +50,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // octopods-api.md VBM: destination_phone E.164, code 5; the family shares WhatsApp's numbering (3, 6).
+        // docs/dev/api-contract.md#vbm-send: destination_phone E.164, code 5; the family shares WhatsApp's numbering (3, 6): docs/dev/api-contract.md#whatsapp-and-vbm-error-codes.
         [InlineData(3, "Message Template does not exist.", "TemplateNotExist")]
         [InlineData(5, "PHONE_INVALID", "PhoneInvalid")]
         [InlineData(6, "Deprecated API Key. Please go to your Octopods App, and get your new API Key", "DeprecatedApiKey")]
@@ -68,7 +68,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Template_listing_reads_the_documented_item_fields()
         {
-            // octopods-api.md: GET /api/v1/vbm/templates lists accepted templates; items as for WhatsApp.
+            // docs/dev/api-contract.md#vbm-templates: GET /api/v1/vbm/templates lists accepted templates; items as for WhatsApp.
             const string body = @"[{""template_id"": ""2001"", ""template_name"": ""offer"", ""template_body"": ""Hi {{1}}, 20% off today"",
 ""template_components"": [{""type"": ""HEADER"", ""format"": ""IMAGE""}], ""template_status"": ""accepted"",
 ""account_phone_number"": ""14155550100"", ""created_at"": ""2026-04-24T10:23:45Z""}]";

@@ -9,7 +9,8 @@ using Xunit;
 namespace Octopods.Tests.Contract
 {
     /// <summary>
-    /// The WhatsApp answers octopods-api.md and seed 004 document, served literally over a loopback
+    /// The WhatsApp answers the contract documents (docs/dev/api-contract.md#whatsapp, and the page quoted
+    /// at docs/dev/api-contract.md#api-overview-and-authentication), served literally over a loopback
     /// socket: send, status, both message-listing shapes, template reads and every error shape.
     /// </summary>
     public sealed class WhatsAppResponseContractTests : IDisposable
@@ -31,7 +32,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Send_answer_in_the_overview_shape()
         {
-            // Seed 004 "Response format".
+            // docs/dev/api-contract.md#api-overview-and-authentication "Response format".
             const string body = "{\n  \"request_id\": \"abc123…\",\n  \"message_id\": 98765,\n  \"channel_message_id\": \"provider-id-here\"\n}";
             _server.AnswerJson(201, body);
             var result = await _clients.WhatsApp().SendAsync(Send(), default);
@@ -49,7 +50,8 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Send_answer_with_a_string_id_status_url_and_phone_without_plus()
         {
-            // octopods-api.md: "returns a message_id" and a message_status_url; string ids (Tolerate); phone without '+'.
+            // docs/dev/api-contract.md#whatsapp-template-send: "returns a message_id" and a message_status_url; string ids and a phone
+            // without '+': docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates.
             const string body = "{\"request_id\": \"req_01HT5Q...\", \"message_id\": \"msg_01HT5Q...\", " +
                                 "\"message_status_url\": \"https://app.octopods.io/api/v1/whatsapp/messages/msg_01HT5Q...\", \"phone_number\": \"14155552671\"}";
             _server.AnswerJson(200, body);
@@ -66,7 +68,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Status_answer_with_every_field_the_contract_has_seen()
         {
-            // octopods-api.md "Fields seen", values in the contract's own examples; upper-case status; an unknown extra field.
+            // docs/dev/api-contract.md#whatsapp-message-status "Fields seen", values in the contract's own examples; upper-case status; an unknown extra field.
             const string body = @"{""request_id"": ""abc123…"", ""message_id"": 98765, ""status"": ""READ"",
 ""status_message"": ""Message read."", ""channel_message_id"": ""wamid.HBgLMTQxNTU1NTI2NzE"",
 ""intercom_conversation_id"": 12345678, ""intercom_conversation_part_id"": ""987654321"",
@@ -96,7 +98,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Status_answer_of_unknown_is_not_final_and_missing_fields_are_null()
         {
-            // octopods-api.md: "unknown means retry shortly"; only the fields every answer has.
+            // docs/dev/api-contract.md#whatsapp-statuses: unknown is not terminal, ask again shortly; only the fields every answer has.
             _server.AnswerJson(200, "{\"request_id\": \"abc123…\", \"message_id\": \"msg_01HT5Q...\", \"status\": \"unknown\"}");
             var status = await _clients.WhatsApp().GetStatusAsync("msg_01HT5Q...", default);
 
@@ -111,7 +113,8 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // octopods-api.md failure_reason examples; Tolerate: a string or {"code": 470, "title": "…"}.
+        // docs/dev/api-contract.md#whatsapp-message-status failure_reason examples; a string or {"code": 470, "title": "…"}:
+        // docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates.
         [InlineData("\"not a WhatsApp user\"", "not a WhatsApp user")]
         [InlineData("{\"code\": 470, \"title\": \"24-hour window closed\"}", "24-hour window closed (470)")]
         public async Task Status_answer_of_a_failure_carries_its_reason_in_either_shape(string reason, string expected)
@@ -129,7 +132,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Listing_as_a_bare_array_with_nested_status()
         {
-            // Tolerate: a bare array of {user_phone_number, created_at, message_content, message_status: {channel_message_id, message_status, failure_reason}}.
+            // docs/dev/api-contract.md#whatsapp-message-list: a bare array of {user_phone_number, created_at, message_content, message_status: {channel_message_id, message_status, failure_reason}}.
             const string body = @"[
 {""user_phone_number"": ""+14155552671"", ""created_at"": ""2026-04-24T10:23:45Z"", ""message_content"": ""Hi Alex, your code is 1234"",
  ""message_status"": {""channel_message_id"": ""wamid.HBgLMTQxNTU1NTI2NzE"", ""message_status"": ""DELIVERED"", ""failure_reason"": null}},
@@ -161,7 +164,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Listing_as_an_object_with_flat_messages()
         {
-            // Tolerate: {"request_id", "messages": [{message_id, status, phone_number, sent_at, failure_reason}]}.
+            // docs/dev/api-contract.md#whatsapp-message-list: {"request_id", "messages": [{message_id, status, phone_number, sent_at, failure_reason}]}.
             const string body = @"{""request_id"": ""abc123…"", ""messages"": [
 {""message_id"": 98765, ""status"": ""read"", ""phone_number"": ""+14155552671"", ""sent_at"": ""2026-04-24T10:23:45Z"", ""failure_reason"": null},
 {""message_id"": ""msg_01HT5Q..."", ""status"": ""SENT"", ""phone_number"": ""14155552672"", ""sent_at"": null, ""failure_reason"": ""template not approved for the country""}
@@ -181,7 +184,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // octopods-api.md: "A channel that never sent answers 400" (no body documented: empty, or the error shape without a code).
+        // docs/dev/api-contract.md#whatsapp-message-list: "A channel that never sent answers 400" (no body documented: empty, or the error shape without a code).
         [InlineData("")]
         [InlineData("{\"request_id\": \"abc123…\", \"error\": \"No messages found.\"}")]
         public async Task Listing_of_a_channel_that_never_sent_is_empty(string body)
@@ -193,7 +196,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Listing_refused_with_a_code_is_an_error_not_an_empty_list()
         {
-            // Seed 004 "Tip": code 6 and its text.
+            // docs/dev/api-contract.md#api-overview-and-authentication "Tip": code 6 and its text.
             _server.AnswerJson(400, "{\"request_id\": \"abc123…\", \"error_code\": 6, \"error\": \"Deprecated API Key. Please go to your Octopods App, and get your new API Key\"}");
             var ex = await Assert.ThrowsAsync<OctopodsException>(() => _clients.WhatsApp().GetMessagesAsync(100, default));
 
@@ -206,7 +209,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Template_listing_reads_every_documented_item_field_and_counts_placeholders()
         {
-            // octopods-api.md template items: template_id, template_name, template_body ({{1}} placeholders),
+            // docs/dev/api-contract.md#whatsapp-templates items: template_id, template_name, template_body ({{1}} placeholders),
             // template_components (e.g. {"type":"HEADER","format":"TEXT","text":…}), template_status,
             // account_phone_number, created_at.
             const string body = @"[
@@ -260,7 +263,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Template_listing_error_10_is_an_invalid_status_filter()
         {
-            // octopods-api.md: 10 INVALID_STATUS (bad filter value on template listing).
+            // docs/dev/api-contract.md#whatsapp-and-vbm-error-codes: 10 INVALID_STATUS (bad filter value on template listing).
             _server.AnswerJson(400, "{\"request_id\": \"abc123…\", \"error_code\": 10, \"error\": \"INVALID_STATUS\"}");
             var ex = await Assert.ThrowsAsync<OctopodsException>(() => _clients.WhatsApp().GetTemplatesAsync(new TemplateQuery { Status = "approved" }, default));
 
@@ -272,7 +275,7 @@ namespace Octopods.Tests.Contract
         // ---- send errors ----
 
         [Theory]
-        // octopods-api.md "WhatsApp error names and codes"; seed 004 gives the texts of 3 and 6.
+        // docs/dev/api-contract.md#whatsapp-and-vbm-error-codes; docs/dev/api-contract.md#api-overview-and-authentication gives the texts of 3 and 6.
         [InlineData(1, "ARGUMENT_MISSING", "ArgumentMissing", OctopodsErrorKind.InvalidArgument)]
         [InlineData(2, "TYPE_MISMATCH", "TypeMismatch", OctopodsErrorKind.InvalidArgument)]
         [InlineData(3, "Message Template does not exist.", "TemplateNotExist", OctopodsErrorKind.NotFound)]
@@ -283,7 +286,7 @@ namespace Octopods.Tests.Contract
         [InlineData(9, "variables given as an array for a template with non-body placeholders", "VariablesShape", OctopodsErrorKind.InvalidArgument)]
         public async Task Send_error_codes_are_named_for_the_whatsapp_family(int code, string text, string name, OctopodsErrorKind kind)
         {
-            // Seed 004 "Response format" error shape.
+            // docs/dev/api-contract.md#api-overview-and-authentication "Response format" error shape.
             _server.AnswerJson(400, "{\n  \"request_id\": \"abc123…\",\n  \"error_code\": " + code.ToString(CultureInfo.InvariantCulture) + ",\n  \"error\": \"" + text + "\"\n}");
             var ex = await Assert.ThrowsAsync<OctopodsException>(() => _clients.WhatsApp().SendAsync(Send(), default));
 
@@ -300,7 +303,7 @@ namespace Octopods.Tests.Contract
         [Fact]
         public async Task Code_5_means_the_phone_on_whatsapp_but_the_deprecated_key_on_sms()
         {
-            // octopods-api.md: "the same number means different things on SMS and WhatsApp".
+            // docs/dev/api-contract.md#errors-and-401: "The same number means different things" on SMS and WhatsApp.
             _server.AnswerJson(400, "{\"request_id\": \"abc123…\", \"error_code\": 5, \"error\": \"x\"}")
                    .AnswerJson(400, "{\"request_id\": \"abc123…\", \"error_code\": 5, \"error\": \"x\"}");
             var whatsApp = await Assert.ThrowsAsync<OctopodsException>(() => _clients.WhatsApp().SendAsync(Send(), default));
@@ -311,7 +314,7 @@ namespace Octopods.Tests.Contract
         }
 
         [Theory]
-        // octopods-api.md: "A missing or invalid WhatsApp key can also answer 401" (no body documented).
+        // docs/dev/api-contract.md#errors-and-401: "A missing or invalid WhatsApp key can answer 401" (no body documented).
         [InlineData("")]
         [InlineData("{\"error\": \"Unauthorized\"}")]
         public async Task A_401_is_an_unauthorized_key_for_the_whatsapp_channel(string body)
