@@ -8,6 +8,7 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.FlowControl;
 using Octopods.Bulk;
 using Octopods.Http;
 using Octopods.Sms;
@@ -86,7 +87,6 @@ namespace Octopods.Bench
             {
                 RequestTimeout = TimeSpan.FromSeconds(2),
                 DefaultRateLimitWait = TimeSpan.FromMilliseconds(200),
-                Gate = gate,
             });
             peakEarly = 0;
             using (var engine = new BulkSender<SmsSendRequest, SmsSendResult>(ChannelOperations.Sms(new SmsApi(client)),

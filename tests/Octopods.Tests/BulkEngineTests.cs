@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.FlowControl;
 using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.Http;
@@ -66,10 +67,10 @@ namespace Octopods.Tests
         {
             var clock = new VirtualClock(T0);
             var gate = new SendGate(clock);
-            gate.Pause(TimeSpan.FromSeconds(7));
-            gate.Pause(TimeSpan.FromSeconds(3)); // a shorter pause does not shorten the longer one
+            _ = gate.RateLimited(TimeSpan.FromSeconds(7), gate.Current);
+            _ = gate.RateLimited(TimeSpan.FromSeconds(3), gate.Current); // a shorter pause does not shorten the longer one
             Assert.Equal(TimeSpan.FromSeconds(7), gate.PauseLeft);
-            await gate.EnterAsync(paced: true, CancellationToken.None);
+            await gate.BeforeSendAsync(paced: true, null, CancellationToken.None);
             Assert.True(clock.UtcNow >= T0 + TimeSpan.FromSeconds(7));
             Assert.Equal(1, gate.Pauses);
         }
@@ -79,17 +80,17 @@ namespace Octopods.Tests
         {
             var clock = new VirtualClock(T0);
             var gate = new SendGate(clock);
-            gate.Pause(TimeSpan.FromSeconds(5));
-            gate.Pause(TimeSpan.FromSeconds(5));   // another worker refused at the same moment
+            _ = gate.RateLimited(TimeSpan.FromSeconds(5), gate.Current);
+            _ = gate.RateLimited(TimeSpan.FromSeconds(5), gate.Current);   // another worker refused at the same moment
             clock.Advance(TimeSpan.FromSeconds(2));
-            gate.Pause(TimeSpan.FromSeconds(10));  // lengthened while it runs
-            gate.Pause(TimeSpan.FromSeconds(1));   // shorter: changes nothing
+            _ = gate.RateLimited(TimeSpan.FromSeconds(10), gate.Current);  // lengthened while it runs
+            _ = gate.RateLimited(TimeSpan.FromSeconds(1), gate.Current);   // shorter: changes nothing
             Assert.Equal(1, gate.Pauses);
             clock.Advance(TimeSpan.FromSeconds(11));
             Assert.Equal(TimeSpan.Zero, gate.PauseLeft);
-            gate.Pause(TimeSpan.FromSeconds(3));   // after it ended: a new pause
+            _ = gate.RateLimited(TimeSpan.FromSeconds(3), gate.Current);   // after it ended: a new pause
             Assert.Equal(2, gate.Pauses);
-            gate.Pause(TimeSpan.Zero);             // nothing to wait: no pause
+            _ = gate.RateLimited(TimeSpan.Zero, gate.Current);             // nothing to wait: no pause
             Assert.Equal(2, gate.Pauses);
         }
     }
@@ -339,7 +340,7 @@ namespace Octopods.Tests
             // Every row was accepted by an earlier run: the engine settles each from the journal, no send.
             File.WriteAllLines(path, new[] { "{\"type\":\"octopods-journal\",\"version\":1}" }.Concat(rows.Select(r =>
                 "{\"type\":\"sent\",\"row\":\"" + RowIdentity.FromContent(OctopodsChannel.Sms, r.Item1, r.Item2) + "\",\"message_id\":\"x\"}")));
-            var operation = new BulkOperation<(string, string), string>(OctopodsChannel.Sms, (r, ct) => Task.FromResult("sent"),
+            var operation = new BulkOperation<(string, string), string>(OctopodsChannel.Sms, (r, context, ct) => Task.FromResult("sent"),
                 r => r.Item1, r => r.Item2, id => new JournalOutcome { MessageId = id }, (r, e) => "journal");
             using var engine = new BulkSender<(string, string), string>(operation, new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path));
             GC.Collect();
@@ -407,7 +408,7 @@ namespace Octopods.Tests
                 }
             }
 
-            public BulkOperation<Row, string> Operation() => new BulkOperation<Row, string>(OctopodsChannel.Sms, Send,
+            public BulkOperation<Row, string> Operation() => new BulkOperation<Row, string>(OctopodsChannel.Sms, (row, context, ct) => Send(row, ct),
                 r => r.To, r => r.Body, id => new JournalOutcome { MessageId = id }, (r, e) => "journal:" + e.MessageId);
         }
 
@@ -649,7 +650,7 @@ namespace Octopods.Tests
             var rows = Rows(5);
             using (var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 8 }, gate, SendJournal.Open(path)))
             {
-                gate.Pause(TimeSpan.FromMinutes(5)); // as if a 429 asked for five minutes
+                _ = gate.RateLimited(TimeSpan.FromMinutes(5), gate.Current); // as if a 429 asked for five minutes
                 foreach (var row in rows) engine.Submit(row, row);
                 engine.Stop();
                 await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

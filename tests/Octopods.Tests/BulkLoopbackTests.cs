@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Octopods.FlowControl;
 using Octopods.Bulk;
 using Octopods.Http;
 using Octopods.Sandbox;
@@ -47,7 +48,7 @@ namespace Octopods.Tests
         private (BulkSender<SmsSendRequest, SmsSendResult> engine, SendGate gate) Engine(int throttle, double? rate = null, SendJournal? journal = null)
         {
             var gate = new SendGate(SystemClock.Instance, rate.HasValue ? new RatePacer(rate.Value, SystemClock.Instance) : null);
-            var options = new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey("k"), _server.BaseUri) { Gate = gate };
+            var options = new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey("k"), _server.BaseUri);
             var api = new SmsApi(new OctopodsClient(options));
             var operation = ChannelOperations.Sms(api);
             return (new BulkSender<SmsSendRequest, SmsSendResult>(operation, new BulkOptions { ThrottleLimit = throttle }, gate, journal), gate);

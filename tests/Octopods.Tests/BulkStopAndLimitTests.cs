@@ -8,6 +8,7 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.FlowControl;
 using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.Http;
@@ -67,7 +68,7 @@ namespace Octopods.Tests
         {
             var clientOptions = new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey("k"), new Uri("https://stub.invalid/"))
             {
-                Handler = handler, Gate = gate, Clock = clock ?? SystemClock.Instance,
+                Handler = handler, Clock = clock ?? SystemClock.Instance,
             };
             var api = new SmsApi(new OctopodsClient(configure == null ? clientOptions : configure(clientOptions)));
             var operation = ChannelOperations.Sms(api);
@@ -234,7 +235,7 @@ namespace Octopods.Tests
             var clock = new VirtualClock();
             using var gate = new SendGate(clock);
             Assert.True(gate.RateLimited(TimeSpan.FromSeconds(1), gate.Current));
-            var waiting = Enumerable.Range(0, 8).Select(_ => gate.BeforeSendAsync(paced: true, CancellationToken.None)).ToList();
+            var waiting = Enumerable.Range(0, 8).Select(_ => gate.BeforeSendAsync(paced: true, null, CancellationToken.None)).ToList();
             var answered = new HashSet<Task<SendTicket>>();
             SendTicket Next()
             {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Octopods.FlowControl;
 using Octopods.Bulk;
 using Octopods.Errors;
 using Octopods.Http;
@@ -32,7 +33,6 @@ namespace Octopods.Tests
         {
             Clock = _clock,
             RequestTimeout = TimeSpan.FromSeconds(timeoutSeconds),
-            Gate = gate,
         }));
 
         private static SmsSendRequest Sms() => SmsSendRequest.Create("+14155552671", "fault probe");

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.FlowControl;
 using Octopods.Http;
 using Octopods.Time;
 using Xunit;
@@ -18,7 +19,7 @@ namespace Octopods.Tests
             for (var i = 0; i < count; i++)
             {
                 _clock.Advance(apart);
-                var ticket = await gate.BeforeSendAsync(paced: true, CancellationToken.None);
+                var ticket = await gate.BeforeSendAsync(paced: true, null, CancellationToken.None);
                 gate.Answered(ticket);
                 gate.AfterAttempt(ticket);
             }
@@ -27,10 +28,10 @@ namespace Octopods.Tests
         /// <summary>A send refused with a 429 naming <paramref name="wait"/>, then the next send, after the pause (when the gate learns).</summary>
         private static async Task<bool> Refused(SendGate gate, TimeSpan wait)
         {
-            var ticket = await gate.BeforeSendAsync(paced: true, CancellationToken.None);
+            var ticket = await gate.BeforeSendAsync(paced: true, null, CancellationToken.None);
             var within = gate.RateLimited(wait, ticket);
             gate.AfterAttempt(ticket);
-            var next = await gate.BeforeSendAsync(paced: true, CancellationToken.None);
+            var next = await gate.BeforeSendAsync(paced: true, null, CancellationToken.None);
             gate.Answered(next);
             gate.AfterAttempt(next);
             return within;
@@ -94,7 +95,7 @@ namespace Octopods.Tests
             await Accepted(gate, 6, TimeSpan.FromMilliseconds(10));
             for (var i = 0; i < 20; i++)
             {
-                var read = await gate.BeforeSendAsync(paced: false, CancellationToken.None);
+                var read = await gate.BeforeSendAsync(paced: false, null, CancellationToken.None);
                 gate.Answered(read);
             }
             Assert.True(await Refused(gate, TimeSpan.FromSeconds(1)));
@@ -106,7 +107,7 @@ namespace Octopods.Tests
         {
             using var gate = new SendGate(_clock);
             await Accepted(gate, 30, TimeSpan.FromMilliseconds(40));
-            var ticket = await gate.BeforeSendAsync(paced: true, CancellationToken.None);
+            var ticket = await gate.BeforeSendAsync(paced: true, null, CancellationToken.None);
             Assert.True(gate.RateLimited(TimeSpan.FromSeconds(5), ticket, namedTime: false));   // a 429 without a usable time
             gate.AfterAttempt(ticket);
             await Accepted(gate, 1, TimeSpan.Zero);

@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Bulk;
 using Octopods.Errors;
-using Octopods.Http;
 using Octopods.Phones;
 using Octopods.PowerShell.Completers;
 using Octopods.PowerShell.Infrastructure;
@@ -94,7 +93,7 @@ namespace Octopods.PowerShell.CommandBases
         private BulkPipeline<TRequest, TResult>? _pipeline;
 
         /// <summary>The send operation for the core engine (called once, at the first row to send).</summary>
-        protected abstract BulkOperation<TRequest, TResult> CreateOperation();
+        private protected abstract BulkOperation<TRequest, TResult> CreateOperation();
 
         /// <summary>"Sending SMS", "Sending WhatsApp templates"…</summary>
         protected abstract string ProgressActivity { get; }
@@ -119,9 +118,6 @@ namespace Octopods.PowerShell.CommandBases
                 Activity = ProgressActivity,
             }, ConnectionClock);
         }
-
-        /// <summary>The client of a bulk send takes its turn at the run's gate (429 pauses, pacing) before every attempt.</summary>
-        private protected override OctopodsClientOptions ConfigureClient(OctopodsClientOptions options) => options with { Gate = Pipeline.Gate };
 
         /// <summary>The accepted results held so far, in input order.</summary>
         protected List<TResult> HeldResults => Pipeline.HeldResults;

@@ -70,7 +70,7 @@ namespace Octopods.PowerShell.CommandBases
         private ResolvedConnection ResolveKey(OctopodsChannel channel) =>
             ConnectionResolver.Resolve(channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);
 
-        private OctopodsClient NewClient(ResolvedConnection connection) => new OctopodsClient(ConfigureClient(WithLogging(connection.Options)));
+        private OctopodsClient NewClient(ResolvedConnection connection) => new OctopodsClient(WithLogging(connection.Options));
 
         private void Announce(OctopodsChannel channel, ResolvedConnection connection) =>
             WriteVerbose($"Using the {channel} key from {Describe(connection.Description)}" +
@@ -120,7 +120,7 @@ namespace Octopods.PowerShell.CommandBases
 
         /// <summary>
         /// The client for this invocation, made once: the connection's options with this command's
-        /// logging (and, for a bulk send, its gate). Touch it on the pipeline thread before any Run.
+        /// logging. Touch it on the pipeline thread before any Run.
         /// </summary>
         internal OctopodsClient Client
         {
@@ -131,9 +131,6 @@ namespace Octopods.PowerShell.CommandBases
                 return _client = NewClient(_connection!);
             }
         }
-
-        /// <summary>What a kind of command adds to its client's options.</summary>
-        private protected virtual OctopodsClientOptions ConfigureClient(OctopodsClientOptions options) => options;
 
         private OctopodsClientOptions WithLogging(OctopodsClientOptions options)
         {

@@ -8,12 +8,28 @@ using Octopods.PowerShell.Infrastructure;
 namespace Octopods.PowerShell.CommandBases
 {
     /// <summary>What every Octopods cmdlet shares: running core work with Ctrl+C support, and errors as records.</summary>
-    public abstract class OctopodsCmdlet : PSCmdlet, IDisposable
+    public abstract class OctopodsCmdlet : PSCmdlet, IDisposable, ICommandOutput
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private PipelineDispatcher? _dispatcher;
 
         internal PipelineDispatcher Dispatcher => _dispatcher ??= new PipelineDispatcher();
+
+        PipelineDispatcher ICommandOutput.Dispatcher => Dispatcher;
+
+        CancellationToken ICommandOutput.StopToken => StopToken;
+
+        string ICommandOutput.CommandName => MyInvocation.MyCommand?.Name ?? GetType().Name;
+
+        T ICommandOutput.Run<T>(Func<CancellationToken, Task<T>> work) => Run(work);
+
+        void ICommandOutput.WriteInformation(object messageData, string[] tags) => WriteInformation(messageData, tags);
+
+        void ICommandOutput.WarnThroughHost(string text)
+        {
+            try { Host?.UI?.WriteWarningLine(text); }
+            catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException) { }
+        }
 
         /// <summary>Runs core async work; Ctrl+C cancels it and stops the pipeline.</summary>
         internal T Run<T>(Func<CancellationToken, Task<T>> work)
@@ -63,8 +79,12 @@ namespace Octopods.PowerShell.CommandBases
             (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter typed && typed.IsPresent) ||
             LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
-        internal void WriteError(OctopodsException ex, object? target) => WriteError(ErrorRecords.From(ex, target));
+        internal void WriteError(OctopodsException error, object? target) => WriteError(ErrorRecords.From(error, target));
 
-        internal void ThrowTerminating(OctopodsException ex, object? target) => ThrowTerminatingError(ErrorRecords.From(ex, target));
+        void ICommandOutput.WriteError(OctopodsException error, object? target) => WriteError(error, target);
+
+        internal void ThrowTerminating(OctopodsException error, object? target) => ThrowTerminatingError(ErrorRecords.From(error, target));
+
+        void ICommandOutput.ThrowTerminating(OctopodsException error, object? target) => ThrowTerminating(error, target);
     }
 }

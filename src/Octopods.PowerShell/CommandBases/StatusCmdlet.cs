@@ -70,7 +70,7 @@ namespace Octopods.PowerShell.CommandBases
 
         protected override void EndProcessing()
         {
-            if (_waiting.Count > 0) new StatusFollower<TStatus>(this, Source, _wait, ThrottleLimit).FollowGiven(_waiting);
+            if (_waiting.Count > 0) new StatusFollower<TStatus>(this, Source, Client.Options.Clock, _wait, ThrottleLimit).FollowGiven(_waiting);
         }
     }
 }

@@ -43,7 +43,7 @@ namespace Octopods.PowerShell.Commands
         private SmsApi? _api;
         private SmsApi Api => _api ??= new SmsApi(Client);
 
-        protected override BulkOperation<SmsSendRequest, SmsSendResult> CreateOperation() => ChannelOperations.Sms(Api);
+        private protected override BulkOperation<SmsSendRequest, SmsSendResult> CreateOperation() => ChannelOperations.Sms(Api);
 
         protected override void ProcessRecord() => SubmitRecipients(DestinationPhone, BuildRequest,
             request => request.DestinationPhone,
@@ -69,7 +69,7 @@ namespace Octopods.PowerShell.Commands
             if (!_wait.Wait) return;
             var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
             // Nothing sent (-WhatIf, every row rejected): nothing to follow, and no key is needed to say so.
-            if (sent.Count > 0) new StatusFollower<SmsStatus>(this, Api, _wait, ThrottleLimit).FollowSent(sent);
+            if (sent.Count > 0) new StatusFollower<SmsStatus>(this, Api, Client.Options.Clock, _wait, ThrottleLimit).FollowSent(sent);
             WriteHeld();
         }
 

@@ -31,6 +31,6 @@ namespace Octopods.PowerShell.Commands
 
         protected override string ProgressActivity => "Sending Viber templates";
 
-        protected override BulkOperation<TemplateSendRequest, ViberSendResult> CreateOperation() => ChannelOperations.Viber(Api);
+        private protected override BulkOperation<TemplateSendRequest, ViberSendResult> CreateOperation() => ChannelOperations.Viber(Api);
     }
 }

@@ -51,7 +51,7 @@ namespace Octopods.PowerShell.Commands
 
         protected override string ProgressActivity => "Sending WhatsApp templates";
 
-        protected override BulkOperation<TemplateSendRequest, WhatsAppSendResult> CreateOperation() => ChannelOperations.WhatsApp(Api);
+        private protected override BulkOperation<TemplateSendRequest, WhatsAppSendResult> CreateOperation() => ChannelOperations.WhatsApp(Api);
 
         protected override bool HoldOutput => _wait.Wait;
 
@@ -61,7 +61,7 @@ namespace Octopods.PowerShell.Commands
             if (!_wait.Wait) return;
             var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
             // Nothing sent (-WhatIf, every row rejected): nothing to follow, and no key is needed to say so.
-            if (sent.Count > 0) new StatusFollower<WhatsAppStatus>(this, Api, _wait, ThrottleLimit).FollowSent(sent);
+            if (sent.Count > 0) new StatusFollower<WhatsAppStatus>(this, Api, Client.Options.Clock, _wait, ThrottleLimit).FollowSent(sent);
             WriteHeld();
         }
     }

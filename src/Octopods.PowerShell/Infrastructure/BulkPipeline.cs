@@ -7,14 +7,13 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Bulk;
 using Octopods.Errors;
-using Octopods.Http;
-using Octopods.PowerShell.CommandBases;
 
 namespace Octopods.PowerShell.Infrastructure
 {
     /// <summary>
     /// The pipeline side of one bulk send, on the pipeline thread: feeds rows to the core's
-    /// <see cref="BulkSender{TRequest, TResult}"/> and writes them back in input order, with progress and the summary.
+    /// <see cref="BulkRun{TRequest, TResult}"/> (which owns everything else: journal, gate, pacer,
+    /// window) and writes them back in input order, with progress and the summary.
     /// </summary>
     internal sealed class BulkPipeline<TRequest, TResult> : IDisposable where TResult : class
     {
@@ -22,92 +21,79 @@ namespace Octopods.PowerShell.Infrastructure
         private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(250);
         private static readonly string[] SummaryTags = { "Octopods", "Summary" };
 
-        private readonly OctopodsCmdlet _cmdlet;
+        private readonly ICommandOutput _cmdlet;
         private readonly BulkPipelineSettings _settings;
         private readonly Time.IClock _clock;
         private readonly List<object> _held = new List<object>();
         private readonly Stopwatch _elapsed = new Stopwatch();
-        private DateTimeOffset _startedAt;
-        private BulkSender<TRequest, TResult>? _engine;
+        private BulkRun<TRequest, TResult>? _engine;
         private TimeSpan? _lastProgress;
         private int _failedEarly;
         private bool _summaryWritten;
         private bool _stopped;
         private bool _downstreamDone;   // a command after this one (Select-Object -First) needs no more
 
-        public BulkPipeline(OctopodsCmdlet cmdlet, BulkPipelineSettings settings, Time.IClock clock)
+        public BulkPipeline(ICommandOutput cmdlet, BulkPipelineSettings settings, Time.IClock clock)
         {
             _cmdlet = cmdlet;
             _settings = settings;
             _clock = clock;
-            _startedAt = clock.UtcNow;   // Start sets it again; a run that never starts (every row refused) took no time
-            Gate = new SendGate(clock, settings.RatePerSecond > 0 ? new RatePacer(settings.RatePerSecond, clock) : null);
         }
-
-        /// <summary>The run's shared 429 pause and pacer: the command's client takes its turn here before each attempt.</summary>
-        public SendGate Gate { get; }
 
         /// <summary>The accepted results held for -Wait so far, in input order.</summary>
         public List<TResult> HeldResults => _held.OfType<TResult>().ToList();
 
         /// <summary>
-        /// Starts the engine: opens the journal and takes the send operation. Explicit, and only at the
+        /// Starts the run: opens the journal and takes the send operation. Explicit, and only at the
         /// first row to send, so a dry run or a run of bad rows needs no key and writes no journal.
         /// </summary>
         public void Start(BulkOperation<TRequest, TResult> operation)
         {
             if (_engine != null) return;
-            SendJournal? journal = null;
-            if (_settings.JournalPath != null)
+            BulkRun<TRequest, TResult> run;
+            try
             {
-                try
+                run = BulkRun<TRequest, TResult>.Start(operation, new BulkRunOptions
                 {
-                    journal = SendJournal.Open(_settings.JournalPath, new JournalOptions { Clock = _clock });
-                }
-                catch (OctopodsException ex)
-                {
-                    _cmdlet.ThrowTerminating(ex, _settings.JournalPath);
-                }
+                    ThrottleLimit = _settings.ThrottleLimit,
+                    RatePerSecond = _settings.RatePerSecond,
+                    JournalPath = _settings.JournalPath,
+                    ResendUnknown = _settings.ResendUnknown,
+                    Clock = _clock,
+                });
+            }
+            catch (OctopodsException ex)
+            {
+                _cmdlet.ThrowTerminating(ex, _settings.JournalPath);
+                throw;
             }
             try
             {
-                if (journal != null) DescribeJournal(journal);
-                _engine = new BulkSender<TRequest, TResult>(operation, new BulkOptions
-                {
-                    ThrottleLimit = _settings.ThrottleLimit,
-                    ResendUnknown = _settings.ResendUnknown,
-                }, Gate, journal);
+                if (run.Resume != null) DescribeResume(run.Journal!.Path, run.Resume);
             }
             catch
             {
                 // (A warning under -WarningAction Stop, say.) The journal holds its file exclusively:
                 // close it now, or every rerun in this session would find it busy.
-                journal?.Dispose();
+                run.Dispose();
                 throw;
             }
+            _engine = run;
             _cmdlet.WriteVerbose($"Bulk send: up to {_settings.ThrottleLimit} in flight" +
-                                 (Gate.Pacer != null ? $", at most {_settings.RatePerSecond:0.###}/s (one every {Gate.Pacer.Interval.TotalMilliseconds:0} ms)" : ", no pacing") +
-                                 (journal != null ? $", journal {journal.Path}." : ", no journal."));
+                                 (run.PacingInterval is { } interval ? $", at most {_settings.RatePerSecond:0.###}/s (one every {interval.TotalMilliseconds:0} ms)" : ", no pacing") +
+                                 (run.Journal != null ? $", journal {run.Journal.Path}." : ", no journal."));
             _elapsed.Start();
-            _startedAt = _clock.UtcNow;
         }
 
-        private void DescribeJournal(SendJournal journal)
+        private void DescribeResume(string path, ResumeCounts resume)
         {
-            if (journal.SkippedLines > 0 && journal.OnlyTornLines)
-                _cmdlet.WriteVerbose($"The journal {journal.Path} has {journal.SkippedLines} line(s) cut short by a run stopped while writing; skipped.");
-            else if (journal.SkippedLines > 0)
-                _cmdlet.WriteWarning($"The journal {journal.Path} has {journal.SkippedLines} unreadable line(s), skipped; if the file was edited, the rows they recorded count as not sent.");
-            if (journal.Previous.Count == 0) return;
-            int accepted = 0, failed = 0, unknown = 0;
-            foreach (var entry in journal.Previous.Values)
-            {
-                if (entry.State == JournalState.Accepted) accepted++;
-                else if (entry.State == JournalState.Failed) failed++;
-                else unknown++;
-            }
-            _cmdlet.WriteVerbose($"Resuming from the journal {journal.Path}: {accepted} row(s) accepted earlier (skipped), {failed} failed (sent again), " +
-                                 $"{unknown} unknown ({(_settings.ResendUnknown ? "sent again: -ResendUnknown" : "reported, not sent again")}).");
+            if (resume.SkippedLines > 0 && resume.OnlyTornLines)
+                _cmdlet.WriteVerbose($"The journal {path} has {resume.SkippedLines} line(s) cut short by a run stopped while writing; skipped.");
+            else if (resume.SkippedLines > 0)
+                _cmdlet.WriteWarning($"The journal {path} has {resume.SkippedLines} unreadable line(s), skipped; if the file was edited, the rows they recorded count as not sent.");
+            if (!resume.Any) return;
+            _cmdlet.WriteVerbose($"Resuming from the journal {path}: {resume.Accepted} row(s) accepted earlier (skipped), {resume.Failed} failed (sent again), " +
+                                 $"{resume.Unknown} unknown ({(_settings.ResendUnknown ? "sent again: -ResendUnknown" : "reported, not sent again")}).");
         }
 
         /// <summary>A row that failed validation: it still takes its place in the output order.</summary>
@@ -124,7 +110,7 @@ namespace Octopods.PowerShell.Infrastructure
             Guard(() =>
             {
                 WaitForRoom(engine);
-                engine.SubmitFailed(default!, target, error);
+                engine.SubmitFailed(target, error);
                 Drain(engine);
             });
         }
@@ -197,11 +183,7 @@ namespace Octopods.PowerShell.Infrastructure
         public void Dispose()
         {
             var engine = _engine;
-            if (engine == null)
-            {
-                Gate.Dispose();
-                return;
-            }
+            if (engine == null) return;
             _engine = null;
             if (!engine.IsEmpty)
             {
@@ -213,12 +195,8 @@ namespace Octopods.PowerShell.Infrastructure
             if (_stopped && !_summaryWritten && !quiet)
             {
                 _summaryWritten = true;
-                try
-                {
-                    // After Ctrl+C only the host can still be written to; it shows this as a warning.
-                    _cmdlet.Host?.UI?.WriteWarningLine(Summary(engine, stopped: true).ToString());
-                }
-                catch (Exception) { }
+                // After Ctrl+C only the host can still be written to; it shows this as a warning.
+                _cmdlet.WarnThroughHost(Summary(engine, stopped: true).ToString());
             }
             engine.Dispose();   // the journal and the gate with it
         }
@@ -254,7 +232,7 @@ namespace Octopods.PowerShell.Infrastructure
             else _cmdlet.WriteError(error);
         }
 
-        private void WaitForRoom(BulkSender<TRequest, TResult> engine)
+        private void WaitForRoom(BulkRun<TRequest, TResult> engine)
         {
             while (true)
             {
@@ -264,7 +242,7 @@ namespace Octopods.PowerShell.Infrastructure
             }
         }
 
-        private void Drain(BulkSender<TRequest, TResult> engine)
+        private void Drain(BulkRun<TRequest, TResult> engine)
         {
             _cmdlet.Dispatcher.DrainQueued();
             while (engine.TryTake(out var row))
@@ -284,7 +262,7 @@ namespace Octopods.PowerShell.Infrastructure
             ShowProgress(engine);
         }
 
-        private void ShowProgress(BulkSender<TRequest, TResult> engine)
+        private void ShowProgress(BulkRun<TRequest, TResult> engine)
         {
             var now = _elapsed.Elapsed;
             if (_lastProgress.HasValue && now - _lastProgress.Value < ProgressEvery) return;
@@ -297,7 +275,7 @@ namespace Octopods.PowerShell.Infrastructure
             var text = (total > 0 ? $"{done} of {total} message(s) done" : $"{done} message(s) done") +
                        $", {c.Errors + _failedEarly} error(s), {rate:0.#} messages/s, {engine.InFlight} in flight";
             if (c.FromJournal > 0) text += $", {c.FromJournal} from the journal";
-            var pause = Gate.PauseLeft;
+            var pause = engine.PauseLeft;
             if (pause > TimeSpan.Zero) text += $"; rate-limited, resuming in {pause.TotalSeconds:0} s";
             var record = new ProgressRecord(ProgressId, _settings.Activity, text);
             if (total > 0)
@@ -308,29 +286,10 @@ namespace Octopods.PowerShell.Infrastructure
             _cmdlet.WriteProgress(record);
         }
 
-        private BulkSummary Summary(BulkSender<TRequest, TResult>? engine, bool stopped)
-        {
-            var c = engine?.Counters;
-            var rows = (c?.Submitted ?? 0) + _failedEarly;
-            return new BulkSummary
-            {
-                Command = _cmdlet.MyInvocation.MyCommand?.Name ?? _cmdlet.GetType().Name,
-                Rows = rows,
-                Sent = c?.Sent ?? 0,
-                Failed = (c?.Failed ?? 0) + _failedEarly,
-                FromJournal = c?.FromJournal ?? 0,
-                Unknown = c?.Unknown ?? 0,
-                NotAttempted = c?.NotAttempted ?? 0,
-                NotRead = stopped && _settings.TotalCount > 0 ? Math.Max(0, _settings.TotalCount - rows) : (long?)null,
-                RateLimitPauses = Gate.Pauses,
-                LearnedRatePerSecond = Gate.LearnedRatePerSecond,
-                // The run's time as its clock kept it: in the sandbox, the sandbox's time, so a
-                // paced run reports the rate it was paced to; for real, the monotonic stopwatch.
-                Elapsed = _clock is Time.SystemClock ? _elapsed.Elapsed : _clock.UtcNow - _startedAt,
-                Stopped = stopped,
-                JournalPath = engine?.Journal?.Path,
-            };
-        }
+        private BulkSummary Summary(BulkRun<TRequest, TResult>? engine, bool stopped) =>
+            engine == null
+                ? BulkRun<TRequest, TResult>.RefusedOnly(_cmdlet.CommandName, _failedEarly, stopped, _settings.TotalCount)
+                : engine.Summary(_cmdlet.CommandName, _failedEarly, stopped, _settings.TotalCount);
 
         private void WriteSummary(bool stopped)
         {

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using Octopods.Errors;
 using Octopods.Polling;
-using Octopods.PowerShell.CommandBases;
 
 namespace Octopods.PowerShell.Infrastructure
 {
@@ -15,15 +14,17 @@ namespace Octopods.PowerShell.Infrastructure
     /// </summary>
     internal sealed class StatusFollower<TStatus> where TStatus : class
     {
-        private readonly OctopodsApiCmdlet _cmdlet;
+        private readonly ICommandOutput _cmdlet;
         private readonly IStatusSource<TStatus> _source;
+        private readonly Time.IClock _clock;
         private readonly WaitParameters _wait;
         private readonly int _concurrency;
 
-        public StatusFollower(OctopodsApiCmdlet cmdlet, IStatusSource<TStatus> source, WaitParameters wait, int concurrency)
+        public StatusFollower(ICommandOutput cmdlet, IStatusSource<TStatus> source, Time.IClock clock, WaitParameters wait, int concurrency)
         {
             _cmdlet = cmdlet;
             _source = source;
+            _clock = clock;
             _wait = wait;
             _concurrency = Math.Max(1, concurrency);
         }
@@ -83,7 +84,7 @@ namespace Octopods.PowerShell.Infrastructure
 
         private IReadOnlyDictionary<string, PollOutcome<TStatus>> Poll(IEnumerable<string> ids, bool pollFirst)
         {
-            var clock = _cmdlet.Client.Options.Clock;
+            var clock = _clock;
             var options = new PollOptions
             {
                 Interval = TimeSpan.FromSeconds(_wait.PollIntervalSeconds),

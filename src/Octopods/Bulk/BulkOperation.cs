@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
+using Octopods.FlowControl;
 
 namespace Octopods.Bulk
 {
@@ -9,10 +10,10 @@ namespace Octopods.Bulk
     /// How one kind of message is sent in bulk: the only part that differs between SMS, WhatsApp and
     /// Viber. Everything else (window, order, pacing, 429 pauses, journal) is the engine's.
     /// </summary>
-    public sealed class BulkOperation<TRequest, TResult> where TResult : class
+    internal sealed class BulkOperation<TRequest, TResult> where TResult : class
     {
         public BulkOperation(OctopodsChannel channel,
-            Func<TRequest, CancellationToken, Task<TResult>> send,
+            Func<TRequest, SendContext, CancellationToken, Task<TResult>> send,
             Func<TRequest, string> destination,
             Func<TRequest, string> content,
             Func<TResult, JournalOutcome> record,
@@ -27,8 +28,8 @@ namespace Octopods.Bulk
         }
 
         public OctopodsChannel Channel { get; }
-        /// <summary>Sends one prepared request (throws <see cref="OctopodsException"/> on failure).</summary>
-        public Func<TRequest, CancellationToken, Task<TResult>> Send { get; }
+        /// <summary>Sends one prepared request as part of a run (throws <see cref="OctopodsException"/> on failure).</summary>
+        public Func<TRequest, SendContext, CancellationToken, Task<TResult>> Send { get; }
         /// <summary>The recipient, for the row's identity and the journal.</summary>
         public Func<TRequest, string> Destination { get; }
         /// <summary>Everything else that makes two messages different (body; template id and variables), for the identity only.</summary>

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
-using Octopods.Http;
+using Octopods.FlowControl;
 
 namespace Octopods.Bulk
 {
@@ -13,12 +13,13 @@ namespace Octopods.Bulk
     /// whose outcomes come back in input order to one producer (<see cref="Submit"/>, <see cref="TryTake"/>).
     /// Threads, memory and why: docs/dev/ARCHITECTURE.md.
     /// </summary>
-    public sealed class BulkSender<TRequest, TResult> : IDisposable where TResult : class
+    internal sealed class BulkSender<TRequest, TResult> : IDisposable where TResult : class
     {
         private readonly object _lock = new object();
         private readonly BulkOperation<TRequest, TResult> _operation;
         private readonly BulkOptions _options;
         private readonly SendGate _gate;
+        private readonly RunAttemptPolicy _policy;
         private readonly SendJournal? _journal;
         private readonly Queue<BulkRowOutcome<TRequest, TResult>> _order = new Queue<BulkRowOutcome<TRequest, TResult>>();
         // One entry per distinct row of the run, so compact keys (16 bytes, not a 64-character string).
@@ -40,6 +41,7 @@ namespace Octopods.Bulk
             _options = options ?? throw new ArgumentNullException(nameof(options));
             if (_options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
             _gate = gate ?? throw new ArgumentNullException(nameof(gate));
+            _policy = new RunAttemptPolicy(gate);
             _journal = journal;
         }
 
@@ -212,7 +214,7 @@ namespace Octopods.Bulk
             {
                 // Wait out a 429 pause before the intent, so a row held here has no intent in the journal.
                 // The pacer's turn comes later, immediately before the request leaves (the client asks the gate).
-                await _gate.EnterAsync(paced: false, _start.Token).ConfigureAwait(false);
+                await _gate.WaitOutPauseAsync(_start.Token).ConfigureAwait(false);
                 _gate.ThrowIfBlocked();
             }
             catch (OperationCanceledException)
@@ -251,8 +253,8 @@ namespace Octopods.Bulk
             {
                 // Only the exchange itself runs on _send (cancelled StopGrace after a stop); every wait
                 // for a turn inside the client ends at the stop itself (the gate), as SendStoppedException.
-                SendOrder.Current = row.Sequence;   // paced turns go in input order
-                result = await _operation.Send(row.Request, _send.Token).ConfigureAwait(false);
+                // The row's position goes with it: paced turns go in input order.
+                result = await _operation.Send(row.Request, new SendContext(_policy, row.Sequence), _send.Token).ConfigureAwait(false);
             }
             catch (SendStoppedException ex)
             {

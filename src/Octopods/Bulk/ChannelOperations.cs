@@ -10,10 +10,10 @@ namespace Octopods.Bulk
     /// where a channel's result meets the journal (what is kept of an accepted send, and the result a
     /// resumed run writes back from it). The result types know nothing of the journal.
     /// </summary>
-    public static class ChannelOperations
+    internal static class ChannelOperations
     {
         public static BulkOperation<SmsSendRequest, SmsSendResult> Sms(SmsApi api) =>
-            new BulkOperation<SmsSendRequest, SmsSendResult>(OctopodsChannel.Sms, api.SendAsync,
+            new BulkOperation<SmsSendRequest, SmsSendResult>(OctopodsChannel.Sms, (request, context, token) => api.SendAsync(request, context, token),
                 request => request.DestinationPhone,
                 request => request.Body,
                 result => new JournalOutcome
@@ -38,14 +38,14 @@ namespace Octopods.Bulk
                 });
 
         public static BulkOperation<TemplateSendRequest, WhatsAppSendResult> WhatsApp(WhatsAppApi api) =>
-            new BulkOperation<TemplateSendRequest, WhatsAppSendResult>(OctopodsChannel.WhatsApp, api.SendAsync,
+            new BulkOperation<TemplateSendRequest, WhatsAppSendResult>(OctopodsChannel.WhatsApp, (request, context, token) => api.SendAsync(request, context, token),
                 request => request.DestinationPhone,
                 request => request.IdentityContent,
                 result => Record(result, result.Status),
                 (request, entry) => Restore(new WhatsAppSendResult { Status = WhatsAppStatuses.Normalize(entry.Status) }, request, entry));
 
         public static BulkOperation<TemplateSendRequest, ViberSendResult> Viber(ViberApi api) =>
-            new BulkOperation<TemplateSendRequest, ViberSendResult>(OctopodsChannel.Viber, api.SendAsync,
+            new BulkOperation<TemplateSendRequest, ViberSendResult>(OctopodsChannel.Viber, (request, context, token) => api.SendAsync(request, context, token),
                 request => request.DestinationPhone,
                 request => request.IdentityContent,
                 result => Record(result, null),

@@ -10,13 +10,14 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
+using Octopods.FlowControl;
 using Octopods.Json;
 
 namespace Octopods.Http
 {
     /// <summary>
-    /// The transport for one channel key: authentication header, timeouts, 429 waits (alone, or
-    /// shared through a bulk run's <see cref="SendGate"/>), redaction of the key from everything the
+    /// The transport for one channel key: authentication header, timeouts, 429 waits (as the call's
+    /// <see cref="IAttemptPolicy"/> decides: alone, or through a bulk run's gate), redaction of the key from everything the
     /// service answers and everything logged, and the translation of every failure into a named
     /// <see cref="OctopodsException"/>.
     /// A POST is repeated only after a 429 (the service took nothing); any failure that leaves the
@@ -39,29 +40,32 @@ namespace Octopods.Http
         public OctopodsClientOptions Options => _options;
 
         public Task<ApiResponse> PostAsync(string path, byte[] jsonBody, ApiOperation operation, CancellationToken cancellationToken) =>
-            SendAsync(HttpMethod.Post, path, jsonBody, operation, cancellationToken);
+            SendAsync(HttpMethod.Post, path, jsonBody, operation, null, cancellationToken);
+
+        /// <summary>A send of a bulk run: each attempt takes its turn through the run's policy, in the row's order.</summary>
+        internal Task<ApiResponse> PostAsync(string path, byte[] jsonBody, ApiOperation operation, SendContext? context, CancellationToken cancellationToken) =>
+            SendAsync(HttpMethod.Post, path, jsonBody, operation, context, cancellationToken);
 
         public Task<ApiResponse> GetAsync(string path, ApiOperation operation, CancellationToken cancellationToken) =>
-            SendAsync(HttpMethod.Get, path, null, operation, cancellationToken);
+            SendAsync(HttpMethod.Get, path, null, operation, null, cancellationToken);
 
-        private async Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[]? body, ApiOperation operation, CancellationToken cancellationToken)
+        private async Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[]? body, ApiOperation operation, SendContext? context, CancellationToken cancellationToken)
         {
             var uri = new Uri(_options.BaseUri, path.TrimStart('/'));
+            var policy = context?.Policy ?? SoloAttemptPolicy.Instance;
+            var isSend = method == HttpMethod.Post;
             for (var attempt = 1; ; attempt++)
             {
-                // Bulk: immediately before every attempt, wait out a pause another request's 429 set, a place
-                // in the restart after it, and (for a send) the pacer's turn, so pacing counts the moment the
-                // request leaves. A stop while waiting here ends the call with SendStoppedException: nothing left.
-                var gate = _options.Gate;
-                var ticket = gate != null ? await gate.BeforeSendAsync(paced: method == HttpMethod.Post, cancellationToken).ConfigureAwait(false) : default;
+                // Immediately before every attempt, so pacing counts the moment the request leaves. A stop
+                // while waiting here ends the call with SendStoppedException: nothing left.
+                var ticket = await policy.BeforeAttemptAsync(isSend, context?.Order, cancellationToken).ConfigureAwait(false);
                 int status;
                 string text;
                 HttpResponseHeaders headers;
                 HttpExchange exchange;
                 JsonElement? root;
                 string? message = null;
-                var wait = TimeSpan.Zero;
-                var withinBudget = true;
+                AttemptVerdict verdict = default;
                 try
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -72,30 +76,23 @@ namespace Octopods.Http
                         Attempt = attempt,
                         RequestBody = body == null || _options.Log == null ? null : Encoding.UTF8.GetString(body),
                     };
-                    var onWire = gate != null && ticket.PaceSequence > 0 ? () => gate.OnWire(ticket) : (Action?)null;
+                    var onWire = ticket.PaceSequence > 0 ? () => policy.OnWire(ticket) : (Action?)null;
                     (status, text, headers) = await ExchangeAsync(method, uri, body, onWire, exchange, cancellationToken).ConfigureAwait(false);
                     root = TryParse(text);
                     if (status == 429)
                     {
                         message = root.HasValue ? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error") : text;
                         var named = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow);
-                        wait = named ?? _options.DefaultRateLimitWait;
-                        // A time already past (or "now") is no reason to hammer: back off 1, 2, 4… s, by the
-                        // run's pauses in a row (bulk) or this call's attempts.
-                        if (wait <= TimeSpan.Zero) wait = Backoff(gate != null ? gate.PausesInARow + 1 : attempt);
-                        // The run pauses (or is blocked) before this attempt's place is given back, so the
-                        // next one in a restart cannot leave into the same 429.
-                        if (wait > _options.MaxRateLimitWait) gate?.Block(wait);
-                        else if (gate != null) withinBudget = gate.RateLimited(wait, ticket, namedTime: named > TimeSpan.Zero);
+                        verdict = policy.RateLimited(ticket, new RateLimitAnswer(attempt, named, _options.DefaultRateLimitWait, _options.MaxRateLimitWait, _options.MaxRateLimitRetries));
                     }
                     else
                     {
-                        gate?.Answered(ticket);
+                        policy.Answered(ticket);
                     }
                 }
                 finally
                 {
-                    gate?.AfterAttempt(ticket);
+                    policy.Ended(ticket);
                 }
 
                 var requestId = root.HasValue ? JsonFields.GetString(root.Value, "request_id") : null;
@@ -106,32 +103,9 @@ namespace Octopods.Http
 
                 if (status == 429)
                 {
-                    if (wait > _options.MaxRateLimitWait)
-                    {
-                        // A wait too long to sit out (a daily quota): the run's remaining sends fail without a request until then.
-                        throw RateLimited(message, status, requestId,
-                            $"The service asks for a pause of {wait.TotalSeconds:0} s, longer than the {_options.MaxRateLimitWait.TotalSeconds:0} s allowed; nothing was sent. Run again after that time.");
-                    }
-                    if (gate != null)
-                    {
-                        // One budget for the whole run: every request waits, the run restarts gradually, and
-                        // when 429s persist through the budget the run stops sending instead of spending
-                        // attempts row by row. A row's own attempts are capped only as a safety net.
-                        if (!withinBudget || attempt > BulkAttemptsPerRow)
-                        {
-                            throw RateLimited(message, status, requestId,
-                                $"The service kept refusing sends (HTTP 429) through {gate.PauseBudget + 1} pauses in a row (or this row through {BulkAttemptsPerRow} attempts); nothing was sent. Run the same command again later or more slowly (-RatePerSecond); with -JournalPath the rows already sent are skipped.");
-                        }
-                        _options.RateLimitWait?.Invoke(wait);
-                        continue;
-                    }
-                    if (attempt > _options.MaxRateLimitRetries)
-                    {
-                        throw RateLimited(message, status, requestId,
-                            $"The service refused {attempt} attempts in a row; nothing was sent. Run again later or send more slowly.");
-                    }
-                    _options.RateLimitWait?.Invoke(wait);
-                    await _options.Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    if (verdict.FailFix != null) throw RateLimited(message, status, requestId, verdict.FailFix);
+                    _options.RateLimitWait?.Invoke(verdict.Wait);
+                    if (verdict.Sleep > TimeSpan.Zero) await _options.Clock.Delay(verdict.Sleep, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -159,11 +133,6 @@ namespace Octopods.Http
                 throw Error(DescribeFailure(status, root, text, requestId, operation, method));
             }
         }
-
-        /// <summary>In a bulk run, how often one row may meet a 429 while other rows get through (the run's budget is the real limit).</summary>
-        private const int BulkAttemptsPerRow = 20;
-
-        private static TimeSpan Backoff(int n) => TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Max(0, n - 1))));
 
         private OctopodsException RateLimited(string? message, int status, string? requestId, string fix) => Error(new ApiErrorInfo
         {

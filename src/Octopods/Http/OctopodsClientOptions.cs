@@ -7,7 +7,7 @@ namespace Octopods.Http
     /// <summary>
     /// Everything one <see cref="OctopodsClient"/> needs, fixed when the client is made: a command
     /// resolves its connection and the user's settings (Octopods.Settings) once and adds its logging
-    /// and bulk gate with <c>with</c> copies.
+    /// with a <c>with</c> copy.
     /// </summary>
     public sealed record OctopodsClientOptions
     {
@@ -54,14 +54,5 @@ namespace Octopods.Http
 
         /// <summary>Called when a 429 makes the client wait, with the wait.</summary>
         public Action<TimeSpan>? RateLimitWait { get; init; }
-
-        /// <summary>
-        /// Bulk mode: a 429 pauses every request sharing this gate (not just the one refused) until the
-        /// announced time; every attempt waits for the gate (and, for POSTs, takes its pacer's turn)
-        /// immediately before it leaves. A 429 asking for longer than <see cref="MaxRateLimitWait"/> blocks
-        /// the gate's POSTs until then, and a stopped gate refuses POSTs (<see cref="SendStoppedException"/>).
-        /// Null: each call sleeps out its own 429. The retry cap (<see cref="MaxRateLimitRetries"/>) holds either way.
-        /// </summary>
-        public SendGate? Gate { get; init; }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
+using Octopods.FlowControl;
 using Octopods.Http;
 using Octopods.Polling;
 
@@ -17,9 +18,12 @@ namespace Octopods.Sms
             _client = client ?? throw new ArgumentNullException(nameof(client));
         }
 
-        public async Task<SmsSendResult> SendAsync(SmsSendRequest request, CancellationToken cancellationToken)
+        public Task<SmsSendResult> SendAsync(SmsSendRequest request, CancellationToken cancellationToken) => SendAsync(request, null, cancellationToken);
+
+        /// <summary>Sends one SMS as a row of a bulk run (<paramref name="context"/>), or alone (null).</summary>
+        internal async Task<SmsSendResult> SendAsync(SmsSendRequest request, SendContext? context, CancellationToken cancellationToken)
         {
-            var response = await _client.PostAsync("api/v1/sms/messages", request.ToJson(), ApiOperation.Send, cancellationToken).ConfigureAwait(false);
+            var response = await _client.PostAsync("api/v1/sms/messages", request.ToJson(), ApiOperation.Send, context, cancellationToken).ConfigureAwait(false);
             var result = SmsSendResult.FromJson(response.Root, response.Body, request);
             if (result.MessageId.Length == 0)
             {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
+using Octopods.FlowControl;
 using Octopods.Http;
 
 namespace Octopods.Templates
@@ -31,11 +32,14 @@ namespace Octopods.Templates
         protected OctopodsClient Client { get; }
 
         /// <summary>Sends one built request. A POST is never repeated after an ambiguous failure (the client's rule).</summary>
-        public async Task<TResult> SendAsync(TemplateSendRequest request, CancellationToken cancellationToken)
+        public Task<TResult> SendAsync(TemplateSendRequest request, CancellationToken cancellationToken) => SendAsync(request, null, cancellationToken);
+
+        /// <summary>Sends one built request as a row of a bulk run (<paramref name="context"/>), or alone (null).</summary>
+        internal async Task<TResult> SendAsync(TemplateSendRequest request, SendContext? context, CancellationToken cancellationToken)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             if (request.Channel != Channel) throw new ArgumentException($"Not a {Channel} request.", nameof(request));
-            var response = await Client.PostAsync(request.Path, request.ToJson(), ApiOperation.Send, cancellationToken).ConfigureAwait(false);
+            var response = await Client.PostAsync(request.Path, request.ToJson(), ApiOperation.Send, context, cancellationToken).ConfigureAwait(false);
             var result = ReadSendAnswer(response.Root, response.Body, request);
             if (result.MessageId.Length == 0)
             {

@@ -1,6 +1,6 @@
 using System;
 
-namespace Octopods.Http
+namespace Octopods.FlowControl
 {
     /// <summary>
     /// What <see cref="SendGate.BeforeSendAsync"/> admitted: whether the attempt is a send, whether it

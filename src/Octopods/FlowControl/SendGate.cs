@@ -1,12 +1,10 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
 using Octopods.Time;
 
-namespace Octopods.Http
+namespace Octopods.FlowControl
 {
     /// <summary>
     /// What every request of one bulk run passes before each attempt: the run's 429 policy (a pause
@@ -14,7 +12,7 @@ namespace Octopods.Http
     /// the pacer's turn. <see cref="Stop"/> ends every wait; <see cref="Block"/> refuses every later
     /// send untried. Who calls what, when: docs/dev/ARCHITECTURE.md.
     /// </summary>
-    public sealed class SendGate : IDisposable
+    internal sealed class SendGate : IDisposable
     {
         /// <summary>Pauses in a row, with no answer but 429 in between, after which the run stops sending.</summary>
         public const int DefaultPauseBudget = 5;
@@ -36,37 +34,24 @@ namespace Octopods.Http
         private int _inFlight;
         private int _window = int.MaxValue;
         private TaskCompletionSource<bool>? _placeFreed;
-        // Sends the service took (answered other than 429) in the last seconds: when each left and when its
-        // answer came. After a 429, those that left in the second before it show the service's limit.
-        private readonly Queue<(DateTimeOffset Left, DateTimeOffset Answered)> _accepted = new Queue<(DateTimeOffset, DateTimeOffset)>();
-        private static readonly TimeSpan AcceptedKept = TimeSpan.FromSeconds(5);
-        // A 429 to a send that left at Left, answered at Refused: learn once the pause is over.
-        private (DateTimeOffset Left, DateTimeOffset Refused)? _learnAt;
-        private RatePacer? _pacer;
-        private readonly double? _askedRate;    // -RatePerSecond: a learned rate never goes past it
-        private double? _learnedRate;
-        private DateTimeOffset _lastStep = DateTimeOffset.MinValue;
-        private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(30);
-        private const int MinFirstLesson = 5;
-        private DateTimeOffset _firstSendAt = DateTimeOffset.MaxValue;
+        private readonly RateLearner _learner;
 
         public SendGate(IClock clock, RatePacer? pacer = null, int pauseBudget = DefaultPauseBudget)
         {
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
             if (pauseBudget < 0) throw new ArgumentOutOfRangeException(nameof(pauseBudget));
-            _pacer = pacer;
-            _askedRate = pacer?.RatePerSecond;
+            _learner = new RateLearner(clock, pacer);
             _pauseBudget = pauseBudget;
         }
 
         /// <summary>The run's pacer: the one given, or one the gate made when a 429 showed the service's limit.</summary>
-        public RatePacer? Pacer { get { lock (_lock) return _pacer; } }
+        public RatePacer? Pacer { get { lock (_lock) return _learner.Pacer; } }
 
         /// <summary>
         /// The rate the service's 429s showed (sends it took in the second before it refused one), which
         /// the run keeps from then on; null while none did.
         /// </summary>
-        public double? LearnedRatePerSecond { get { lock (_lock) return _learnedRate; } }
+        public double? LearnedRatePerSecond { get { lock (_lock) return _learner.LearnedRate; } }
 
         /// <summary>Pauses in a row the run sits out; one more stops it sending.</summary>
         public int PauseBudget => _pauseBudget;
@@ -99,9 +84,6 @@ namespace Octopods.Http
             catch (ObjectDisposedException) { }
         }
 
-        /// <summary>Holds every worker until <paramref name="wait"/> from now (a longer pause already set wins).</summary>
-        public void Pause(TimeSpan wait) => RateLimited(wait, Current);
-
         /// <summary>A ticket as of now, for callers outside <see cref="BeforeSendAsync"/>.</summary>
         public SendTicket Current { get { lock (_lock) return new SendTicket(false, _pauses); } }
 
@@ -126,7 +108,7 @@ namespace Octopods.Http
                 if (_pausedUntil <= now && until > now && ticket.Epoch == _pauses)
                 {
                     // A second of sending since the last pause shows how many the service takes per second.
-                    if (namedTime && ticket.IsSend && now - _pausedUntil >= Second) _learnAt = (ticket.LeftAt, now);
+                    if (namedTime && ticket.IsSend && now - _pausedUntil >= Second) _learner.Refused(ticket.LeftAt, now);
                     _pauses++;
                     if (++_pausesInARow > _pauseBudget)
                     {
@@ -151,11 +133,7 @@ namespace Octopods.Http
             lock (_lock)
             {
                 PacerAnswered(ticket);
-                if (ticket.IsSend)
-                {
-                    _accepted.Enqueue((ticket.LeftAt, now));
-                    while (now - _accepted.Peek().Answered > AcceptedKept) _accepted.Dequeue();
-                }
+                if (ticket.IsSend) _learner.Accepted(ticket.LeftAt, now);
                 _pausesInARow = 0;
                 if (_window == int.MaxValue || !ticket.Holding) return;
                 _window = _window < OpenWindow ? _window * 2 : int.MaxValue;
@@ -203,42 +181,32 @@ namespace Octopods.Http
                 $"Nothing was sent. Run the same command again after {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; with the same -JournalPath the rows already sent are skipped.");
         }
 
-        /// <summary>Waits out any pause, then (when <paramref name="paced"/>) the pacer's turn; a 429 during the turn restarts the wait.</summary>
-        public async Task EnterAsync(bool paced, CancellationToken cancellationToken)
+        /// <summary>Waits out any pause (a 429 may lengthen it meanwhile).</summary>
+        public async Task WaitOutPauseAsync(CancellationToken cancellationToken)
         {
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var left = PausedUntil - _clock.UtcNow;
-                if (left > TimeSpan.Zero)
-                {
-                    await _clock.Delay(left, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                var pacer = paced ? Pacer : null;
-                if (pacer != null)
-                {
-                    // A caller outside the client reports nothing more: its send counts as leaving now.
-                    var sequence = await pacer.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
-                    pacer.Left(sequence, pacer.Clock.UtcNow);
-                }
-                if (PausedUntil <= _clock.UtcNow) return;
+                if (left <= TimeSpan.Zero) return;
+                await _clock.Delay(left, cancellationToken).ConfigureAwait(false);
             }
         }
 
         /// <summary>
-        /// Called by the client immediately before each attempt. A send (<paramref name="paced"/>) waits
-        /// out any pause, then for its place in a restart, then takes the pacer's turn, and is refused
+        /// Immediately before each attempt (<see cref="RunAttemptPolicy"/>). A send (<paramref name="paced"/>) waits
+        /// out any pause, then for its place in a restart, then takes the pacer's turn in the row's
+        /// <paramref name="order"/>, and is refused
         /// with <see cref="SendStoppedException"/> when the gate is stopped or
         /// <paramref name="cancellationToken"/> is cancelled meanwhile (nothing left: the row is
         /// certainly not accepted). A read only waits out a pause. Returns true when the attempt holds a
         /// place, which the client gives back with <see cref="AfterAttempt"/>; the ticket also says which pause it followed.
         /// </summary>
-        public async Task<SendTicket> BeforeSendAsync(bool paced, CancellationToken cancellationToken)
+        public async Task<SendTicket> BeforeSendAsync(bool paced, long? order, CancellationToken cancellationToken)
         {
             if (!paced)
             {
-                await EnterAsync(false, cancellationToken).ConfigureAwait(false);
+                await WaitOutPauseAsync(cancellationToken).ConfigureAwait(false);
                 return Current;
             }
             if (IsStopped || cancellationToken.IsCancellationRequested) throw Stopped(null);
@@ -253,11 +221,11 @@ namespace Octopods.Http
             {
                 while (true)
                 {
-                    await EnterAsync(false, linked.Token).ConfigureAwait(false);
+                    await WaitOutPauseAsync(linked.Token).ConfigureAwait(false);
                     LearnAfterPause();
                     holding = await TakePlaceAsync(linked.Token).ConfigureAwait(false);
                     var pacer = Pacer;
-                    if (pacer != null) sequence = await pacer.WaitTurnAsync(SendOrder.Current, linked.Token).ConfigureAwait(false);
+                    if (pacer != null) sequence = await pacer.WaitTurnAsync(order, linked.Token).ConfigureAwait(false);
                     if (PausedUntil <= _clock.UtcNow) break;
                     // A 429 paused the run meanwhile: give the place back and wait with everyone.
                     AfterAttempt(new SendTicket(holding, 0, isSend: true, paceSequence: sequence));
@@ -281,7 +249,7 @@ namespace Octopods.Http
             var left = _clock.UtcNow;
             lock (_lock)
             {
-                if (_firstSendAt == DateTimeOffset.MaxValue) _firstSendAt = left;
+                _learner.Left(left);
                 return new SendTicket(holding, _pauses, isSend: true, paceSequence: sequence, leftAt: left);
             }
         }
@@ -298,40 +266,6 @@ namespace Octopods.Http
                 freed = TakeWaiters();
             }
             freed?.TrySetResult(true);
-        }
-
-        // Under the lock, once the pause after a 429 is over (the sends in flight then have had their
-        // answers): the sends the service took in the second before the refused one left are what its
-        // window holds. Pace to that from now on, never faster than asked; with none, nothing is learned.
-        // A 429 here only lowers the rate (LearnAfterPause probes it upward again after quiet spells).
-        private void LearnLimit(DateTimeOffset refusedLeft, DateTimeOffset refusedAt)
-        {
-            // Sends that left in the second before the refused one, or while it was on its way (they may
-            // have reached the service first and taken the window's last place).
-            var taken = 0;
-            foreach (var sent in _accepted)
-                if (sent.Left <= refusedAt && refusedLeft - sent.Left < Second) taken++;
-            if (taken == 0) return;
-            // The first pause may come within a second of the first send: a handful taken then may be the
-            // rest of a window another run filled, not the service's rate, so that teaches nothing.
-            if (!_learnedRate.HasValue && taken < MinFirstLesson && refusedLeft - _firstSendAt < Second) return;
-            // Refused again at the rate learned: the count may have caught one send more than the
-            // service's window held (arrivals lag their start unevenly), so step down by one.
-            if (_learnedRate.HasValue && taken >= _learnedRate.Value) taken = (int)Math.Max(1, _learnedRate.Value - 1);
-            if (_learnedRate.HasValue && taken >= _learnedRate.Value) return;
-            _learnedRate = taken;
-            if (_pacer != null)
-            {
-                _pacer.LimitTo(taken);
-                return;
-            }
-            // A new pacer: the sends the service took lately still fill its window (the pause it names is
-            // in whole seconds and may end before they all leave it).
-            _pacer = new RatePacer(taken, _clock);
-            // The pacer measures on its own (monotonic) clock: each answer's age carries over, not its time.
-            var gateNow = _clock.UtcNow;
-            var pacerNow = _pacer.Clock.UtcNow;
-            _pacer.Seed(_accepted.Select(a => pacerNow - (gateNow - a.Answered)));
         }
 
         /// <summary>
@@ -351,33 +285,17 @@ namespace Octopods.Http
 
         private void PacerAnswered(SendTicket ticket)
         {
-            if (ticket.PaceSequence > 0 && _pacer is RatePacer pacer) pacer.Answered(ticket.PaceSequence, pacer.Clock.UtcNow);
+            if (ticket.PaceSequence > 0 && _learner.Pacer is RatePacer pacer) pacer.Answered(ticket.PaceSequence, pacer.Clock.UtcNow);
         }
 
+        // Once no pause runs: the learner may learn from the last 429, or probe its rate upward.
         private void LearnAfterPause()
         {
             lock (_lock)
             {
                 var now = _clock.UtcNow;
                 if (_pausedUntil > now) return;
-                if (_learnAt.HasValue)
-                {
-                    LearnLimit(_learnAt.Value.Left, _learnAt.Value.Refused);
-                    _learnAt = null;
-                    _lastStep = now;
-                    return;
-                }
-                // A learned rate is probed upward, 10% every 30 s without a 429 (never past the rate
-                // asked for): a 429 met in a slow second, or a limit the service has raised, does not
-                // hold the run back for good. A probe past the service's limit costs one 429 and a step back.
-                if (!_learnedRate.HasValue || _pacer == null) return;
-                if (now - (_pausedUntil > _lastStep ? _pausedUntil : _lastStep) < ProbeEvery) return;
-                _lastStep = now;
-                var raised = Math.Max(_learnedRate.Value + 1, Math.Floor(_learnedRate.Value * 1.1));
-                if (_askedRate.HasValue && raised > _askedRate.Value) raised = _askedRate.Value;
-                if (raised <= _learnedRate.Value) return;
-                _learnedRate = raised;
-                _pacer.RaiseTo(raised);
+                _learner.BeforeSend(now, _pausedUntil);
             }
         }
 

@@ -1,7 +1,7 @@
 using System;
 using Octopods.Errors;
 
-namespace Octopods.Http
+namespace Octopods.FlowControl
 {
     /// <summary>
     /// Thrown when a send is stopped while it waited for its turn (a 429 pause, the pacer) or before

@@ -1,0 +1,24 @@
+using System;
+using Octopods.Time;
+
+namespace Octopods.Bulk
+{
+    /// <summary>What a send command asks of its <see cref="BulkRun{TRequest, TResult}"/>.</summary>
+    internal sealed class BulkRunOptions
+    {
+        /// <summary>Requests in flight at once; 1 keeps strict sequence.</summary>
+        public int ThrottleLimit { get; init; } = BulkOptions.DefaultThrottleLimit;
+
+        /// <summary>At most this many sends per second; 0 for no pacing (until a 429 teaches the run a rate).</summary>
+        public double RatePerSecond { get; init; }
+
+        /// <summary>The journal's full path, or null for none.</summary>
+        public string? JournalPath { get; init; }
+
+        /// <summary>Send rows whose journal outcome is unknown again.</summary>
+        public bool ResendUnknown { get; init; }
+
+        /// <summary>The connection's clock: the sandbox's virtual one, or the system's.</summary>
+        public IClock Clock { get; init; } = SystemClock.Instance;
+    }
+}
