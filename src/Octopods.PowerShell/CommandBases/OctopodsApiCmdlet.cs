@@ -1,23 +1,28 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
-using Octopods.Errors;
 using Octopods.Http;
 using Octopods.PowerShell.Completers;
+using Octopods.PowerShell.Infrastructure;
 using Octopods.PowerShell.Session;
 
 namespace Octopods.PowerShell.CommandBases
 {
     /// <summary>
-    /// A cmdlet that calls the API: the shared connection parameters, the key resolved once per
-    /// invocation in BeginProcessing (vault reads must run on the pipeline thread), and each HTTP
-    /// exchange logged to -Verbose (and, with bodies, to -Debug).
+    /// The base of the commands that call the API: the connection parameters, declared once. The work
+    /// is composed: <see cref="CommandRuntime"/> (Ctrl+C, dispatcher, errors) and
+    /// <see cref="CommandConnection"/> (the key resolved on the pipeline thread, the logged client).
     /// </summary>
-    public abstract class OctopodsApiCmdlet : OctopodsCmdlet
+    public abstract class OctopodsApiCmdlet : PSCmdlet, IDisposable
     {
         internal const string ApiKeySet = "ApiKey";
         internal const string SecretSet = "Secret";
+
+        private protected OctopodsApiCmdlet()
+        {
+            Runtime = new CommandRuntime(this);
+            Connection = new CommandConnection(this, Runtime, () => (ApiKey, SecretName, Vault, BaseUri));
+        }
 
         /// <summary>The channel key for this command only. Overrides Connect-Octopods and the environment.</summary>
         [Parameter(ParameterSetName = ApiKeySet)]
@@ -40,130 +45,40 @@ namespace Octopods.PowerShell.CommandBases
         [ValidateNotNullOrEmpty]
         public string? BaseUri { get; set; }
 
-        protected abstract OctopodsChannel Channel { get; }
+        internal CommandRuntime Runtime { get; }
 
-        private ResolvedConnection? _connection;
-        private OctopodsClient? _client;
-        private OctopodsException? _unresolved;
+        internal CommandConnection Connection { get; }
 
-        /// <summary>False for a command that needs a key only for part of its work (Get-OctopodsSendReport -Refresh): it calls <see cref="ClientFor"/> when it does.</summary>
-        private protected virtual bool ResolvesKeyAtBegin => true;
+        /// <summary>The one channel whose key is resolved at BeginProcessing; null for a command that resolves per channel when it needs to (<see cref="CommandConnection.ClientFor"/>).</summary>
+        private protected abstract OctopodsChannel? KeyChannel { get; }
+
+        /// <summary>The client of <see cref="KeyChannel"/>, made once. Touch it on the pipeline thread before any Run.</summary>
+        internal OctopodsClient Client => Connection.Client;
 
         protected override void BeginProcessing()
         {
-            base.BeginProcessing();
-            if (!ResolvesKeyAtBegin) return;
-            try
-            {
-                _connection = ResolveKey(Channel);
-            }
-            catch (OctopodsException ex)
-            {
-                // A dry run needs no key: -WhatIf still validates every input and reports it.
-                if (!WhatIfInEffect) ThrowTerminating(ex, Channel);
-                _unresolved = ex;
-                return;
-            }
-            Announce(Channel, _connection);
+            PromptFreeDebug.Apply(this);
+            if (KeyChannel is { } channel) Connection.ResolveAtBegin(channel);
         }
 
-        private ResolvedConnection ResolveKey(OctopodsChannel channel) =>
-            ConnectionResolver.Resolve(channel, ApiKey, SecretName, Vault, BaseUri, new SecretVault(this), WriteVerbose);
-
-        private OctopodsClient NewClient(ResolvedConnection connection) => new OctopodsClient(WithLogging(connection.Options));
-
-        private void Announce(OctopodsChannel channel, ResolvedConnection connection) =>
-            WriteVerbose($"Using the {channel} key from {Describe(connection.Description)}" +
-                         (connection.Description.Sandbox ? " against the sandbox." : $" against {connection.Options.BaseUri}{Route(connection.Options.Proxy)}."));
-
-        private readonly Dictionary<OctopodsChannel, OctopodsClient> _clients = new Dictionary<OctopodsChannel, OctopodsClient>();
-
-        /// <summary>
-        /// A client for <paramref name="channel"/> from this command's key sources, resolved on first use
-        /// (on the pipeline thread); no key stops the command with the error that lists the ways to give one.
-        /// </summary>
-        internal OctopodsClient ClientFor(OctopodsChannel channel)
+        protected override void StopProcessing()
         {
-            if (_clients.TryGetValue(channel, out var client)) return client;
-            ResolvedConnection connection;
-            try
-            {
-                connection = ResolveKey(channel);
-            }
-            catch (OctopodsException ex)
-            {
-                ThrowTerminating(ex, channel);
-                throw;
-            }
-            Announce(channel, connection);
-            return _clients[channel] = NewClient(connection);
+            if (Runtime.Stop()) OnStopping();
         }
 
-        /// <summary>The route, when the settings chose one: nothing for the system proxy without credentials, the default.</summary>
-        private static string Route(ProxySettings proxy) => proxy.Mode switch
+        /// <summary>Called on the stopping thread after cancellation; must not write to any stream.</summary>
+        private protected virtual void OnStopping() { }
+
+        /// <summary>PowerShell disposes a command when its pipeline ends, stopped or not.</summary>
+        public void Dispose()
         {
-            ProxyMode.None => " directly (no proxy)",
-            ProxyMode.Address => $" through proxy {proxy.Address}" + (proxy.Credentials == null ? "" : $" with {proxy.CredentialOrigin}"),
-            _ => proxy.Credentials == null ? "" : $" through the system proxy with {proxy.CredentialOrigin}",
-        };
-
-        private static string Describe(OctopodsConnection connection) =>
-            connection.SecretName == null
-                ? connection.KeySource
-                : $"{connection.KeySource} (secret '{connection.SecretName}' in {(connection.Vault == null ? "the default vault" : $"vault '{connection.Vault}'")})";
-
-        /// <summary>False only in a dry run (-WhatIf) that found no key: then nothing may be asked of the service.</summary>
-        internal bool HasConnection => _connection != null;
-
-        /// <summary>The clock of this command's connection (the sandbox's, or the system's).</summary>
-        private protected Time.IClock ConnectionClock => _connection?.Options.Clock ?? Time.SystemClock.Instance;
-
-        /// <summary>
-        /// The client for this invocation, made once: the connection's options with this command's
-        /// logging. Touch it on the pipeline thread before any Run.
-        /// </summary>
-        internal OctopodsClient Client
-        {
-            get
-            {
-                if (_client != null) return _client;
-                if (_connection == null) ThrowTerminating(_unresolved!, Channel);
-                return _client = NewClient(_connection!);
-            }
+            Dispose(true);
+            GC.SuppressFinalize(this);
         }
 
-        private OctopodsClientOptions WithLogging(OctopodsClientOptions options)
+        protected virtual void Dispose(bool disposing)
         {
-            var debug = IsDebugOn();
-            Action<HttpExchange>? log = null;
-            // Only when someone listens: each log is a hop to the pipeline thread, which a bulk send
-            // of thousands of rows would otherwise pay per request for nothing. The client has
-            // redacted the key from every exchange it logs.
-            if (debug || IsOn("Verbose", "VerbosePreference"))
-            {
-                log = exchange => Dispatcher.Post(() =>
-                {
-                    WriteVerbose(exchange.Summary);
-                    if (debug) WriteDebug(exchange.Details);
-                });
-            }
-            return options with
-            {
-                Log = log,
-                RateLimitWait = wait => Dispatcher.Post(() =>
-                    WriteVerbose($"Octopods asked to slow down (HTTP 429): waiting {wait.TotalSeconds:0.#} s before retrying; nothing was sent.")),
-            };
-        }
-
-        private bool IsDebugOn() => IsOn("Debug", "DebugPreference");
-
-        private bool IsOn(string parameter, string preferenceVariable)
-        {
-            if (MyInvocation.BoundParameters.TryGetValue(parameter, out var value) && value is SwitchParameter sw) return sw.IsPresent;
-            var preference = GetVariableValue(preferenceVariable);
-            return preference is ActionPreference action
-                ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
-                : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
+            if (disposing) Runtime.Dispose();
         }
     }
 }

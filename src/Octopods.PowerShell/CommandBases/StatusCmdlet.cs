@@ -15,6 +15,11 @@ namespace Octopods.PowerShell.CommandBases
     /// </summary>
     public abstract class StatusCmdlet<TStatus> : OctopodsApiCmdlet, IDynamicParameters where TStatus : class
     {
+        /// <summary>The channel whose key the command resolves at BeginProcessing.</summary>
+        private protected abstract OctopodsChannel Channel { get; }
+
+        private protected sealed override OctopodsChannel? KeyChannel => Channel;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("message_id", "Id")]
         [AllowEmptyString]
@@ -48,7 +53,7 @@ namespace Octopods.PowerShell.CommandBases
                     var missing = new OctopodsException(ErrorNames.MessageIdMissing, OctopodsErrorKind.InvalidArgument,
                         "The message id is empty", $"Pass the MessageId that {SendCommand} returned.");
                     if (_wait.Wait) _waiting.Add((id ?? "", missing));
-                    else WriteError(missing, id);
+                    else Runtime.WriteError(missing, id);
                     continue;
                 }
                 if (_wait.Wait)
@@ -59,18 +64,18 @@ namespace Octopods.PowerShell.CommandBases
                 try
                 {
                     var source = Source;
-                    WriteObject(Run(ct => source.GetStatusAsync(id, ct)));
+                    WriteObject(Runtime.Run(ct => source.GetStatusAsync(id, ct)));
                 }
                 catch (OctopodsException ex)
                 {
-                    WriteError(ex, id);
+                    Runtime.WriteError(ex, id);
                 }
             }
         }
 
         protected override void EndProcessing()
         {
-            if (_waiting.Count > 0) new StatusFollower<TStatus>(this, Source, Client.Options.Clock, _wait, ThrottleLimit).FollowGiven(_waiting);
+            if (_waiting.Count > 0) new StatusFollower<TStatus>(Runtime, Source, Client.Options.Clock, _wait, ThrottleLimit).FollowGiven(_waiting);
         }
     }
 }

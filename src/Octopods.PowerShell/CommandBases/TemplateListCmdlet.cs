@@ -9,6 +9,11 @@ namespace Octopods.PowerShell.CommandBases
     /// <summary>What the template listings share: -TemplateId for single templates, else the filters.</summary>
     public abstract class TemplateListCmdlet : OctopodsApiCmdlet
     {
+        /// <summary>The channel whose key the command resolves at BeginProcessing.</summary>
+        private protected abstract OctopodsChannel Channel { get; }
+
+        private protected sealed override OctopodsChannel? KeyChannel => Channel;
+
         /// <summary>One or more template ids; without it, every template that matches the filters.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("template_id")]
@@ -42,7 +47,7 @@ namespace Octopods.PowerShell.CommandBases
                 }
                 catch (OctopodsException ex)
                 {
-                    WriteError(ex, id);
+                    Runtime.WriteError(ex, id);
                 }
             }
         }
@@ -61,7 +66,7 @@ namespace Octopods.PowerShell.CommandBases
             }
             catch (OctopodsException ex)
             {
-                WriteError(ex, null);
+                Runtime.WriteError(ex, null);
             }
         }
     }

@@ -70,7 +70,7 @@ namespace Octopods.PowerShell.Commands
 
             if (ApiKey != null && ApiKey.Length == 0)
             {
-                ThrowTerminating(new OctopodsException(ErrorNames.ApiKeyEmpty, OctopodsErrorKind.InvalidArgument,
+                Runtime.ThrowTerminating(new OctopodsException(ErrorNames.ApiKeyEmpty, OctopodsErrorKind.InvalidArgument,
                     "The API key is empty", "Copy the key from the channel's settings screen in the Octopods app and pass it as -ApiKey (Read-Host -AsSecureString)."), null);
             }
 
@@ -98,7 +98,7 @@ namespace Octopods.PowerShell.Commands
                 }
                 catch (OctopodsException ex)
                 {
-                    ThrowTerminating(ex, BaseUri ?? (object)ConnectionResolver.BaseUriVariable);
+                    Runtime.ThrowTerminating(ex, BaseUri ?? (object)ConnectionResolver.BaseUriVariable);
                     return;
                 }
             }
@@ -112,7 +112,7 @@ namespace Octopods.PowerShell.Commands
                 }
                 catch (OctopodsException ex)
                 {
-                    ThrowTerminating(ex, SecretName);
+                    Runtime.ThrowTerminating(ex, SecretName);
                 }
             }
 

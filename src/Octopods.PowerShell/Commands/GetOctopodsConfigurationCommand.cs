@@ -20,7 +20,7 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                ThrowTerminating(ex, SettingsFile.CurrentPath());
+                Runtime.ThrowTerminating(ex, SettingsFile.CurrentPath());
                 return;
             }
             try
@@ -30,7 +30,7 @@ namespace Octopods.PowerShell.Commands
             catch (OctopodsException ex)
             {
                 // OCTOPODS_BASE_URI holds an address commands refuse: said, and the rest still shown.
-                WriteError(ex, ConnectionResolver.BaseUriVariable);
+                Runtime.WriteError(ex, ConnectionResolver.BaseUriVariable);
             }
             WriteObject(configuration);
         }

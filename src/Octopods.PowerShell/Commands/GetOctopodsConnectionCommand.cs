@@ -35,7 +35,7 @@ namespace Octopods.PowerShell.Commands
                 }
                 catch (OctopodsException ex)
                 {
-                    WriteError(ex, ex.ErrorName == ErrorNames.InsecureBaseUri ? ConnectionResolver.BaseUriVariable : (object)channel);
+                    Runtime.WriteError(ex, ex.ErrorName == ErrorNames.InsecureBaseUri ? ConnectionResolver.BaseUriVariable : (object)channel);
                 }
             }
         }

@@ -31,9 +31,8 @@ namespace Octopods.PowerShell.Commands
         [ValidateRange(1, 256)]
         public int ThrottleLimit { get; set; } = BulkOptions.DefaultThrottleLimit;
 
-        // Unused: the key is resolved per channel of the journal, and only for -Refresh (ClientFor).
-        protected override OctopodsChannel Channel => OctopodsChannel.Sms;
-        private protected override bool ResolvesKeyAtBegin => false;
+        // No key at BeginProcessing: reading a journal needs none; -Refresh resolves each channel's (ClientFor).
+        private protected override OctopodsChannel? KeyChannel => null;
 
         protected override void ProcessRecord()
         {
@@ -44,12 +43,12 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                WriteError(ex, JournalPath);
+                Runtime.WriteError(ex, JournalPath);
                 return;
             }
             catch (System.Exception ex) when (ex is ItemNotFoundException || ex is ProviderNotFoundException || ex is DriveNotFoundException || ex is PSArgumentException)
             {
-                WriteError(new OctopodsException(ErrorNames.JournalNotFound, OctopodsErrorKind.InvalidArgument,
+                Runtime.WriteError(new OctopodsException(ErrorNames.JournalNotFound, OctopodsErrorKind.InvalidArgument,
                     $"There is no journal at {JournalPath}: {ex.Message.TrimEnd('.')}", "Give -JournalPath the path of a file, such as .\\campaign.jsonl."), JournalPath);
                 return;
             }
@@ -79,10 +78,10 @@ namespace Octopods.PowerShell.Commands
         {
             var rows = JournalReport.Followable(report.Rows, channel);
             if (rows.Count == 0) return;
-            var client = ClientFor(channel);
+            var client = Connection.ClientFor(channel);
             var failures = channel == OctopodsChannel.Sms
-                ? Run(ct => JournalReport.RefreshAsync(rows, new SmsApi(client), ThrottleLimit, ct))
-                : Run(ct => JournalReport.RefreshAsync(rows, new WhatsAppApi(client), ThrottleLimit, ct));
+                ? Runtime.Run(ct => JournalReport.RefreshAsync(rows, new SmsApi(client), ThrottleLimit, ct))
+                : Runtime.Run(ct => JournalReport.RefreshAsync(rows, new WhatsAppApi(client), ThrottleLimit, ct));
             if (failures.Count > 0)
             {
                 WriteWarning($"The status of {failures.Count} of {rows.Count} {channel} message(s) could not be read (their Note says why; the first: " +

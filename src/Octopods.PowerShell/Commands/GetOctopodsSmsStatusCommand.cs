@@ -10,7 +10,7 @@ namespace Octopods.PowerShell.Commands
     [OutputType(typeof(SmsStatus))]
     public sealed class GetOctopodsSmsStatusCommand : StatusCmdlet<SmsStatus>
     {
-        protected override OctopodsChannel Channel => OctopodsChannel.Sms;
+        private protected override OctopodsChannel Channel => OctopodsChannel.Sms;
         protected override string SendCommand => "Send-OctopodsSms";
 
         private SmsApi? _api;

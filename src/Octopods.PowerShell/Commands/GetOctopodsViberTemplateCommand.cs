@@ -11,7 +11,7 @@ namespace Octopods.PowerShell.Commands
     [OutputType(typeof(MessageTemplate))]
     public sealed class GetOctopodsViberTemplateCommand : TemplateListCmdlet
     {
-        protected override OctopodsChannel Channel => OctopodsChannel.Viber;
+        private protected override OctopodsChannel Channel => OctopodsChannel.Viber;
 
         private ViberApi? _api;
         private ViberApi Api => _api ??= new ViberApi(Client);
@@ -19,13 +19,13 @@ namespace Octopods.PowerShell.Commands
         protected override IReadOnlyList<MessageTemplate> List(TemplateQuery query)
         {
             var api = Api;
-            return Run(ct => api.GetTemplatesAsync(query, ct));
+            return Runtime.Run(ct => api.GetTemplatesAsync(query, ct));
         }
 
         protected override MessageTemplate One(string templateId)
         {
             var api = Api;
-            return Run(ct => api.GetTemplateAsync(templateId, ct));
+            return Runtime.Run(ct => api.GetTemplateAsync(templateId, ct));
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Octopods.PowerShell.Commands
     [OutputType(typeof(WhatsAppMessage))]
     public sealed class GetOctopodsWhatsAppMessageCommand : OctopodsApiCmdlet
     {
-        protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
+        private protected override OctopodsChannel? KeyChannel => OctopodsChannel.WhatsApp;
 
         /// <summary>How many of the most recent messages, 1 to 100 (the service's maximum; there is no paging).</summary>
         [Parameter(Position = 0)]
@@ -22,13 +22,13 @@ namespace Octopods.PowerShell.Commands
             var api = new WhatsAppApi(Client);
             try
             {
-                var messages = Run(ct => api.GetMessagesAsync(Limit, ct));
+                var messages = Runtime.Run(ct => api.GetMessagesAsync(Limit, ct));
                 if (messages.Count == 0) WriteVerbose("No messages: this WhatsApp key has not sent any through the API.");
                 foreach (var message in messages) WriteObject(message);
             }
             catch (OctopodsException ex)
             {
-                WriteError(ex, Limit);
+                Runtime.WriteError(ex, Limit);
             }
         }
     }

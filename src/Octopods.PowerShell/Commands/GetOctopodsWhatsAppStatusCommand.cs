@@ -10,7 +10,7 @@ namespace Octopods.PowerShell.Commands
     [OutputType(typeof(WhatsAppStatus))]
     public sealed class GetOctopodsWhatsAppStatusCommand : StatusCmdlet<WhatsAppStatus>
     {
-        protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
+        private protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
         protected override string SendCommand => "Send-OctopodsWhatsAppTemplate";
 
         private WhatsAppApi? _api;

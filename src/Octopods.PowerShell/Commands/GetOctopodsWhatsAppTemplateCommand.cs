@@ -11,7 +11,7 @@ namespace Octopods.PowerShell.Commands
     [OutputType(typeof(MessageTemplate))]
     public sealed class GetOctopodsWhatsAppTemplateCommand : TemplateListCmdlet
     {
-        protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
+        private protected override OctopodsChannel Channel => OctopodsChannel.WhatsApp;
 
         /// <summary>Only templates in this status.</summary>
         [Parameter]
@@ -26,13 +26,13 @@ namespace Octopods.PowerShell.Commands
         {
             query.Status = Status;
             var api = Api;
-            return Run(ct => api.GetTemplatesAsync(query, ct));
+            return Runtime.Run(ct => api.GetTemplatesAsync(query, ct));
         }
 
         protected override MessageTemplate One(string templateId)
         {
             var api = Api;
-            return Run(ct => api.GetTemplateAsync(templateId, ct));
+            return Runtime.Run(ct => api.GetTemplateAsync(templateId, ct));
         }
     }
 }

@@ -51,7 +51,7 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                ThrowTerminating(ex, path);
+                Runtime.ThrowTerminating(ex, path);
             }
         }
     }

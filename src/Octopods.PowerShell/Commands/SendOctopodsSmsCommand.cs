@@ -16,7 +16,7 @@ namespace Octopods.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "OctopodsSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsSendResult))]
-    public sealed class SendOctopodsSmsCommand : BulkSendCmdlet<SmsSendRequest, SmsSendResult>, IDynamicParameters
+    public sealed class SendOctopodsSmsCommand : SendCmdlet, IDynamicParameters
     {
         /// <summary>
         /// The recipients in E.164 (+14155552671); national formats need -DefaultRegion. Several numbers
@@ -33,21 +33,30 @@ namespace Octopods.PowerShell.Commands
         public string? Body { get; set; }
 
         private readonly WaitParameters _wait = new WaitParameters();
+        private BulkPipeline<SmsSendRequest, SmsSendResult>? _rows;
+        private SmsApi? _api;
 
         /// <summary>-Wait (follow each message until it is Delivered, Failed or Undelivered, after every row is sent) and its companions.</summary>
         public object GetDynamicParameters() => _wait;
 
-        protected override OctopodsChannel Channel => OctopodsChannel.Sms;
-        protected override string ProgressActivity => "Sending SMS";
+        private protected override OctopodsChannel Channel => OctopodsChannel.Sms;
 
-        private SmsApi? _api;
+        private protected override string ProgressActivity => "Sending SMS";
+
+        private protected override bool HoldOutput => _wait.Wait;
+
         private SmsApi Api => _api ??= new SmsApi(Client);
 
-        private protected override BulkOperation<SmsSendRequest, SmsSendResult> CreateOperation() => ChannelOperations.Sms(Api);
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _rows = StartRows<SmsSendRequest, SmsSendResult>();
+        }
 
-        protected override void ProcessRecord() => SubmitRecipients(DestinationPhone, BuildRequest,
+        protected override void ProcessRecord() => SubmitRecipients(_rows!, DestinationPhone, BuildRequest,
             request => request.DestinationPhone,
-            request => $"Send SMS ({request.Segments.Segments} segment(s), {request.Segments.Encoding})");
+            request => $"Send SMS ({request.Segments.Segments} segment(s), {request.Segments.Encoding})",
+            () => ChannelOperations.Sms(Api));
 
         /// <summary>One number's request; null when it became an error (submitted, so it keeps its place).</summary>
         private SmsSendRequest? BuildRequest(string number, object target)
@@ -58,21 +67,19 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                SubmitInvalid(ex, target);
+                _rows!.SubmitInvalid(ex, target);
                 return null;
             }
         }
 
         protected override void EndProcessing()
         {
-            FinishRows();
+            _rows!.Finish();
             if (!_wait.Wait) return;
-            var sent = HeldResults.Where(r => r.MessageId.Length > 0).ToList();
+            var sent = _rows.HeldResults.Where(r => r.MessageId.Length > 0).ToList();
             // Nothing sent (-WhatIf, every row rejected): nothing to follow, and no key is needed to say so.
-            if (sent.Count > 0) new StatusFollower<SmsStatus>(this, Api, Client.Options.Clock, _wait, ThrottleLimit).FollowSent(sent);
-            WriteHeld();
+            if (sent.Count > 0) new StatusFollower<SmsStatus>(Runtime, Api, Client.Options.Clock, _wait, ThrottleLimit).FollowSent(sent);
+            _rows.WriteHeld();
         }
-
-        protected override bool HoldOutput => _wait.Wait;
     }
 }

@@ -93,7 +93,7 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                ThrowTerminating(ex, path);
+                Runtime.ThrowTerminating(ex, path);
                 return;
             }
 
@@ -127,7 +127,7 @@ namespace Octopods.PowerShell.Commands
                 }
                 catch (OctopodsException ex)
                 {
-                    ThrowTerminating(ex, path);
+                    Runtime.ThrowTerminating(ex, path);
                 }
                 if (ProxyCredential != null)
                 {
@@ -149,7 +149,7 @@ namespace Octopods.PowerShell.Commands
                 }
                 catch (OctopodsException ex)
                 {
-                    ThrowTerminating(ex, path);
+                    Runtime.ThrowTerminating(ex, path);
                 }
             }
         }

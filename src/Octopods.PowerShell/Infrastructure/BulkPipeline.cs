@@ -47,13 +47,13 @@ namespace Octopods.PowerShell.Infrastructure
         /// Starts the run: opens the journal and takes the send operation. Explicit, and only at the
         /// first row to send, so a dry run or a run of bad rows needs no key and writes no journal.
         /// </summary>
-        public void Start(BulkOperation<TRequest, TResult> operation)
+        public void Start(Func<BulkOperation<TRequest, TResult>> operation)
         {
             if (_engine != null) return;
             BulkRun<TRequest, TResult> run;
             try
             {
-                run = BulkRun<TRequest, TResult>.Start(operation, new BulkRunOptions
+                run = BulkRun<TRequest, TResult>.Start(operation(), new BulkRunOptions
                 {
                     ThrottleLimit = _settings.ThrottleLimit,
                     RatePerSecond = _settings.RatePerSecond,

@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Bulk;
+using Octopods.Errors;
+using Octopods.Phones;
+using Octopods.PowerShell.Completers;
+using Octopods.PowerShell.Infrastructure;
+using Octopods.Templates;
+
+namespace Octopods.PowerShell.CommandBases
+{
+    /// <summary>
+    /// The parameters every send command shares (message and bulk), which PowerShell can share only
+    /// by inheritance. The work is composed: each command holds a <see cref="BulkPipeline{TRequest, TResult}"/>
+    /// for its own requests (<see cref="StartRows{TRequest, TResult}"/>), and its ProcessRecord hands
+    /// each number of a row to <see cref="SubmitRecipients{TRequest, TResult}"/> (validate, ask
+    /// ShouldProcess, submit).
+    /// </summary>
+    public abstract class SendCmdlet : OctopodsApiCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Name", "destination_user_name")]
+        public string? DestinationUserName { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("open_intercom_conversation")]
+        [BooleanText]
+        public SwitchParameter OpenIntercomConversation { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("intercom_teammate_id")]
+        public string? IntercomTeammateId { get; set; }
+
+        /// <summary>Region (US, GB, IE, …) for numbers written in national form, such as (415) 555-2671.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        public string? DefaultRegion { get; set; }
+
+        /// <summary>Send without asking, even when $ConfirmPreference or -Confirm would ask.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>The pipeline object itself: errors name the row, and -…VariableProperty reads from it.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>How many sends may be in flight at once (1 keeps strict sequence). Default 4.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = BulkOptions.DefaultThrottleLimit;
+
+        /// <summary>At most this many sends per second (fractional allowed, e.g. 0.5); no one-second window exceeds it.</summary>
+        [Parameter]
+        [ValidateRange(0.001, 100000.0)]
+        public double RatePerSecond { get; set; }
+
+        /// <summary>A JSON-lines file recording each row's intent and outcome; the same path resumes a stopped run.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
+
+        /// <summary>With -JournalPath: send again rows whose earlier outcome is unknown (they may be duplicated).</summary>
+        [Parameter]
+        public SwitchParameter ResendUnknown { get; set; }
+
+        /// <summary>
+        /// A row's identity for the journal instead of the hash of channel, destination and content; a row
+        /// with several numbers scopes it to each number (<see cref="RowIdentity.KeyForDestination"/>).
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("idempotency_key")]
+        [AllowNull, AllowEmptyString]
+        public string? IdempotencyKey { get; set; }
+
+        /// <summary>How many messages to expect (rows, when each names one number), for the progress bar's percentage and time left.</summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long TotalCount { get; set; }
+
+        /// <summary>The channel the command sends on (its key is resolved at BeginProcessing).</summary>
+        private protected abstract OctopodsChannel Channel { get; }
+
+        private protected sealed override OctopodsChannel? KeyChannel => Channel;
+
+        /// <summary>"Sending SMS", "Sending WhatsApp templates"…</summary>
+        private protected abstract string ProgressActivity { get; }
+
+        /// <summary>True when results and errors are held until written after -Wait has followed the messages.</summary>
+        private protected virtual bool HoldOutput => false;
+
+        /// <summary>-OpenIntercomConversation as given (true or false), or null when the row left it out.</summary>
+        private protected bool? OpenIntercomChoice =>
+            MyInvocation.BoundParameters.ContainsKey(nameof(OpenIntercomConversation)) ? OpenIntercomConversation.IsPresent : (bool?)null;
+
+        // The command's pipeline, seen without its types: stopped by Ctrl+C, disposed with the command.
+        private Action? _stopRows;
+        private Action? _disposeRows;
+        private AmbiguousColumns? _ambiguous;
+
+        /// <summary>This invocation's pipeline for the command's requests; the command keeps it from BeginProcessing.</summary>
+        private protected BulkPipeline<TRequest, TResult> StartRows<TRequest, TResult>() where TResult : class
+        {
+            var rows = new BulkPipeline<TRequest, TResult>(Runtime, new BulkPipelineSettings
+            {
+                ThrottleLimit = ThrottleLimit,
+                RatePerSecond = RatePerSecond,
+                JournalPath = JournalPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath),
+                ResendUnknown = ResendUnknown,
+                TotalCount = TotalCount,
+                HoldOutput = HoldOutput,
+                Activity = ProgressActivity,
+            }, Connection.Clock);
+            _stopRows = rows.Stop;
+            _disposeRows = rows.Dispose;
+            return rows;
+        }
+
+        /// <summary>
+        /// Whether to send this row: -Force skips the prompt, never a dry run (-WhatIf, typed or
+        /// inherited through $WhatIfPreference, still wins).
+        /// </summary>
+        private protected bool ShouldSend(string target, string action) => (Force && !Runtime.WhatIfInEffect) || ShouldProcess(target, action);
+
+        /// <summary>
+        /// One message per number of the row's destination (each value may list several, split at ';'
+        /// or ','), in the order given: each is built (null when it became an error, already submitted),
+        /// confirmed and submitted on its own, so each has its own result or error, journal entry and
+        /// -WhatIf line. A number listed twice in one row is sent once (said in verbose).
+        /// </summary>
+        private protected void SubmitRecipients<TRequest, TResult>(BulkPipeline<TRequest, TResult> rows, string[]? destinationPhone,
+            Func<string, object, TRequest?> build, Func<TRequest, string> destination, Func<TRequest, string> action,
+            Func<BulkOperation<TRequest, TResult>> operation) where TRequest : class where TResult : class
+        {
+            if ((_ambiguous ??= new AmbiguousColumns(MyInvocation.MyCommand)).Check(InputObject) is { } ambiguous)
+            {
+                rows.SubmitInvalid(ambiguous, InputObject ?? (object)"");
+                return;
+            }
+            var numbers = RecipientList.Split(destinationPhone);
+            var seen = numbers.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+            foreach (var number in numbers)
+            {
+                // A piped row stays the target of its errors (the message names the number); typed, the number is.
+                object target = InputObject ?? (object)number;
+                var request = build(number, target);
+                if (request == null) continue;
+                var to = destination(request);
+                if (seen != null && !seen.Add(to))
+                {
+                    WriteVerbose($"{to} is listed more than once in -DestinationPhone; the message is sent to it once.");
+                    continue;
+                }
+                if (!ShouldSend(to, action(request))) continue;
+                var key = string.IsNullOrWhiteSpace(IdempotencyKey) || numbers.Count < 2 ? IdempotencyKey : RowIdentity.KeyForDestination(IdempotencyKey!, to);
+                _ = Client;   // resolves the key (or stops the command) on the pipeline thread
+                rows.Start(operation);
+                rows.Submit(request, target, key);
+            }
+        }
+
+        /// <summary>
+        /// A template command's request to one number: the row's variables bound and validated with
+        /// this command's message fields, then checked against the template (read once per invocation,
+        /// on the pipeline thread, while sends may be in flight); null when it became an error (handed
+        /// to the run, so it keeps its place in the output order).
+        /// </summary>
+        private protected TemplateSendRequest? BuildTemplateRequest<TResult>(BulkPipeline<TemplateSendRequest, TResult> rows, TemplateRows templates,
+            string? templateId, string number, object target, string? headerUrl) where TResult : class
+        {
+            TemplateSendRequest request;
+            try
+            {
+                var variables = templates.Variables(InputObject, MyInvocation.BoundParameters);
+                request = TemplateSendRequest.Create(Channel, templateId, number, variables, headerUrl, DestinationUserName,
+                    OpenIntercomChoice, IntercomTeammateId, DefaultRegion);
+            }
+            catch (OctopodsException ex)
+            {
+                rows.SubmitInvalid(ex, target);
+                return null;
+            }
+            // A dry run without a key cannot read the template; it still validated everything else.
+            if (!Connection.HasConnection) return request;
+            var check = rows.RunGuarded(ct => templates.CheckAsync(request, ct));
+            if (check.Refusal != null)
+            {
+                rows.SubmitInvalid(check.Refusal, target);
+                return null;
+            }
+            if (check.NotChecked != null)
+                WriteVerbose($"Template {request.TemplateId} could not be read ({check.NotChecked.Detail}); sending without checking its variables.");
+            return request;
+        }
+
+        private protected override void OnStopping() => _stopRows?.Invoke();
+
+        protected override void Dispose(bool disposing)
+        {
+            try
+            {
+                if (disposing) _disposeRows?.Invoke();
+            }
+            finally
+            {
+                base.Dispose(disposing);
+            }
+        }
+    }
+}
