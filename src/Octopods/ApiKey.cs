@@ -5,7 +5,7 @@ namespace Octopods
     /// calls when it writes the header; every other rendering is redacted so the key cannot leak
     /// through ToString, logs or serialisers.
     /// </summary>
-    public sealed class ApiKey
+    internal sealed class ApiKey
     {
         private readonly string _value;
 

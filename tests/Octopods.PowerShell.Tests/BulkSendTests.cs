@@ -18,7 +18,7 @@ namespace Octopods.PowerShell.Tests
     {
         private const string Key = "sk_live_BULKSENTINEL_42";
 
-        protected override EmulatorOptions Emulator => new EmulatorOptions
+        private protected override EmulatorOptions Emulator => new EmulatorOptions
         {
             SentAfter = TimeSpan.FromMilliseconds(100),
             FinalAfter = TimeSpan.FromMilliseconds(300),

@@ -17,11 +17,11 @@ namespace Octopods.PowerShell.Tests
     public abstract class LoopbackModuleTests : IAsyncLifetime, IDisposable
     {
         protected string Dir { get; } = Path.Combine(Path.GetTempPath(), "octopods-ps-" + Guid.NewGuid().ToString("N"));
-        protected EmulatorServer Server { get; private set; } = null!;
+        private protected EmulatorServer Server { get; private set; } = null!;
         protected HostedEngine Engine { get; private set; } = null!;
 
         /// <summary>The emulator's timing for this suite.</summary>
-        protected abstract EmulatorOptions Emulator { get; }
+        private protected abstract EmulatorOptions Emulator { get; }
 
         /// <summary>The Connect-Octopods line, given the emulator's base address.</summary>
         protected abstract string Connect(Uri baseUri);

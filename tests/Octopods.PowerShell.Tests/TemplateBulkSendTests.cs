@@ -23,7 +23,7 @@ namespace Octopods.PowerShell.Tests
     {
         private const string Key = "wa_live_BULKSENTINEL_77";
 
-        protected override EmulatorOptions Emulator => new EmulatorOptions
+        private protected override EmulatorOptions Emulator => new EmulatorOptions
         {
             SentAfter = TimeSpan.FromMilliseconds(100),
             FinalAfter = TimeSpan.FromMilliseconds(300),

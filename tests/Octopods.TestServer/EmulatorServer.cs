@@ -17,7 +17,7 @@ namespace Octopods.TestServer
     /// The emulator on http://127.0.0.1:&lt;free port&gt;. <see cref="Intercept"/> lets a test answer a
     /// request itself (malformed bodies, hangs, dropped connections) before the emulator sees it.
     /// </summary>
-    public sealed class EmulatorServer : IAsyncDisposable
+    internal sealed class EmulatorServer : IAsyncDisposable
     {
         private readonly WebApplication _app;
 

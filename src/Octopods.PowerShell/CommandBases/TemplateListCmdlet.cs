@@ -30,8 +30,8 @@ namespace Octopods.PowerShell.CommandBases
         [ValidateNotNullOrEmpty]
         public string? Language { get; set; }
 
-        protected abstract IReadOnlyList<MessageTemplate> List(TemplateQuery query);
-        protected abstract MessageTemplate One(string templateId);
+        private protected abstract IReadOnlyList<MessageTemplate> List(TemplateQuery query);
+        private protected abstract MessageTemplate One(string templateId);
 
         private bool _listed;
 

@@ -16,13 +16,13 @@ namespace Octopods.PowerShell.Commands
         private ViberApi? _api;
         private ViberApi Api => _api ??= new ViberApi(Client);
 
-        protected override IReadOnlyList<MessageTemplate> List(TemplateQuery query)
+        private protected override IReadOnlyList<MessageTemplate> List(TemplateQuery query)
         {
             var api = Api;
             return Runtime.Run(ct => api.GetTemplatesAsync(query, ct));
         }
 
-        protected override MessageTemplate One(string templateId)
+        private protected override MessageTemplate One(string templateId)
         {
             var api = Api;
             return Runtime.Run(ct => api.GetTemplateAsync(templateId, ct));

@@ -22,14 +22,14 @@ namespace Octopods.PowerShell.Commands
         private WhatsAppApi? _api;
         private WhatsAppApi Api => _api ??= new WhatsAppApi(Client);
 
-        protected override IReadOnlyList<MessageTemplate> List(TemplateQuery query)
+        private protected override IReadOnlyList<MessageTemplate> List(TemplateQuery query)
         {
             query.Status = Status;
             var api = Api;
             return Runtime.Run(ct => api.GetTemplatesAsync(query, ct));
         }
 
-        protected override MessageTemplate One(string templateId)
+        private protected override MessageTemplate One(string templateId)
         {
             var api = Api;
             return Runtime.Run(ct => api.GetTemplateAsync(templateId, ct));

@@ -26,22 +26,22 @@ namespace Octopods.PowerShell.Loading
         }
 
         // PowerShell finds a type written in a script ([Octopods.Sms.SmsSendResult], -is, -as) only in the
-        // default context. Each public type of the core is made a type accelerator under its full name,
-        // so scripts name them as they would on Windows PowerShell.
+        // default context. Each user-facing type of the core (an explicit list, not a scan of the
+        // assembly) is made a type accelerator under its full name, so scripts name them as they would
+        // on Windows PowerShell. Called after the Resolving handler is in place: the list's types come
+        // from the module's load context.
         private static void AddTypeNames()
         {
             var accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
             var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
             if (add == null || _context == null) return;
-            var core = _context.LoadFromAssemblyName(new AssemblyName(ModuleLoadContext.Own[0]));
             lock (Accelerated)
             {
                 if (Accelerated.Count > 0) return;
-                foreach (var type in core.GetExportedTypes())
+                foreach (var type in UserFacingTypes.All)
                 {
-                    if (type.IsGenericTypeDefinition || type.FullName == null) continue;
-                    add.Invoke(null, new object[] { type.FullName, type });
-                    Accelerated.Add(type.FullName);
+                    add.Invoke(null, new object[] { type.FullName!, type });
+                    Accelerated.Add(type.FullName!);
                 }
             }
         }

@@ -2,7 +2,7 @@ using System.Threading;
 
 namespace Octopods.Bulk
 {
-    public sealed class BulkCounters
+    internal sealed class BulkCounters
     {
         internal int SubmittedCount, SentCount, FromJournalCount, FailedCount, UnknownCount, NotAttemptedCount;
         public int Submitted => Volatile.Read(ref SubmittedCount);

@@ -2,7 +2,7 @@ using System;
 
 namespace Octopods.Bulk
 {
-    public sealed class BulkOptions
+    internal sealed class BulkOptions
     {
         /// <summary>The default in-flight window. See the README: pacing, not concurrency, is the real limiter.</summary>
         public const int DefaultThrottleLimit = 4;

@@ -1,7 +1,7 @@
 namespace Octopods.Bulk
 {
     /// <summary>How one row ended.</summary>
-    public enum BulkRowKind
+    internal enum BulkRowKind
     {
         /// <summary>Accepted by the service in this run.</summary>
         Sent,

@@ -3,7 +3,7 @@ using Octopods.Errors;
 namespace Octopods.Bulk
 {
     /// <summary>One row's outcome, handed back in input order.</summary>
-    public sealed class BulkRowOutcome<TRequest, TResult> where TResult : class
+    internal sealed class BulkRowOutcome<TRequest, TResult> where TResult : class
     {
         internal BulkRowOutcome(long sequence, TRequest request, object? state)
         {

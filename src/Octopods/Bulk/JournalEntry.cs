@@ -3,7 +3,7 @@ using System;
 namespace Octopods.Bulk
 {
     /// <summary>The last word of the journal on one row.</summary>
-    public sealed class JournalEntry
+    internal sealed class JournalEntry
     {
         public string RowId { get; internal set; } = "";
         public JournalState State { get; internal set; }

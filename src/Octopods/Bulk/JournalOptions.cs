@@ -5,7 +5,7 @@ using Octopods.Time;
 namespace Octopods.Bulk
 {
     /// <summary>What a <see cref="SendJournal"/> depends on besides its file: the clock of its timestamps, and how a batch reaches the file.</summary>
-    public sealed class JournalOptions
+    internal sealed class JournalOptions
     {
         public IClock Clock { get; init; } = SystemClock.Instance;
 

@@ -1,7 +1,7 @@
 namespace Octopods.Bulk
 {
     /// <summary>What the service said about one send, as the journal keeps it.</summary>
-    public sealed class JournalOutcome
+    internal sealed class JournalOutcome
     {
         public string? MessageId { get; set; }
         public string? RequestId { get; set; }

@@ -16,7 +16,7 @@ namespace Octopods.Bulk
     /// morning-after report): one row per row key, its last recorded state, in the order the rows first
     /// appear. <see cref="RefreshAsync"/> adds where each accepted message is now.
     /// </summary>
-    public sealed class JournalReport
+    internal sealed class JournalReport
     {
         public const string NoStatusEndpoint = "Viber has no status endpoint: accepted is all that is known.";
         public const string IntentOnly = "The run stopped while this row's request may have been on the wire (an intent without an outcome)";

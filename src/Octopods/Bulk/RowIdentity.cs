@@ -9,7 +9,7 @@ namespace Octopods.Bulk
     /// runs, machines and PowerShell editions), or of an explicit idempotency key when the input
     /// carries one. Only the hash reaches the journal, never the key or the message text.
     /// </summary>
-    public static class RowIdentity
+    internal static class RowIdentity
     {
         /// <summary>From what is sent. <paramref name="content"/> is everything that makes two messages different (body, template, variables).</summary>
         public static string FromContent(OctopodsChannel channel, string destination, string content) =>

@@ -15,7 +15,7 @@ namespace Octopods.Bulk
     /// or "unknown", each fsync'd before its caller goes on (a kill leaves at worst a torn last line,
     /// skipped on reading). Row hashes, destinations, ids and error names; never the key or the text.
     /// </summary>
-    public sealed class SendJournal : IDisposable
+    internal sealed class SendJournal : IDisposable
     {
         public const int FormatVersion = 1;
 

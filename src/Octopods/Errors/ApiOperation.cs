@@ -1,7 +1,7 @@
 namespace Octopods.Errors
 {
     /// <summary>Which call an error answered: the same number means different things per endpoint.</summary>
-    public enum ApiOperation
+    internal enum ApiOperation
     {
         Send,
         Status,

@@ -7,7 +7,7 @@ namespace Octopods.Errors
     /// Error numbers are scoped per API family (docs/dev/api-contract.md#errors-and-401), so a bare
     /// number means nothing.
     /// </summary>
-    public static class ErrorCatalog
+    internal static class ErrorCatalog
     {
         public sealed class Entry
         {

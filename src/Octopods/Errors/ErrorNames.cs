@@ -1,7 +1,7 @@
 namespace Octopods.Errors
 {
     /// <summary>The error names, shared by client-side checks and API answers so both read the same.</summary>
-    public static class ErrorNames
+    internal static class ErrorNames
     {
         public const string PhoneMissing = "PhoneMissing";
         public const string PhoneInvalid = "PhoneInvalid";

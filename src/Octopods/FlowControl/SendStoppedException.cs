@@ -9,7 +9,7 @@ namespace Octopods.FlowControl
     /// any, were refused with 429). The bulk engine journals it as a certain failure and reports the row
     /// as not attempted.
     /// </summary>
-    public sealed class SendStoppedException : OctopodsException
+    internal sealed class SendStoppedException : OctopodsException
     {
         public SendStoppedException(string message, Exception? inner = null)
             : base(ErrorNames.SendStopped, OctopodsErrorKind.ConnectionError, message,

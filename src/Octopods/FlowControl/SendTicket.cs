@@ -7,7 +7,7 @@ namespace Octopods.FlowControl
     /// holds a place in a restart, which pause it came after (so an answer to an attempt sent before a
     /// pause neither grows the restart nor counts as a new pause) and the pacer's number for it.
     /// </summary>
-    public readonly struct SendTicket
+    internal readonly struct SendTicket
     {
         internal SendTicket(bool holding, int epoch, bool isSend = false, long paceSequence = 0, DateTimeOffset leftAt = default)
         {

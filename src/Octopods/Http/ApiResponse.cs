@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Octopods.Http
 {
     /// <summary>A successful answer: its status, the parsed body, and the raw text for callers who need fields we do not map.</summary>
-    public sealed class ApiResponse
+    internal sealed class ApiResponse
     {
         internal ApiResponse(int statusCode, JsonElement root, string body, string? requestId)
         {

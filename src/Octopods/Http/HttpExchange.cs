@@ -3,7 +3,7 @@ using System;
 namespace Octopods.Http
 {
     /// <summary>One HTTP request and its answer, as logged for -Verbose and -Debug. Never holds the key.</summary>
-    public sealed class HttpExchange
+    internal sealed class HttpExchange
     {
         public string Method { get; internal set; } = "";
         public string Path { get; internal set; } = "";

@@ -23,7 +23,7 @@ namespace Octopods.Http
     /// A POST is repeated only after a 429 (the service took nothing); any failure that leaves the
     /// outcome unknown is reported, never retried: a duplicate SMS is worse than a missing one.
     /// </summary>
-    public sealed class OctopodsClient
+    internal sealed class OctopodsClient
     {
         public const string AuthHeader = "X-Octopods-Auth";
         private static readonly MediaTypeHeaderValue JsonType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };

@@ -9,7 +9,7 @@ namespace Octopods.Http
     /// resolves its connection and the user's settings (Octopods.Settings) once and adds its logging
     /// with a <c>with</c> copy.
     /// </summary>
-    public sealed record OctopodsClientOptions
+    internal sealed record OctopodsClientOptions
     {
         public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
         public const int DefaultMaxRateLimitRetries = 5;

@@ -15,7 +15,7 @@ namespace Octopods.Http
     /// credentials to give the proxy when it asks (HTTP 407). Immutable; <see cref="CacheKey"/> tells
     /// apart every two settings that need a handler of their own.
     /// </summary>
-    public sealed class ProxySettings
+    internal sealed class ProxySettings
     {
         public static readonly ProxySettings System = new ProxySettings(ProxyMode.System, null, Array.Empty<string>(), null, null);
         public static readonly ProxySettings None = new ProxySettings(ProxyMode.None, null, Array.Empty<string>(), null, null);

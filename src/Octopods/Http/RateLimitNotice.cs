@@ -9,7 +9,7 @@ namespace Octopods.Http
     /// When a 429 says to come back: "Please try after 2026-04-24 12:34:56 UTC." in the body, or a
     /// Retry-After header (seconds or an HTTP date) which the docs do not mention but we honour.
     /// </summary>
-    public static class RateLimitNotice
+    internal static class RateLimitNotice
     {
         private static readonly Regex TryAfter = new Regex(
             @"try\s+(?:again\s+)?after\s+(?<when>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:UTC|GMT|Z)?",

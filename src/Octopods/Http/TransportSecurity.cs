@@ -4,7 +4,7 @@ using Octopods.Errors;
 
 namespace Octopods.Http
 {
-    public static class TransportSecurity
+    internal static class TransportSecurity
     {
         public static readonly Uri DefaultBaseUri = new Uri("https://app.octopods.io/");
 

@@ -8,7 +8,7 @@ namespace Octopods.Json
     /// Field readers that accept every variant the public articles disagree on: ids as numbers or
     /// strings, names in any case, times as ISO text or epoch seconds, null or missing fields.
     /// </summary>
-    public static class JsonFields
+    internal static class JsonFields
     {
         public static bool TryGet(JsonElement obj, string name, out JsonElement value)
         {

@@ -9,7 +9,7 @@ namespace Octopods.Json
     /// How the module writes JSON everywhere (requests, the journal, the sandbox's answers): text as
     /// it is, UTF-8, without escaping non-ASCII letters or emoji into \u sequences.
     /// </summary>
-    public static class JsonWriting
+    internal static class JsonWriting
     {
         public static readonly JsonWriterOptions Options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

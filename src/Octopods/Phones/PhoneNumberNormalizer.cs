@@ -11,7 +11,7 @@ namespace Octopods.Phones
     /// Destination numbers in the E.164 form the API requires. National formats are converted only
     /// when the caller names a default region: guessing a country would send to the wrong person.
     /// </summary>
-    public static class PhoneNumberNormalizer
+    internal static class PhoneNumberNormalizer
     {
         private static readonly Regex E164 = new Regex(@"^\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant);
 

@@ -8,7 +8,7 @@ namespace Octopods.Phones
     /// separated by ';' or ',' (a CSV cell such as "+14155550101;+14155550102"). No phone number is
     /// written with either character, so splitting never breaks a number that could have been sent.
     /// </summary>
-    public static class RecipientList
+    internal static class RecipientList
     {
         private static readonly char[] Separators = { ';', ',' };
 

@@ -1,7 +1,7 @@
 namespace Octopods.Polling
 {
     /// <summary>A send's result that a -Wait follows: its id, whether it came from a journal, and how it takes a newer status.</summary>
-    public interface IFollowedMessage<in TStatus> where TStatus : class
+    internal interface IFollowedMessage<in TStatus> where TStatus : class
     {
         string MessageId { get; }
 

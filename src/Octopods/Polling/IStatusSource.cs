@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace Octopods.Polling
 {
     /// <summary>A channel whose messages can be followed to a final status (SMS and WhatsApp; VBM has no status endpoint).</summary>
-    public interface IStatusSource<TStatus> where TStatus : class
+    internal interface IStatusSource<TStatus> where TStatus : class
     {
         OctopodsChannel Channel { get; }
 

@@ -2,7 +2,7 @@ using System;
 
 namespace Octopods.Polling
 {
-    public sealed class PollOptions
+    internal sealed class PollOptions
     {
         /// <summary>The wait before the first poll (a new message is still queued) and the first interval.</summary>
         public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);

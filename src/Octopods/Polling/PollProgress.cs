@@ -2,7 +2,7 @@ using System;
 
 namespace Octopods.Polling
 {
-    public sealed class PollProgress
+    internal sealed class PollProgress
     {
         public int Total { get; internal set; }
         public int Settled { get; internal set; }

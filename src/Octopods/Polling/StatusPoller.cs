@@ -12,7 +12,7 @@ namespace Octopods.Polling
     /// Follows many messages to a terminal state together: one round polls every unsettled id, then
     /// waits, backing off, until all are settled or the timeout passes.
     /// </summary>
-    public static class StatusPoller
+    internal static class StatusPoller
     {
         public static async Task<IReadOnlyDictionary<string, PollOutcome<T>>> WaitAsync<T>(
             IEnumerable<string> ids,

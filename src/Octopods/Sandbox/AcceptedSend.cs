@@ -3,7 +3,7 @@ using System;
 namespace Octopods.Sandbox
 {
     /// <summary>One send the emulator accepted: the ledger tests use to prove nothing was sent twice.</summary>
-    public sealed class AcceptedSend
+    internal sealed class AcceptedSend
     {
         internal AcceptedSend(OctopodsChannel channel, string messageId, string destination, string content, DateTimeOffset acceptedAt, string requestId)
         {

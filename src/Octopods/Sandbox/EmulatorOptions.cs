@@ -3,7 +3,7 @@ using System;
 namespace Octopods.Sandbox
 {
     /// <summary>Switches that change how the emulator behaves; safe to change while it runs.</summary>
-    public sealed class EmulatorOptions
+    internal sealed class EmulatorOptions
     {
         /// <summary>Requests accepted per one-second window before answering 429 in the documented shape; null means no limit.</summary>
         public double? RateLimitPerSecond { get; set; }

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Octopods.Sandbox
 {
     /// <summary>An HTTP request as the emulator sees it, whichever way it arrived (in-process or over a socket).</summary>
-    public sealed class EmulatorRequest
+    internal sealed class EmulatorRequest
     {
         public EmulatorRequest(string method, string path, string? query, IDictionary<string, string>? headers, string? body, Uri baseUri)
         {

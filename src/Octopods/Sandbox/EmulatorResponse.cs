@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Octopods.Sandbox
 {
-    public sealed class EmulatorResponse
+    internal sealed class EmulatorResponse
     {
         public EmulatorResponse(int statusCode, string body, IDictionary<string, string>? headers = null)
         {

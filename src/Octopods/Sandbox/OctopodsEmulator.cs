@@ -14,7 +14,7 @@ namespace Octopods.Sandbox
     /// progress with its clock, magic numbers (<see cref="SandboxNumbers"/>) and a rate-limit mode.
     /// The same instance serves in-process (<see cref="CreateHttpHandler"/>) or over a loopback socket.
     /// </summary>
-    public sealed class OctopodsEmulator
+    internal sealed class OctopodsEmulator
     {
         private readonly object _gate = new object();
         private readonly List<AcceptedSend> _ledger = new List<AcceptedSend>();

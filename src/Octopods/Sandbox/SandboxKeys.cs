@@ -1,7 +1,7 @@
 namespace Octopods.Sandbox
 {
     /// <summary>Keys with a documented meaning in the sandbox. Any other non-empty key is accepted.</summary>
-    public static class SandboxKeys
+    internal static class SandboxKeys
     {
         /// <summary>Answers the deprecated-key error (5 on SMS, 6 on WhatsApp and Viber).</summary>
         public const string Deprecated = "sandbox-deprecated-key";

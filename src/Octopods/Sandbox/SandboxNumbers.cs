@@ -6,7 +6,7 @@ namespace Octopods.Sandbox
     /// Destination numbers with a documented fate in the sandbox (about_Octopods_Sandbox). Every other
     /// valid E.164 number is delivered. They sit in the +1 500 555 range Twilio keeps for tests.
     /// </summary>
-    public static class SandboxNumbers
+    internal static class SandboxNumbers
     {
         /// <summary>Accepted, then ends Failed: not a valid mobile subscriber.</summary>
         public const string Fails = "+15005550001";

@@ -14,7 +14,7 @@ namespace Octopods.Sandbox
     /// user, so a journal resumed in a new process, or a -Wait there, finds the messages as the real
     /// service would. Keys are kept only as a hash. <see cref="Reset"/> forgets everything.
     /// </summary>
-    public sealed class SandboxStore
+    internal sealed class SandboxStore
     {
         /// <summary>Overrides where the file is (tests, or a second sandbox).</summary>
         public const string PathVariable = "OCTOPODS_SANDBOX_PATH";

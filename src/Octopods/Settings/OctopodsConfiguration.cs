@@ -63,7 +63,7 @@ namespace Octopods.Settings
         /// <paramref name="environmentBaseUri"/> (OCTOPODS_BASE_URI), else the defaults;
         /// <paramref name="sessionProxyUserName"/> names a credential this session gave, which wins over the file's.
         /// </summary>
-        public static OctopodsConfiguration Resolve(string path, OctopodsSettings file, string? environmentBaseUri, string? sessionProxyUserName = null)
+        internal static OctopodsConfiguration Resolve(string path, OctopodsSettings file, string? environmentBaseUri, string? sessionProxyUserName = null)
         {
             if (file == null) throw new ArgumentNullException(nameof(file));
             var configuration = new OctopodsConfiguration(path);
@@ -128,17 +128,17 @@ namespace Octopods.Settings
         }
 
         /// <summary>"secret 'CorpProxy' in the default vault", or "... in vault 'Work'".</summary>
-        public static string DescribeSecret(string name, string? vault) =>
+        internal static string DescribeSecret(string name, string? vault) =>
             $"secret '{name}' in {(vault == null ? "the default vault" : $"vault '{vault}'")}";
 
         /// <summary>The route these settings give, without credentials (the caller reads those: a vault, the session).</summary>
-        public ProxySettings Route() =>
+        internal ProxySettings Route() =>
             string.Equals(Proxy, OctopodsSettings.NoProxy, StringComparison.OrdinalIgnoreCase) ? ProxySettings.None
             : string.Equals(Proxy, OctopodsSettings.SystemProxy, StringComparison.OrdinalIgnoreCase) ? ProxySettings.System
             : ProxySettings.Through(new Uri(Proxy), ProxyBypassList);
 
         /// <summary>The route with the process's default credentials when the settings ask for them; secrets and session credentials are the caller's to add.</summary>
-        public ProxySettings RouteWithDefaultCredentials()
+        internal ProxySettings RouteWithDefaultCredentials()
         {
             var route = Route();
             return ProxyUseDefaultCredentials && ProxyCredentialSource == SettingSource.File && route.Mode != ProxyMode.None
@@ -147,7 +147,7 @@ namespace Octopods.Settings
         }
 
         /// <summary><paramref name="options"/> with these settings' timeout, 429 limits and <paramref name="proxy"/>.</summary>
-        public OctopodsClientOptions Apply(OctopodsClientOptions options, ProxySettings proxy)
+        internal OctopodsClientOptions Apply(OctopodsClientOptions options, ProxySettings proxy)
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
             return options with

@@ -17,7 +17,7 @@ namespace Octopods.Settings
     /// credentials. The Check methods are the rules for each value, shared by Set-OctopodsConfiguration
     /// and the reading of a file edited by hand.
     /// </summary>
-    public sealed record OctopodsSettings
+    internal sealed record OctopodsSettings
     {
         public static readonly OctopodsSettings Empty = new OctopodsSettings();
 

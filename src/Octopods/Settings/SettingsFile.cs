@@ -12,7 +12,7 @@ namespace Octopods.Settings
     /// OCTOPODS_CONFIG_PATH says. Every command reads it; a read parses the file only when it changed.
     /// Writes replace the whole file at once, so a reader never sees half of one.
     /// </summary>
-    public static class SettingsFile
+    internal static class SettingsFile
     {
         /// <summary>Overrides where the file is (tests, or a job with settings of its own).</summary>
         public const string PathVariable = "OCTOPODS_CONFIG_PATH";

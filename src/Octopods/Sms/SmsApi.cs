@@ -9,7 +9,7 @@ using Octopods.Polling;
 namespace Octopods.Sms
 {
     /// <summary>The two SMS endpoints over an <see cref="OctopodsClient"/> holding an SMS channel key.</summary>
-    public sealed class SmsApi : IStatusSource<SmsStatus>
+    internal sealed class SmsApi : IStatusSource<SmsStatus>
     {
         private readonly OctopodsClient _client;
 

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Octopods.Sms
 {
     /// <summary>GSM 03.38 segment arithmetic, as carriers bill it.</summary>
-    public static class SmsSegments
+    internal static class SmsSegments
     {
         public const int GsmSingle = 160, GsmMulti = 153, UcsSingle = 70, UcsMulti = 67;
 

@@ -6,7 +6,7 @@ using Octopods.Text;
 namespace Octopods.Sms
 {
     /// <summary>A validated SMS send: everything the API would reject is rejected here first, under the API's names.</summary>
-    public sealed class SmsSendRequest
+    internal sealed class SmsSendRequest
     {
         public const int MaxBodyCharacters = 1600;
 

@@ -33,7 +33,7 @@ namespace Octopods.Sms
         /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
         public bool FromJournal { get; set; }
 
-        public static SmsSendResult FromJson(JsonElement root, string body, SmsSendRequest request) => new SmsSendResult
+        internal static SmsSendResult FromJson(JsonElement root, string body, SmsSendRequest request) => new SmsSendResult
         {
             MessageId = JsonFields.GetId(root, "message_id") ?? "",
             RequestId = JsonFields.GetString(root, "request_id"),

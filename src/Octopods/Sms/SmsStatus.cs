@@ -25,7 +25,7 @@ namespace Octopods.Sms
         /// <summary>The service's answer as it came (keys redacted), for support or a field the module does not read.</summary>
         public string? GetRawResponse() => RawResponse;
 
-        public static SmsStatus FromJson(JsonElement root, string body, string requestedId) => new SmsStatus
+        internal static SmsStatus FromJson(JsonElement root, string body, string requestedId) => new SmsStatus
         {
             MessageId = JsonFields.GetId(root, "message_id") ?? requestedId,
             Status = SmsStatuses.Normalize(JsonFields.GetString(root, "status")),

@@ -4,7 +4,7 @@ using Octopods.Polling;
 namespace Octopods.Sms
 {
     /// <summary>SMS status names. The service spells them in either case; unknown values are kept as they came.</summary>
-    public static class SmsStatuses
+    internal static class SmsStatuses
     {
         public const string Queued = "Queued", Sent = "Sent", Delivered = "Delivered", Failed = "Failed", Undelivered = "Undelivered";
         private static readonly string[] Known = { Queued, Sent, Delivered, Failed, Undelivered };

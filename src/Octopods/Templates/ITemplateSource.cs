@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace Octopods.Templates
 {
     /// <summary>Where a channel's templates are read one by one (the WhatsApp and Viber APIs), for <see cref="TemplateCheck"/>.</summary>
-    public interface ITemplateSource
+    internal interface ITemplateSource
     {
         OctopodsChannel Channel { get; }
 

@@ -58,7 +58,7 @@ namespace Octopods.Templates
 
         public int TotalVariables => HeaderVariables + BodyVariables + FooterVariables + ButtonVariables;
 
-        public static MessageTemplate FromJson(JsonElement item, OctopodsChannel channel)
+        internal static MessageTemplate FromJson(JsonElement item, OctopodsChannel channel)
         {
             var template = new MessageTemplate
             {
@@ -114,7 +114,7 @@ namespace Octopods.Templates
         }
 
         /// <summary>Distinct placeholders in a text: {{1}} and {{01}} are one; named ones ({{first_name}}) count too.</summary>
-        public static int Count(string? text) =>
+        internal static int Count(string? text) =>
             string.IsNullOrEmpty(text) ? 0 : Placeholder.Matches(text).Cast<Match>()
                 .Select(m => int.TryParse(m.Groups[1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : m.Groups[1].Value)
                 .Distinct(StringComparer.Ordinal).Count();
@@ -153,7 +153,7 @@ namespace Octopods.Templates
         /// Reads a template listing or a single-template answer, whichever shape it takes: a bare array,
         /// {"templates": […]} (or "data"), {"template": {…}}, or the template's fields at the top level.
         /// </summary>
-        public static IReadOnlyList<MessageTemplate> ListFromJson(JsonElement root, OctopodsChannel channel)
+        internal static IReadOnlyList<MessageTemplate> ListFromJson(JsonElement root, OctopodsChannel channel)
         {
             if (root.ValueKind == JsonValueKind.Array) return root.EnumerateArray().Select(i => FromJson(i, channel)).ToList();
             foreach (var name in new[] { "templates", "data", "items", "message_templates" })

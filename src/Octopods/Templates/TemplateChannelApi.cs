@@ -14,7 +14,7 @@ namespace Octopods.Templates
     /// What the WhatsApp and Viber (VBM) APIs share: the template send and the template reads,
     /// under api/v1/{family}/. Each channel adds how its send answer reads and its own endpoints.
     /// </summary>
-    public abstract class TemplateChannelApi<TResult> : ITemplateSource where TResult : TemplateSendResult
+    internal abstract class TemplateChannelApi<TResult> : ITemplateSource where TResult : TemplateSendResult
     {
         private readonly string _family;
 

@@ -12,7 +12,7 @@ namespace Octopods.Templates
     /// remembered, a template that does not exist included; after a timeout, 429 or 5xx the next row
     /// asks again.
     /// </summary>
-    public sealed class TemplateCheck
+    internal sealed class TemplateCheck
     {
         private readonly ITemplateSource _source;
         // One read per template id even when rows are checked concurrently.

@@ -3,7 +3,7 @@ using Octopods.Errors;
 namespace Octopods.Templates
 {
     /// <summary>What <see cref="TemplateCheck"/> found for one send: go, refuse the row, or go unchecked.</summary>
-    public sealed class TemplateCheckResult
+    internal sealed class TemplateCheckResult
     {
         private TemplateCheckResult(MessageTemplate? template, OctopodsException? refusal, OctopodsException? notChecked)
         {

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Octopods.Templates
 {
     /// <summary>The listing filters: status (WhatsApp only), active, lang ("en" matches en_GB and en_US).</summary>
-    public sealed class TemplateQuery
+    internal sealed class TemplateQuery
     {
         public string? Status { get; set; }
         public bool? Active { get; set; }

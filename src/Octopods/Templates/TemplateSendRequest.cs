@@ -10,7 +10,7 @@ namespace Octopods.Templates
     /// template) is separate from sending it (WhatsAppApi / ViberApi), so a bulk engine can build
     /// every row first and send later. Everything the API would reject is rejected here under the API's names.
     /// </summary>
-    public sealed class TemplateSendRequest
+    internal sealed class TemplateSendRequest
     {
         private TemplateSendRequest(OctopodsChannel channel, string templateId, string phone, TemplateVariables variables,
             string? headerUrl, string? userName, bool? openIntercom, string? teammateId)

@@ -29,7 +29,7 @@ namespace Octopods.Templates
         public abstract bool FromJournal { get; set; }
 
         /// <summary>Fills the shared fields from the service's answer to the send.</summary>
-        protected void ReadAnswer(JsonElement root, string body, TemplateSendRequest request)
+        private protected void ReadAnswer(JsonElement root, string body, TemplateSendRequest request)
         {
             MessageId = JsonFields.GetId(root, "message_id") ?? "";
             TemplateId = request.TemplateId;

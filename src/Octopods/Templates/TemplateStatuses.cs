@@ -3,7 +3,7 @@ using System;
 namespace Octopods.Templates
 {
     /// <summary>Template statuses, as the listing filter spells them.</summary>
-    public static class TemplateStatuses
+    internal static class TemplateStatuses
     {
         public const string Pending = "pending", UnderReview = "under_review", NeedsModification = "needs_modification",
             Rejected = "rejected", Accepted = "accepted", Deleted = "deleted";

@@ -15,7 +15,7 @@ namespace Octopods.Templates
     /// The message_variables of one send. Sections are kept as lists of text; a raw value is kept as
     /// the JSON it will be written as, so it reaches the service exactly as given.
     /// </summary>
-    public sealed class TemplateVariables
+    internal sealed class TemplateVariables
     {
 
         private TemplateVariables(TemplateVariablesShape shape, IReadOnlyList<string> header, IReadOnlyList<string> body,

@@ -1,7 +1,7 @@
 namespace Octopods.Templates
 {
     /// <summary>How the variables of a template send are written: the contract documents three shapes.</summary>
-    public enum TemplateVariablesShape
+    internal enum TemplateVariablesShape
     {
         /// <summary>No message_variables field: a template without placeholders.</summary>
         None,

@@ -3,7 +3,7 @@ using Octopods.Errors;
 namespace Octopods.Text
 {
     /// <summary>Text the service would receive changed: JSON cannot carry half of a surrogate pair, so it would arrive as U+FFFD.</summary>
-    public static class UnicodeText
+    internal static class UnicodeText
     {
         /// <summary>The position (1-based) of the first lone surrogate in <paramref name="text"/>, or 0.</summary>
         public static int LoneSurrogateAt(string? text)

@@ -10,7 +10,7 @@ namespace Octopods.Time
     /// wall clock ticks every 15.6 ms on .NET Framework) and monotonic (it does not step when the
     /// system time is set). For measuring short spans, such as the pacer's one-second windows.
     /// </summary>
-    public sealed class MonotonicClock : IClock
+    internal sealed class MonotonicClock : IClock
     {
         public static readonly MonotonicClock Instance = new MonotonicClock();
         private readonly DateTimeOffset _origin = DateTimeOffset.UtcNow;

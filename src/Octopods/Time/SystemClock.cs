@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 
 namespace Octopods.Time
 {
-    public sealed class SystemClock : IClock
+    internal sealed class SystemClock : IClock
     {
         public static readonly SystemClock Instance = new SystemClock();
         public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;

@@ -9,7 +9,7 @@ namespace Octopods.Time
     /// a wait returns at once after moving time forward. The sandbox runs on one, so -Wait and
     /// rate-limit pauses finish instantly while every timestamp stays consistent.
     /// </summary>
-    public sealed class VirtualClock : IClock
+    internal sealed class VirtualClock : IClock
     {
         private readonly object _gate = new object();
         private DateTimeOffset _now;

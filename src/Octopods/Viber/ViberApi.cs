@@ -5,7 +5,7 @@ using Octopods.Templates;
 namespace Octopods.Viber
 {
     /// <summary>The VBM endpoints over an <see cref="OctopodsClient"/> holding a VBM channel key: template send and reads. There is no status endpoint.</summary>
-    public sealed class ViberApi : TemplateChannelApi<ViberSendResult>
+    internal sealed class ViberApi : TemplateChannelApi<ViberSendResult>
     {
         public ViberApi(OctopodsClient client) : base(client, OctopodsChannel.Viber, "vbm")
         {

@@ -15,7 +15,7 @@ namespace Octopods.Viber
         public override string? DestinationUserName { get; set; }
         public override bool FromJournal { get; set; }
 
-        public static ViberSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)
+        internal static ViberSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)
         {
             var result = new ViberSendResult();
             result.ReadAnswer(root, body, request);

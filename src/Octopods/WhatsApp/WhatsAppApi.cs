@@ -12,7 +12,7 @@ using Octopods.Templates;
 namespace Octopods.WhatsApp
 {
     /// <summary>The WhatsApp endpoints over an <see cref="OctopodsClient"/> holding a WhatsApp Business Account key: template send and reads, status, message history.</summary>
-    public sealed class WhatsAppApi : TemplateChannelApi<WhatsAppSendResult>, IStatusSource<WhatsAppStatus>
+    internal sealed class WhatsAppApi : TemplateChannelApi<WhatsAppSendResult>, IStatusSource<WhatsAppStatus>
     {
         public const int MaxListLimit = 100;
 

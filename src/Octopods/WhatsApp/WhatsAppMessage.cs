@@ -33,7 +33,7 @@ namespace Octopods.WhatsApp
         /// message_content, message_status: {channel_message_id, message_status, failure_reason}}, or
         /// {"request_id", "messages": [{message_id, status, phone_number, sent_at, failure_reason}]}.
         /// </summary>
-        public static IReadOnlyList<WhatsAppMessage> ListFromJson(JsonElement root)
+        internal static IReadOnlyList<WhatsAppMessage> ListFromJson(JsonElement root)
         {
             var requestId = root.ValueKind == JsonValueKind.Object ? JsonFields.GetString(root, "request_id") : null;
             JsonElement items;
@@ -43,7 +43,7 @@ namespace Octopods.WhatsApp
             return items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object).Select(i => FromJson(i, requestId)).ToList();
         }
 
-        public static WhatsAppMessage FromJson(JsonElement item, string? requestId)
+        internal static WhatsAppMessage FromJson(JsonElement item, string? requestId)
         {
             // The bare-array shape nests the status in message_status; the object shape keeps it flat.
             var nested = JsonFields.TryGet(item, "message_status", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : (JsonElement?)null;

@@ -26,7 +26,7 @@ namespace Octopods.WhatsApp
         public string? StatusMessage { get; set; }
         public override bool FromJournal { get; set; }
 
-        public static WhatsAppSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)
+        internal static WhatsAppSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)
         {
             var result = new WhatsAppSendResult { Status = WhatsAppStatuses.Normalize(JsonFields.GetString(root, "status")) };
             result.ReadAnswer(root, body, request);

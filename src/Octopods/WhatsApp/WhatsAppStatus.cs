@@ -30,7 +30,7 @@ namespace Octopods.WhatsApp
         /// <summary>The service's answer as it came (keys redacted), for support or a field the module does not read.</summary>
         public string? GetRawResponse() => RawResponse;
 
-        public static WhatsAppStatus FromJson(JsonElement root, string body, string requestedId)
+        internal static WhatsAppStatus FromJson(JsonElement root, string body, string requestedId)
         {
             // Some answers nest the status as in the message listing: message_status {message_status, failure_reason, …}.
             var nested = JsonFields.TryGet(root, "message_status", out var inner) && inner.ValueKind == JsonValueKind.Object;

@@ -4,7 +4,7 @@ using Octopods.Polling;
 namespace Octopods.WhatsApp
 {
     /// <summary>WhatsApp status names. The service spells them in either case; unknown values are kept as they came.</summary>
-    public static class WhatsAppStatuses
+    internal static class WhatsAppStatuses
     {
         public const string Sent = "Sent", Delivered = "Delivered", Read = "Read", Failed = "Failed", Deleted = "Deleted", Unknown = "Unknown";
         private static readonly string[] Known = { Sent, Delivered, Read, Failed, Deleted, Unknown };

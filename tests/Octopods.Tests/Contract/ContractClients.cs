@@ -9,7 +9,7 @@ using Octopods.WhatsApp;
 namespace Octopods.Tests.Contract
 {
     /// <summary>The product's API classes pointed at a <see cref="ScriptedServer"/>, on a virtual clock so 429 waits take no time.</summary>
-    public sealed class ContractClients
+    internal sealed class ContractClients
     {
         // Placeholders the public pages use for the key, so the header's value is a literal from the docs
         // (docs/dev/api-contract.md#where-the-public-pages-disagree-and-what-the-client-tolerates, "Key placeholder").
