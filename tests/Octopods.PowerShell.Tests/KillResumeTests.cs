@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -99,7 +100,10 @@ Connect-Octopods -Channel {channel} -ApiKey ([System.Net.NetworkCredential]::new
             Assert.False(exitedBeforeKill && _server.Emulator.Ledger.Count < Rows, "the child ended early: " + await stdout + await stderr);
             await Task.Delay(100); // let the server finish any request the kill cut short
 
-            var atKill = SendJournal.ReadFile(journal, out var torn);
+            Dictionary<string, JournalEntry> atKill;
+            int torn;
+            using (var file = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                (atKill, torn, _, _, _) = SendJournal.Read(file);   // as a resumed run reads it
             _output.WriteLine($"journal at kill: {atKill.Count} rows, {atKill.Values.Count(e => e.State == JournalState.Accepted)} accepted, " +
                               $"{atKill.Values.Count(e => e.State == JournalState.Unknown)} unknown, {torn} torn line(s)");
 

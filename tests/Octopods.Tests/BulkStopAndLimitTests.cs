@@ -147,7 +147,7 @@ namespace Octopods.Tests
                 Assert.Contains("Run the same command again after", o.Error.Message);
             });
             // Nothing is unknown: a resumed run sends them all.
-            Assert.All(SendJournal.ReadFile(path, out _).Values, e => Assert.Equal(JournalState.Failed, e.State));
+            Assert.All(JournalFile.Read(path, out _).Values, e => Assert.Equal(JournalState.Failed, e.State));
         }
 
         [Fact]
@@ -197,7 +197,7 @@ namespace Octopods.Tests
             Assert.Contains("4 pauses in a row", outcomes[1].Error!.Message);
             Assert.Contains("-JournalPath", outcomes[1].Error!.Fix);
             // Certain failures: a resumed run sends them all.
-            Assert.All(SendJournal.ReadFile(path, out _).Values, e => Assert.Equal(JournalState.Failed, e.State));
+            Assert.All(JournalFile.Read(path, out _).Values, e => Assert.Equal(JournalState.Failed, e.State));
         }
 
         [Fact]
@@ -334,7 +334,7 @@ namespace Octopods.Tests
             Assert.Equal(postsAtStop, Volatile.Read(ref handler.Posts));   // no retry after the stop
             Assert.All(outcomes, o => Assert.Equal(BulkRowKind.NotAttempted, o.Kind));
             // The journal says "certainly not sent": a resumed run sends them.
-            var entries = SendJournal.ReadFile(path, out _);
+            var entries = JournalFile.Read(path, out _);
             Assert.Equal(2, entries.Count);
             Assert.All(entries.Values, e => Assert.Equal(JournalState.Failed, e.State));
             Assert.All(entries.Values, e => Assert.Equal(ErrorNames.SendStopped, e.Error));

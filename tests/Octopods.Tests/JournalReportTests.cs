@@ -156,7 +156,7 @@ namespace Octopods.Tests
             {
                 async Task Send(string row, string to)
                 {
-                    await journal.WriteIntentAsync(row, 0, OctopodsChannel.Sms, to, 1);
+                    await journal.WriteIntentAsync(row, 0, OctopodsChannel.Sms, to);
                     try
                     {
                         var sent = await sms.SendAsync(SmsSendRequest.Create(to, "spring sale"), default);
@@ -170,7 +170,7 @@ namespace Octopods.Tests
                 await Send(A, "+14155550100");
                 await Send(B, SandboxNumbers.Fails);
                 await Send(C, SandboxNumbers.ProviderError);
-                await journal.WriteIntentAsync(D, 3, OctopodsChannel.Sms, "+14155550103", 1);   // a crash on the wire
+                await journal.WriteIntentAsync(D, 3, OctopodsChannel.Sms, "+14155550103");   // a crash on the wire
             }
             clock.Advance(TimeSpan.FromSeconds(5));   // the sandbox's messages reach their final status
             var before = server.Requests.Count;

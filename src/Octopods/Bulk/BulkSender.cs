@@ -33,7 +33,6 @@ namespace Octopods.Bulk
         private TaskCompletionSource<bool>? _signal;
         private long _sequence;
         private int _inFlight;
-        private int _peakInFlight;
 
         public BulkSender(BulkOperation<TRequest, TResult> operation, BulkOptions options, SendGate gate, SendJournal? journal = null)
         {
@@ -49,10 +48,7 @@ namespace Octopods.Bulk
         public SendGate Gate => _gate;
         public SendJournal? Journal => _journal;
 
-        /// <summary>The most sends that were ever in flight at once.</summary>
-        public int PeakInFlight => Volatile.Read(ref _peakInFlight);
         public int InFlight => Volatile.Read(ref _inFlight);
-        public bool Stopping => _start.IsCancellationRequested;
 
         /// <summary>
         /// True when another row may be submitted now: fewer than <see cref="BulkOptions.MaxPending"/> rows
@@ -162,11 +158,7 @@ namespace Octopods.Bulk
 
         private async Task SendOneAsync(BulkRowOutcome<TRequest, TResult> row)
         {
-            lock (_lock)
-            {
-                _inFlight++;
-                if (_inFlight > _peakInFlight) _peakInFlight = _inFlight;
-            }
+            lock (_lock) _inFlight++;
             try
             {
                 await RunAsync(row).ConfigureAwait(false);
@@ -233,7 +225,7 @@ namespace Octopods.Bulk
             {
                 try
                 {
-                    await _journal.WriteIntentAsync(row.RowId!, row.Sequence, _operation.Channel, _operation.Destination(row.Request), 1).ConfigureAwait(false);
+                    await _journal.WriteIntentAsync(row.RowId!, row.Sequence, _operation.Channel, _operation.Destination(row.Request)).ConfigureAwait(false);
                 }
                 catch (OctopodsException ex)
                 {
@@ -442,8 +434,7 @@ namespace Octopods.Bulk
                     _signal ??= NewSignal();
                     signal = _signal.Task;
                 }
-                await Task.WhenAny(signal, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
+                await Signal.WaitAsync(signal, cancellationToken).ConfigureAwait(false);
             }
         }
 

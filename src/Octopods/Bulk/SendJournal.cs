@@ -159,15 +159,6 @@ namespace Octopods.Bulk
             new OctopodsException(ErrorNames.JournalUnavailable, OctopodsErrorKind.InvalidArgument,
                 $"The journal {path} cannot be used: {why}; nothing was sent", fix, inner);
 
-        /// <summary>Reads a journal without opening it for writing (for reports and tests).</summary>
-        public static IReadOnlyDictionary<string, JournalEntry> ReadFile(string path, out int skippedLines)
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var (entries, skipped, _, _, _) = Read(stream);
-            skippedLines = skipped;
-            return entries;
-        }
-
         /// <summary>
         /// <see cref="Read"/>, refusing a file that is not a journal or is in a newer format (the
         /// message gets <paramref name="refusalNote"/>); CutHeader: all the file holds is the start of a
@@ -283,7 +274,7 @@ namespace Octopods.Bulk
             name != null && Enum.TryParse<OctopodsChannel>(name, ignoreCase: true, out var channel) ? channel : (OctopodsChannel?)null;
 
         /// <summary>Before the POST: from here until an outcome, the row counts as possibly sent.</summary>
-        public Task WriteIntentAsync(string rowId, long sequence, OctopodsChannel channel, string destination, int attempt) =>
+        public Task WriteIntentAsync(string rowId, long sequence, OctopodsChannel channel, string destination) =>
             Append(w =>
             {
                 w.WriteString("type", "intent");
@@ -291,7 +282,6 @@ namespace Octopods.Bulk
                 w.WriteNumber("seq", sequence);
                 w.WriteString("channel", channel.ToString());
                 w.WriteString("to", destination);
-                w.WriteNumber("attempt", attempt);
                 w.WriteString("at", _options.Clock.UtcNow);
             });
 

@@ -327,8 +327,7 @@ namespace Octopods.FlowControl
                     _placeFreed ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                     freed = _placeFreed.Task;
                 }
-                await Task.WhenAny(freed, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
+                await Signal.WaitAsync(freed, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace Octopods.Sandbox
 {
     /// <summary>
@@ -16,22 +14,5 @@ namespace Octopods.Sandbox
         public const string ProviderError = "+15005550003";
         /// <summary>Accepted and never leaves Queued: for trying -TimeoutSeconds.</summary>
         public const string StaysQueued = "+15005550004";
-
-        public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
-        {
-            [Fails] = "ends Failed (not a valid mobile subscriber)",
-            [Undelivered] = "ends Undelivered (handset out of coverage too long)",
-            [ProviderError] = "refused at send with a provider error",
-            [StaysQueued] = "stays Queued forever",
-        };
-
-        /// <summary>The same numbers on WhatsApp, which has no queue and no provider error but has Read, Deleted and Unknown.</summary>
-        public static readonly IReadOnlyDictionary<string, string> WhatsAppDescriptions = new Dictionary<string, string>
-        {
-            [Fails] = "ends Failed (not a WhatsApp user, code 131026)",
-            [Undelivered] = "ends Read at once (delivered and read together)",
-            [ProviderError] = "ends Deleted (the recipient deleted it)",
-            [StaysQueued] = "stays Unknown forever",
-        };
     }
 }
