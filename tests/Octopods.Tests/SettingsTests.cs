@@ -165,6 +165,30 @@ namespace Octopods.Tests
         }
 
         [Fact]
+        public void A_change_keeps_what_was_not_given_and_no_proxy_drops_its_credential_and_bypass_list()
+        {
+            var file = new OctopodsSettings
+            {
+                BaseUri = "https://api.octopods.io/", Proxy = "http://proxy.example:8080/", ProxySecretName = "OctopodsProxy",
+                ProxyBypassList = new[] { "*.corp.example" }, RequestTimeoutSeconds = 20,
+            };
+            var changed = new System.Collections.Generic.List<string>();
+            var removed = new System.Collections.Generic.List<string>();
+            var after = new SettingsChange { Proxy = "none", MaxRateLimitRetries = 3 }.ApplyTo(file, changed, removed);
+            Assert.Equal(OctopodsSettings.NoProxy, after.Proxy);
+            Assert.Null(after.ProxySecretName);
+            Assert.Null(after.ProxyBypassList);
+            Assert.Equal("https://api.octopods.io/", after.BaseUri);   // not given: kept
+            Assert.Equal(20, after.RequestTimeoutSeconds);
+            Assert.Equal(3, after.MaxRateLimitRetries);
+            Assert.Equal(new[] { "Proxy", "MaxRateLimitRetries" }, changed);
+            Assert.Equal(new[] { "ProxyCredential", "ProxyBypassList" }, removed);
+            // Each value is checked as it is laid over: a bad one is the named error of that setting.
+            Assert.Equal(ErrorNames.SettingOutOfRange, Assert.Throws<OctopodsException>(() =>
+                new SettingsChange { RequestTimeoutSeconds = 0 }.ApplyTo(file, changed, removed)).ErrorName);
+        }
+
+        [Fact]
         public void The_file_wins_over_the_environment_which_wins_over_the_defaults()
         {
             const string fromEnvironment = "https://environment.example/";

@@ -83,7 +83,7 @@ namespace Octopods.PowerShell.Commands
             try
             {
                 before = SettingsFile.Load(path);
-                after = Merge(before, changed, removed);
+                after = Change().ApplyTo(before, changed, removed);
                 if (ProxyCredential != null && after.Proxy == OctopodsSettings.NoProxy)
                 {
                     throw new OctopodsException(ErrorNames.ProxyInvalid, OctopodsErrorKind.InvalidArgument,
@@ -154,68 +154,23 @@ namespace Octopods.PowerShell.Commands
             }
         }
 
-        /// <summary>
-        /// The file's settings with the parameters given laid over them, checked; <paramref name="changed"/>
-        /// gets the names given, <paramref name="removed"/> those a new proxy mode leaves without use.
-        /// </summary>
-        private OctopodsSettings Merge(OctopodsSettings settings, List<string> changed, List<string> removed)
+        /// <summary>The parameters given, as the core's change to lay over the file (its rules: <see cref="SettingsChange.ApplyTo"/>).</summary>
+        private SettingsChange Change()
         {
             var bound = MyInvocation.BoundParameters;
-            if (BaseUri != null)
+            return new SettingsChange
             {
-                settings = settings with { BaseUri = OctopodsSettings.CheckBaseUri(BaseUri) };
-                changed.Add("BaseUri");
-            }
-            if (Proxy != null)
-            {
-                var proxy = OctopodsSettings.CheckProxy(Proxy);
-                // A bypass list belongs to an address; no proxy takes no credentials either.
-                if (proxy == OctopodsSettings.NoProxy && settings.HasProxyCredential)
-                {
-                    settings = settings.Without(OctopodsSettingName.ProxyCredential);
-                    removed.Add("ProxyCredential");
-                }
-                if ((proxy == OctopodsSettings.NoProxy || proxy == OctopodsSettings.SystemProxy) && settings.ProxyBypassList != null)
-                {
-                    settings = settings.Without(OctopodsSettingName.ProxyBypassList);
-                    removed.Add("ProxyBypassList");
-                }
-                settings = settings with { Proxy = proxy };
-                changed.Add("Proxy");
-            }
-            if (ProxySecretName != null)
-            {
-                settings = settings with { ProxySecretName = ProxySecretName.Trim(), ProxyVault = ProxyVault?.Trim(), ProxyUseDefaultCredentials = false };
-                changed.Add("ProxyCredential");
-            }
-            if (bound.ContainsKey(nameof(ProxyUseDefaultCredentials)))
-            {
-                settings = ProxyUseDefaultCredentials
-                    ? settings.Without(OctopodsSettingName.ProxyCredential) with { ProxyUseDefaultCredentials = true }
-                    : settings with { ProxyUseDefaultCredentials = false };
-                changed.Add("ProxyCredential");
-            }
-            if (bound.ContainsKey(nameof(ProxyBypassList)))
-            {
-                settings = settings with { ProxyBypassList = ProxyBypassList is { Length: > 0 } ? ProxyBypassList : null };
-                changed.Add("ProxyBypassList");
-            }
-            if (bound.ContainsKey(nameof(RequestTimeoutSeconds)))
-            {
-                settings = settings with { RequestTimeoutSeconds = OctopodsSettings.CheckRequestTimeout(RequestTimeoutSeconds) };
-                changed.Add("RequestTimeout");
-            }
-            if (bound.ContainsKey(nameof(MaxRateLimitRetries)))
-            {
-                settings = settings with { MaxRateLimitRetries = OctopodsSettings.CheckMaxRateLimitRetries(MaxRateLimitRetries) };
-                changed.Add("MaxRateLimitRetries");
-            }
-            if (bound.ContainsKey(nameof(MaxRateLimitWaitSeconds)))
-            {
-                settings = settings with { MaxRateLimitWaitSeconds = OctopodsSettings.CheckMaxRateLimitWait(MaxRateLimitWaitSeconds) };
-                changed.Add("MaxRateLimitWait");
-            }
-            return settings.Checked();
+                BaseUri = BaseUri,
+                Proxy = Proxy,
+                ProxySecretName = ProxySecretName,
+                ProxyVault = ProxyVault,
+                ProxyUseDefaultCredentials = bound.ContainsKey(nameof(ProxyUseDefaultCredentials)) ? ProxyUseDefaultCredentials.IsPresent : (bool?)null,
+                ProxyBypassList = ProxyBypassList,
+                ProxyBypassListGiven = bound.ContainsKey(nameof(ProxyBypassList)),
+                RequestTimeoutSeconds = bound.ContainsKey(nameof(RequestTimeoutSeconds)) ? RequestTimeoutSeconds : (double?)null,
+                MaxRateLimitRetries = bound.ContainsKey(nameof(MaxRateLimitRetries)) ? MaxRateLimitRetries : (int?)null,
+                MaxRateLimitWaitSeconds = bound.ContainsKey(nameof(MaxRateLimitWaitSeconds)) ? MaxRateLimitWaitSeconds : (double?)null,
+            };
         }
 
         private string Action(List<string> changed, bool fileChanges, bool forgetSessionCredential)
