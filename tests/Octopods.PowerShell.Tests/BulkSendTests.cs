@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Octopods.Sandbox;
 using Octopods.Sms;
+using Octopods.TestServer;
 using Xunit;
 
 namespace Octopods.PowerShell.Tests
@@ -59,18 +60,7 @@ namespace Octopods.PowerShell.Tests
         [Fact]
         public void Results_and_errors_keep_input_order_under_concurrency()
         {
-            var random = new Random(11);
-            var delays = new Dictionary<string, int>();
-            Server.Intercept = async ctx =>
-            {
-                if (ctx.Request.Method == "POST")
-                {
-                    int delay;
-                    lock (delays) delay = random.Next(0, 40);
-                    await Task.Delay(delay);
-                }
-                return false;
-            };
+            Server.Intercept = RequestIntercepts.RandomPostDelay(11);
             var run = Engine.Run(@"
                 $rows = 1..40 | ForEach-Object {
                     if ($_ % 9 -eq 0) { [pscustomobject]@{ To = 'not a phone'; Message = ""row $_"" } }
@@ -222,17 +212,7 @@ namespace Octopods.PowerShell.Tests
         [Fact]
         public void Several_numbers_are_one_message_each_in_row_then_number_order_and_a_bad_one_is_its_own_error()
         {
-            var random = new Random(7);
-            Server.Intercept = async ctx =>
-            {
-                if (ctx.Request.Method == "POST")
-                {
-                    int delay;
-                    lock (random) delay = random.Next(0, 40);
-                    await Task.Delay(delay);
-                }
-                return false;
-            };
+            Server.Intercept = RequestIntercepts.RandomPostDelay(7);
             var run = Engine.Run(@"
                 @(
                     [pscustomobject]@{ To = @('+14155553101', 'nonsense', '+14155553102'); Message = 'row 1' }
@@ -354,8 +334,7 @@ namespace Octopods.PowerShell.Tests
                 if (n > 5)
                 {
                     if (n == 7) hung.TrySetResult(true);   // both slots of the window now hang
-                    await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
-                    return true;
+                    return await RequestIntercepts.HangUntilAborted(ctx);
                 }
                 return false;
             };

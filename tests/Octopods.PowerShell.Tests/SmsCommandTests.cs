@@ -390,8 +390,7 @@ namespace Octopods.PowerShell.Tests
             _server.Intercept = async ctx =>
             {
                 arrived.TrySetResult(true);
-                await Task.Delay(System.Threading.Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
-                return true;
+                return await RequestIntercepts.HangUntilAborted(ctx);
             };
             using var ps = _engine.CreatePowerShell("Send-OctopodsSms -To +14155552671 -Body 'slow'");
             var invocation = ps.BeginInvoke();

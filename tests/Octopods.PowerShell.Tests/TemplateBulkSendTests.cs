@@ -11,6 +11,7 @@ using Octopods.Sandbox;
 using Octopods.Templates;
 using Octopods.Viber;
 using Octopods.WhatsApp;
+using Octopods.TestServer;
 using Xunit;
 
 namespace Octopods.PowerShell.Tests
@@ -53,17 +54,7 @@ namespace Octopods.PowerShell.Tests
         [Fact]
         public void WhatsApp_results_and_errors_keep_input_order_under_concurrency_with_progress_and_summary()
         {
-            var random = new Random(7);
-            Server.Intercept = async ctx =>
-            {
-                if (ctx.Request.Method == "POST")
-                {
-                    int delay;
-                    lock (random) delay = random.Next(0, 40);
-                    await Task.Delay(delay);
-                }
-                return false;
-            };
+            Server.Intercept = RequestIntercepts.RandomPostDelay(7);
             var run = Engine.Run(@"
                 $rows = 1..40 | ForEach-Object {
                     if ($_ % 9 -eq 0) { [pscustomobject]@{ To = 'not a phone'; A = ""row $_""; B = 'x' } }
@@ -288,8 +279,7 @@ namespace Octopods.PowerShell.Tests
                 if (n > 5)
                 {
                     if (n == 7) hung.TrySetResult(true);   // both slots of the window now hang
-                    await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
-                    return true;
+                    return await RequestIntercepts.HangUntilAborted(ctx);
                 }
                 return false;
             };

@@ -266,11 +266,7 @@ namespace Octopods.Tests
         [Fact]
         public async Task A_send_that_times_out_is_outcome_unknown_and_not_repeated()
         {
-            _server.Intercept = async ctx =>
-            {
-                await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
-                return true;
-            };
+            _server.Intercept = RequestIntercepts.HangUntilAborted;
             var ex = await Fails(() => Api(configure: o => o with { RequestTimeout = TimeSpan.FromMilliseconds(200) }).SendAsync(Sms(), default));
             Assert.Equal(ErrorNames.OutcomeUnknown, ex.ErrorName);
             Assert.Contains("not sent again", ex.Message);
@@ -281,11 +277,7 @@ namespace Octopods.Tests
         [Fact]
         public async Task A_status_read_that_times_out_is_a_timeout()
         {
-            _server.Intercept = async ctx =>
-            {
-                await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
-                return true;
-            };
+            _server.Intercept = RequestIntercepts.HangUntilAborted;
             var ex = await Fails(() => Api(configure: o => o with { RequestTimeout = TimeSpan.FromMilliseconds(200) }).GetStatusAsync("m", default));
             Assert.Equal(ErrorNames.Timeout, ex.ErrorName);
         }
@@ -297,8 +289,7 @@ namespace Octopods.Tests
             _server.Intercept = async ctx =>
             {
                 arrived.TrySetResult(true);
-                await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
-                return true;
+                return await RequestIntercepts.HangUntilAborted(ctx);
             };
             using var cts = new CancellationTokenSource();
             var send = Api().SendAsync(Sms(), cts.Token);
