@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Octopods.Http;
+using Octopods.Sandbox;
+using Octopods.Sms;
+using Octopods.Time;
+using Xunit;
+
+namespace Octopods.Tests.Sandbox
+{
+    /// <summary>The sandbox's memory across processes: each emulator here stands for a new process.</summary>
+    public sealed class SandboxStoreTests : IDisposable
+    {
+        private readonly string _path = Path.Combine(Path.GetTempPath(), "octopods-sandbox-" + Guid.NewGuid().ToString("N"), "sandbox.jsonl");
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Path.GetDirectoryName(_path)!, true); } catch (IOException) { }
+        }
+
+        private static SmsApi Sms(OctopodsEmulator emulator, string key = SandboxKeys.Default) =>
+            new SmsApi(new OctopodsClient(new OctopodsClientOptions(OctopodsChannel.Sms, new ApiKey(key), new Uri("https://sandbox.octopods.invalid/"))
+            {
+                Handler = emulator.CreateHttpHandler(),
+                Clock = emulator.Clock,
+            }));
+
+        [Fact]
+        public async Task A_message_sent_in_one_process_is_found_and_followed_in_the_next()
+        {
+            var clock = new VirtualClock();
+            var first = new OctopodsEmulator(clock, store: new SandboxStore(_path));
+            var sent = await Sms(first).SendAsync(SmsSendRequest.Create("+14155552671", "kept"), CancellationToken.None);
+
+            var later = new VirtualClock(clock.UtcNow + TimeSpan.FromMinutes(5));
+            var second = new OctopodsEmulator(later, store: new SandboxStore(_path));
+            var status = await Sms(second).GetStatusAsync(sent.MessageId, CancellationToken.None);
+            Assert.Equal("Delivered", status.Status, ignoreCase: true);
+            Assert.Single(second.Ledger);
+            // Ids go on from the highest kept.
+            var next = await Sms(second).SendAsync(SmsSendRequest.Create("+14155552671", "next"), CancellationToken.None);
+            Assert.NotEqual(sent.MessageId, next.MessageId);
+            Assert.Equal(2, new OctopodsEmulator(later, store: new SandboxStore(_path)).Ledger.Count);
+        }
+
+        [Fact]
+        public async Task Two_sessions_at_once_never_give_two_messages_one_id()
+        {
+            // Both load the (empty) file first, as two windows opened together would.
+            var a = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            var b = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            var ids = new[]
+            {
+                (await Sms(a).SendAsync(SmsSendRequest.Create("+14155552671", "a1"), CancellationToken.None)).MessageId,
+                (await Sms(b).SendAsync(SmsSendRequest.Create("+14155552672", "b1"), CancellationToken.None)).MessageId,
+                (await Sms(a).SendAsync(SmsSendRequest.Create("+14155552673", "a2"), CancellationToken.None)).MessageId,
+            };
+            Assert.Equal(3, ids.Distinct().Count());
+            // A later session finds each message under its own id.
+            var later = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            Assert.Equal(new[] { "a1", "b1", "a2" }, later.Ledger.Select(s => s.Content));
+            Assert.Equal(3, later.Ledger.Select(s => s.MessageId).Distinct().Count());
+        }
+
+        [Fact]
+        public async Task The_file_keeps_a_hash_of_the_key_never_the_key()
+        {
+            var emulator = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            await Sms(emulator, "sk_live_not_to_be_kept_0123456789").SendAsync(SmsSendRequest.Create("+14155552671", "hashed"), CancellationToken.None);
+            var text = File.ReadAllText(_path);
+            Assert.DoesNotContain("sk_live_not_to_be_kept", text);
+            Assert.Contains(SandboxStore.KeyHash("sk_live_not_to_be_kept_0123456789"), text);
+        }
+
+        [Fact]
+        public async Task A_line_cut_short_by_a_killed_process_is_skipped_and_the_rest_kept()
+        {
+            var emulator = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            await Sms(emulator).SendAsync(SmsSendRequest.Create("+14155552671", "whole"), CancellationToken.None);
+            File.AppendAllText(_path, "{\"channel\":\"Sms\",\"id\":\"msg_sbx_000", Encoding.UTF8);
+            var next = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            Assert.Single(next.Ledger);
+            Assert.Equal("whole", next.Ledger[0].Content);
+        }
+
+        [Fact]
+        public async Task Reset_forgets_every_send()
+        {
+            var store = new SandboxStore(_path);
+            var emulator = new OctopodsEmulator(new VirtualClock(), store: store);
+            await Sms(emulator).SendAsync(SmsSendRequest.Create("+14155552671", "forgotten"), CancellationToken.None);
+            store.Reset();
+            Assert.False(File.Exists(_path));
+            Assert.Empty(new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path)).Ledger);
+        }
+
+        [Fact]
+        public void Without_a_store_nothing_is_written()
+        {
+            _ = new OctopodsEmulator(new VirtualClock());
+            Assert.False(File.Exists(_path));
+        }
+    }
+}
