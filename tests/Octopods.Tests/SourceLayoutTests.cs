@@ -54,5 +54,43 @@ namespace Octopods.Tests
             var misplaced = files.Where(f => !Regex.IsMatch(File.ReadAllText(f), pattern)).Select(Path.GetFileName).ToList();
             Assert.True(misplaced.Count == 0, $"{folder}/ is for {kind}: move {string.Join(", ", misplaced)}");
         }
+
+        private static readonly Regex ClassAndBase = new Regex(@"\bclass (\w+)(?:<[^>]+>)? : (\w+)", RegexOptions.Multiline);
+
+        [Fact]
+        public void No_cmdlet_sits_more_than_three_levels_under_PSCmdlet()
+        {
+            var cmdletSide = Path.Combine(Src, "Octopods.PowerShell");
+            var bases = new Dictionary<string, string>();
+            var cmdlets = new List<string>();
+            foreach (var file in SourceFiles(cmdletSide))
+            {
+                var text = File.ReadAllText(file);
+                foreach (Match m in ClassAndBase.Matches(text)) bases[m.Groups[1].Value] = m.Groups[2].Value;
+                if (Regex.IsMatch(text, @"\[Cmdlet\(")) cmdlets.Add(ClassAndBase.Match(text).Groups[1].Value);
+            }
+            Assert.True(cmdlets.Count >= 16, "the scan found the cmdlets");
+            var deep = new List<string>();
+            foreach (var cmdlet in cmdlets)
+            {
+                var chain = new List<string> { cmdlet };
+                while (chain[chain.Count - 1] != "PSCmdlet" && bases.TryGetValue(chain[chain.Count - 1], out var parent)) chain.Add(parent);
+                Assert.Equal("PSCmdlet", chain[chain.Count - 1]);
+                if (chain.Count - 1 > 3) deep.Add(string.Join(" : ", chain));
+            }
+            Assert.True(deep.Count == 0, "Compose behaviour instead of adding a base class:\n" + string.Join("\n", deep));
+        }
+
+        [Theory]
+        [InlineData("Infrastructure", "CommandBases")]
+        [InlineData("Infrastructure", "Octopods.PowerShell.Session")]
+        [InlineData("Session", "CommandBases")]
+        public void A_helper_folder_does_not_reach_back_into_the_commands(string folder, string forbidden)
+        {
+            var files = SourceFiles(Path.Combine(Src, "Octopods.PowerShell", folder)).ToList();
+            Assert.NotEmpty(files);
+            var reaching = files.Where(f => File.ReadAllText(f).Contains(forbidden, StringComparison.Ordinal)).Select(Path.GetFileName).ToList();
+            Assert.True(reaching.Count == 0, $"{folder}/ must not use {forbidden}: {string.Join(", ", reaching)} (give it a narrow interface, as ICommandOutput)");
+        }
     }
 }
