@@ -139,3 +139,47 @@ Describe 'Settings written in one session, used by the next' {
         $printed | Should -Contain 'Proxy               : System (default)' -Because ($printed -join "`n")
     }
 }
+
+Describe 'Addresses never carry credentials' {
+    BeforeAll {
+        $script:Password = "PASS$([guid]::NewGuid().ToString('N').Substring(0, 10))"
+        $script:WithUser = "https://alice:$Password@app.octopods.io"
+    }
+
+    BeforeEach {
+        Reset-OctopodsConfiguration -Confirm:$false
+        $Error.Clear()
+    }
+
+    AfterEach {
+        $env:OCTOPODS_BASE_URI = $null
+        Disconnect-Octopods
+    }
+
+    It 'Set-OctopodsConfiguration refuses a -BaseUri with a user and password, and writes and shows neither' {
+        { Set-OctopodsConfiguration -BaseUri $WithUser -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.BaseUriInvalid*'
+        Test-Path -LiteralPath $env:OCTOPODS_CONFIG_PATH | Should -BeFalse
+        ($Error | Out-String) + ($Error | ForEach-Object { $_.ErrorDetails.RecommendedAction }) | Should -Not -BeLike "*$Password*"
+    }
+
+    It 'Connect-Octopods refuses such a -BaseUri, and Get-OctopodsConnection shows no session for it' {
+        $key = ConvertTo-SecureString -String 'sk_pester_userinfo_7d2e' -AsPlainText -Force
+        { Connect-Octopods -ApiKey $key -BaseUri $WithUser -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.BaseUriInvalid*'
+        (Get-OctopodsConnection -Channel Sms | Out-String) + ($Error | Out-String) | Should -Not -BeLike "*$Password*"
+    }
+
+    It 'a send refuses OCTOPODS_BASE_URI with a user and password, naming the variable''s address without them' {
+        $env:OCTOPODS_BASE_URI = $WithUser
+        $failure = $null
+        try { Send-OctopodsSms -To +14155552671 -Body 'never sent' -ErrorAction Stop -Verbose 4>$null }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'Octopods.BaseUriInvalid*'
+        "$failure" | Should -BeLike '*https://app.octopods.io*'
+        ($failure | Out-String) | Should -Not -BeLike "*$Password*"
+    }
+
+    It 'a query in -BaseUri is refused, not silently dropped' {
+        { Set-OctopodsConfiguration -BaseUri 'https://app.octopods.io/?region=eu' -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.BaseUriInvalid*'
+        Test-Path -LiteralPath $env:OCTOPODS_CONFIG_PATH | Should -BeFalse
+    }
+}

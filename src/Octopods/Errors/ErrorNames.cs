@@ -20,6 +20,7 @@ namespace Octopods.Errors
         public const string ServerError = "ServerError";
         public const string ApiError = "ApiError";
         public const string InsecureBaseUri = "InsecureBaseUri";
+        public const string BaseUriInvalid = "BaseUriInvalid";
         public const string NotConnected = "NotConnected";
         public const string ApiKeyEmpty = "ApiKeyEmpty";
         public const string SecretManagementMissing = "SecretManagementMissing";

@@ -66,16 +66,13 @@ namespace Octopods.Http
         // A proxy address may carry user:password@ (HTTPS_PROXY does): never in a message.
         private static string ServerOnly(Uri address) => address.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
 
-        private static string WithoutUserInfo(string text) =>
-            System.Text.RegularExpressions.Regex.Replace(text, @"(?<=://)[^/@\s'""]+@", "");
-
         public OctopodsException TransportFailure(HttpMethod method, Uri uri, Exception ex, bool timedOut, bool notSent)
         {
             var what = $"{method.Method} {uri.AbsolutePath}";
             if (notSent)
             {
                 return new OctopodsException(ErrorNames.ConnectionFailed, OctopodsErrorKind.ConnectionError,
-                    $"Could not connect to {uri.GetLeftPart(UriPartial.Authority)} for {what}: {WithoutUserInfo(ex.GetBaseException().Message)}",
+                    $"Could not connect to {uri.GetLeftPart(UriPartial.Authority)} for {what}: {TransportSecurity.WithoutUserInfo(ex.GetBaseException().Message)}",
                     "Nothing was sent, so it is safe to run again. Check the network, proxy and -BaseUri.", ex);
             }
             if (method == HttpMethod.Post)
@@ -83,14 +80,14 @@ namespace Octopods.Http
                 return new OctopodsException(ErrorNames.OutcomeUnknown, OctopodsErrorKind.OutcomeUnknown,
                     timedOut
                         ? $"No answer to {what} within {_options.RequestTimeout.TotalSeconds:0.#} s"
-                        : $"The connection failed during {what}: {WithoutUserInfo(ex.GetBaseException().Message)}",
+                        : $"The connection failed during {what}: {TransportSecurity.WithoutUserInfo(ex.GetBaseException().Message)}",
                     "The message may or may not have been sent, so it was not sent again. Check the conversation in your inbox before re-sending.", ex);
             }
             return timedOut
                 ? new OctopodsException(ErrorNames.Timeout, OctopodsErrorKind.Timeout,
                     $"No answer to {what} within {_options.RequestTimeout.TotalSeconds:0.#} s", "Try again; nothing was changed.", ex)
                 : new OctopodsException(ErrorNames.ConnectionFailed, OctopodsErrorKind.ConnectionError,
-                    $"The connection failed during {what}: {WithoutUserInfo(ex.GetBaseException().Message)}", "Try again; nothing was changed.", ex);
+                    $"The connection failed during {what}: {TransportSecurity.WithoutUserInfo(ex.GetBaseException().Message)}", "Try again; nothing was changed.", ex);
         }
 
         /// <summary>

@@ -15,23 +15,42 @@ namespace Octopods.Http
         public static Uri ValidateBaseUri(string? text)
         {
             if (string.IsNullOrWhiteSpace(text)) return DefaultBaseUri;
-            if (!Uri.TryCreate(text!.Trim(), UriKind.Absolute, out var uri) ||
+            // Never echo what might be a password: the address is shown without any user info.
+            var shown = WithoutUserInfo(text!.Trim());
+            if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) ||
                 (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             {
                 throw new OctopodsException(ErrorNames.InsecureBaseUri, OctopodsErrorKind.InvalidArgument,
-                    $"'{text}' is not an absolute http(s) address",
+                    $"'{shown}' is not an absolute http(s) address",
                     "Pass the service root, e.g. -BaseUri https://app.octopods.io (or https://api.octopods.io).");
+            }
+            if (uri.UserInfo.Length > 0)
+            {
+                throw new OctopodsException(ErrorNames.BaseUriInvalid, OctopodsErrorKind.InvalidArgument,
+                    $"The address {uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped)} was given with a user name and password in it; " +
+                    "an Octopods address never carries credentials (they would be written to the settings file and shown in logs), so it was refused and kept nowhere",
+                    "Give the address alone, e.g. https://app.octopods.io. The channel key belongs in a vault (Connect-Octopods -SecretName), and a proxy's credentials in Set-OctopodsConfiguration -ProxySecretName.");
+            }
+            if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            {
+                throw new OctopodsException(ErrorNames.BaseUriInvalid, OctopodsErrorKind.InvalidArgument,
+                    $"'{shown}' has a query or fragment ('?…' or '#…'), which a service root cannot carry: it would be dropped from every request",
+                    $"Give the service root alone, e.g. {uri.GetLeftPart(UriPartial.Path)}.");
             }
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
             {
                 throw new OctopodsException(ErrorNames.InsecureBaseUri, OctopodsErrorKind.InvalidArgument,
-                    $"'{text}' uses plain http to a host that is not loopback; the key would cross the network unencrypted",
+                    $"'{shown}' uses plain http to a host that is not loopback; the key would cross the network unencrypted",
                     "Use https:// (the service refuses http anyway); http:// is allowed only for 127.0.0.1, [::1] or localhost.");
             }
             var root = uri.GetLeftPart(UriPartial.Path);
             if (!root.EndsWith("/", StringComparison.Ordinal)) root += "/";
             return new Uri(root);
         }
+
+        /// <summary>The text with any user:password@ of an address taken out, for messages.</summary>
+        public static string WithoutUserInfo(string text) =>
+            System.Text.RegularExpressions.Regex.Replace(text, @"(?<=://)[^/@\s'""]+@", "");
 
         /// <summary>
         /// Plain http is allowed to loopback because the key then never leaves the machine; through a

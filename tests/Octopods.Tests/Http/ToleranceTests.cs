@@ -96,5 +96,27 @@ namespace Octopods.Tests.Http
         [InlineData("app.octopods.io")]
         public void Plain_http_to_a_remote_host_and_non_http_schemes_are_refused(string input) =>
             Assert.Equal(Errors.ErrorNames.InsecureBaseUri, Assert.Throws<Errors.OctopodsException>(() => TransportSecurity.ValidateBaseUri(input)).ErrorName);
+
+        [Theory]
+        [InlineData("https://alice:S3cretPass@app.octopods.io")]
+        [InlineData("https://alice:S3cretPass@app.octopods.io/?x=1")]
+        [InlineData("http://alice:S3cretPass@127.0.0.1:5000")]
+        public void An_address_with_a_user_and_password_is_refused_without_echoing_them(string input)
+        {
+            var ex = Assert.Throws<Errors.OctopodsException>(() => TransportSecurity.ValidateBaseUri(input));
+            Assert.Equal(Errors.ErrorNames.BaseUriInvalid, ex.ErrorName);
+            Assert.DoesNotContain("S3cretPass", ex.Message);
+            Assert.DoesNotContain("alice", ex.Message);
+        }
+
+        [Theory]
+        [InlineData("https://app.octopods.io/?region=eu")]
+        [InlineData("https://app.octopods.io/#top")]
+        public void An_address_with_a_query_or_fragment_is_refused_not_dropped(string input)
+        {
+            var ex = Assert.Throws<Errors.OctopodsException>(() => TransportSecurity.ValidateBaseUri(input));
+            Assert.Equal(Errors.ErrorNames.BaseUriInvalid, ex.ErrorName);
+            Assert.Contains("https://app.octopods.io/", ex.Fix);
+        }
     }
 }

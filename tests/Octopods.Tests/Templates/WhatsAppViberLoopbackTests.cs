@@ -13,7 +13,7 @@ using Octopods.Viber;
 using Octopods.WhatsApp;
 using Xunit;
 
-namespace Octopods.Tests
+namespace Octopods.Tests.Templates
 {
     /// <summary>The WhatsApp and VBM clients against the emulator over a real loopback socket.</summary>
     public class WhatsAppViberLoopbackTests : IAsyncLifetime
