@@ -211,3 +211,54 @@ Import-Module '$script:Manifest'
         Test-Path -LiteralPath $script:Journal | Should -BeFalse
     }
 }
+
+Describe 'A journal belongs to its target' {
+    BeforeAll {
+        $script:Server = Start-OctopodsTestServer
+        function Get-Ledger { @(Invoke-RestMethod -Uri "$($Server.Uri)__test/ledger" -NoProxy) | ForEach-Object { $_ } }
+        $script:ServiceKey = ConvertTo-SecureString -String 'sk_pester_target_5a0c' -AsPlainText -Force
+        $script:Rows = 1..3 | ForEach-Object { [pscustomobject]@{ To = "+1415555$('{0:D4}' -f (7000 + $_))"; Message = "Campaign message $_" } }
+    }
+
+    AfterAll {
+        Stop-OctopodsTestServer $Server
+        Disconnect-Octopods
+    }
+
+    It 'a journal tried in the sandbox is refused by the real run, which sends nothing until told' {
+        $journal = Join-Path $TestDrive 'campaign.jsonl'
+        Connect-Octopods -Sandbox
+        $tried = @($Rows | Send-OctopodsSms -JournalPath $journal)
+        $tried | Should -HaveCount 3
+        Disconnect-Octopods
+        $before = Get-Content -LiteralPath $journal -Raw
+
+        $refused = $null
+        try { $Rows | Send-OctopodsSms -ApiKey $ServiceKey -BaseUri $Server.Uri -JournalPath $journal -ErrorAction Stop }
+        catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'Octopods.JournalTargetMismatch*'
+        "$refused" | Should -BeLike '*the sandbox*'
+        $refused.ErrorDetails.RecommendedAction | Should -BeLike '*new -JournalPath*-AcceptJournalTarget*'
+        @(Get-Ledger) | Should -HaveCount 0
+        Get-Content -LiteralPath $journal -Raw | Should -BeExactly $before
+
+        (Get-OctopodsSendReport -JournalPath $journal).Target | Sort-Object -Unique | Should -Be 'sandbox'
+        # Told that these rows reached this target: they are taken from the journal, and nothing is sent.
+        $again = @($Rows | Send-OctopodsSms -ApiKey $ServiceKey -BaseUri $Server.Uri -JournalPath $journal -AcceptJournalTarget)
+        $again.FromJournal | Should -Be @($true, $true, $true)
+        @(Get-Ledger) | Should -HaveCount 0
+        (Get-OctopodsSendReport -JournalPath $journal).Target | Sort-Object -Unique | Should -Be $Server.Uri
+    }
+
+    It 'a run with another key is another target; the same key resumes' {
+        $journal = Join-Path $TestDrive 'service.jsonl'
+        $sent = @($Rows | Send-OctopodsSms -ApiKey $ServiceKey -BaseUri $Server.Uri -JournalPath $journal)
+        $sent | Should -HaveCount 3
+        $rotated = ConvertTo-SecureString -String 'sk_pester_target_rotated' -AsPlainText -Force
+        { $Rows | Send-OctopodsSms -ApiKey $rotated -BaseUri $Server.Uri -JournalPath $journal -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Octopods.JournalTargetMismatch*'
+        $resumed = @($Rows | Send-OctopodsSms -ApiKey $ServiceKey -BaseUri $Server.Uri -JournalPath $journal)
+        $resumed.FromJournal | Should -Be @($true, $true, $true)
+        Get-Content -LiteralPath $journal -Raw | Should -Not -BeLike '*sk_pester_target*'
+    }
+}

@@ -67,6 +67,13 @@ namespace Octopods.PowerShell.CommandBases
         public SwitchParameter ResendUnknown { get; set; }
 
         /// <summary>
+        /// With -JournalPath: the journal's rows reached this run's target too (the same account at
+        /// another address, or after a key rotation), so a journal that recorded another target is used.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AcceptJournalTarget { get; set; }
+
+        /// <summary>
         /// A row's identity for the journal instead of the hash of channel, destination and content; a row
         /// with several numbers scopes it to each number (<see cref="RowIdentity.KeyForDestination"/>).
         /// </summary>
@@ -109,6 +116,8 @@ namespace Octopods.PowerShell.CommandBases
                 RatePerSecond = RatePerSecond,
                 JournalPath = JournalPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath),
                 ResendUnknown = ResendUnknown,
+                Target = () => Connection.Target,
+                AcceptOtherTarget = AcceptJournalTarget,
                 TotalCount = TotalCount,
                 HoldOutput = HoldOutput,
                 Activity = ProgressActivity,

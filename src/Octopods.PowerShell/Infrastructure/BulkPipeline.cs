@@ -59,6 +59,8 @@ namespace Octopods.PowerShell.Infrastructure
                     RatePerSecond = _settings.RatePerSecond,
                     JournalPath = _settings.JournalPath,
                     ResendUnknown = _settings.ResendUnknown,
+                    Target = _settings.Target(),
+                    AcceptOtherTarget = _settings.AcceptOtherTarget,
                     Clock = _clock,
                 });
             }

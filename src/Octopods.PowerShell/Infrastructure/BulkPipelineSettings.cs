@@ -8,6 +8,10 @@ namespace Octopods.PowerShell.Infrastructure
         /// <summary>The journal's full path, or null for none.</summary>
         public string? JournalPath { get; init; }
         public bool ResendUnknown { get; init; }
+        /// <summary>Where the run sends, asked when it starts (the key is resolved by then).</summary>
+        public System.Func<Bulk.JournalTarget?> Target { get; init; } = () => null;
+        /// <summary>-AcceptJournalTarget.</summary>
+        public bool AcceptOtherTarget { get; init; }
         /// <summary>Rows to expect, for the progress bar's percentage (0: unknown).</summary>
         public long TotalCount { get; init; }
         /// <summary>Hold results and errors until WriteHeld (a -Wait follows the messages first).</summary>

@@ -55,6 +55,10 @@ namespace Octopods.PowerShell.Session
         /// <summary>False only in a dry run (-WhatIf) that found no key: then nothing may be asked of the service.</summary>
         public bool HasConnection => _connection != null;
 
+        /// <summary>Where the resolved connection sends, for the journal: the sandbox or the service's address, and the key. Null before a key is resolved.</summary>
+        public Bulk.JournalTarget? Target =>
+            _connection == null ? null : new Bulk.JournalTarget(_connection.Description.Sandbox, _connection.Options.BaseUri, _connection.Options.ApiKey);
+
         /// <summary>The clock of the connection (the sandbox's, or the system's).</summary>
         public Time.IClock Clock => _connection?.Options.Clock ?? Time.SystemClock.Instance;
 

@@ -45,7 +45,12 @@ namespace Octopods.Bulk
         {
             if (operation == null) throw new ArgumentNullException(nameof(operation));
             if (options == null) throw new ArgumentNullException(nameof(options));
-            var journal = options.JournalPath == null ? null : SendJournal.Open(options.JournalPath, new JournalOptions { Clock = options.Clock });
+            var journal = options.JournalPath == null ? null : SendJournal.Open(options.JournalPath, new JournalOptions
+            {
+                Clock = options.Clock,
+                Target = options.Target,
+                AcceptOtherTarget = options.AcceptOtherTarget,
+            });
             try
             {
                 return new BulkRun<TRequest, TResult>(operation, options, journal);

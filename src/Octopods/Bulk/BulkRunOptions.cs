@@ -18,6 +18,12 @@ namespace Octopods.Bulk
         /// <summary>Send rows whose journal outcome is unknown again.</summary>
         public bool ResendUnknown { get; init; }
 
+        /// <summary>Where the run sends (recorded in the journal, and compared with what it recorded before).</summary>
+        public JournalTarget? Target { get; init; }
+
+        /// <summary>-AcceptJournalTarget: the journal's rows reached this target too.</summary>
+        public bool AcceptOtherTarget { get; init; }
+
         /// <summary>The connection's clock: the sandbox's virtual one, or the system's.</summary>
         public IClock Clock { get; init; } = SystemClock.Instance;
     }

@@ -69,12 +69,14 @@ namespace Octopods.Bulk
             using (stream)
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of the journal file, such as .\\campaign.jsonl.", null);
-                var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, "",
+                var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, out var target, "",
                     "Give -JournalPath the journal a send wrote (its first line begins {\"type\":\"octopods-journal\"), not the input CSV or an exported report.",
                     "Read it with the module version that wrote it (Update-PSResource Octopods).");
                 // A journal whose first write was cut (a kill before anything was sent) holds no rows.
                 if (stream.Length == 0 || cutHeader) return new JournalReport(full, Array.Empty<SendReportRow>(), cutHeader ? 1 : 0, true);
+                var targetName = target == null ? null : target.Sandbox ? "sandbox" : target.Address;
                 var rows = entries.Values.OrderBy(e => e.Order).Select(ToRow).ToList();
+                foreach (var row in rows) row.Target = targetName;
                 return new JournalReport(full, rows, skipped, torn);
             }
         }

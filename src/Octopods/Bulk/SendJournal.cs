@@ -48,6 +48,9 @@ namespace Octopods.Bulk
         /// <summary>True when every unreadable line is one a run killed while writing leaves (cut short at the end, or before the next run's record).</summary>
         public bool OnlyTornLines { get; private init; }
 
+        /// <summary>The target the latest earlier run recorded; null for a new journal or one written before targets were recorded.</summary>
+        public RecordedTarget? Recorded { get; private init; }
+
         /// <summary>Rows the journal already knew when it was opened.</summary>
         public IReadOnlyDictionary<string, JournalEntry> Previous => _previous;
 
@@ -91,9 +94,16 @@ namespace Octopods.Bulk
             try
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of an ordinary file, such as .\\campaign.jsonl.", null);
-                var (previous, skipped, endsWithNewline, torn, cutHeader) = ReadRecognized(stream, full, "; it was left untouched and nothing was sent",
+                var (previous, skipped, endsWithNewline, torn, cutHeader) = ReadRecognized(stream, full, out var recorded, "; it was left untouched and nothing was sent",
                     "Give -JournalPath a new file (it is created) or the journal of the run to resume, not an input or output file.",
                     "Resume it with the module version that wrote it (Update-PSResource Octopods), or give a new -JournalPath.");
+                options ??= new JournalOptions();
+                if (options.Target != null && recorded != null && !options.AcceptOtherTarget && recorded.Mismatch(options.Target) is { } why)
+                {
+                    throw new OctopodsException(ErrorNames.JournalTargetMismatch, OctopodsErrorKind.InvalidArgument,
+                        $"The journal {full} belongs to another target: {why}. Its rows would be taken as sent here and skipped, so it was left untouched and nothing was sent",
+                        "Give this run a new -JournalPath. Only if these rows really reached this target (the same account at another address, or a rotated key) run again with -AcceptJournalTarget.");
+                }
                 if (cutHeader)
                 {
                     // The header of a journal whose first write was cut (a kill, a full disk): nothing was sent.
@@ -101,7 +111,7 @@ namespace Octopods.Bulk
                     skipped = 0;
                 }
                 stream.Seek(0, SeekOrigin.End);
-                var journal = new SendJournal(full, stream, previous, skipped, options ?? new JournalOptions()) { OnlyTornLines = torn };
+                var journal = new SendJournal(full, stream, previous, skipped, options) { OnlyTornLines = torn, Recorded = recorded };
                 // A torn last line must not swallow the first new record.
                 if (stream.Length > 0 && !endsWithNewline) journal._pending.WriteByte((byte)'\n');
                 if (stream.Length == 0)
@@ -113,11 +123,19 @@ namespace Octopods.Bulk
                         w.WriteString("created", journal._options.Clock.UtcNow);
                     });
                 }
+                var target = options.Target;
+                var salt = target == null ? null : JournalTarget.NewSalt();
                 var opened = journal.Append(w =>
                 {
                     w.WriteString("type", "run");
                     w.WriteNumber("version", FormatVersion);
                     w.WriteString("at", journal._options.Clock.UtcNow);
+                    if (target == null) return;
+                    // Where this run sends: the key only as a salted fingerprint, never the key.
+                    w.WriteString("target", target.Sandbox ? "sandbox" : target.Address.ToString());
+                    w.WriteBoolean("sandbox", target.Sandbox);
+                    w.WriteString("key_salt", Convert.ToBase64String(salt!));
+                    w.WriteString("key_mac", target.KeyMac(salt!));
                 });
                 try
                 {
@@ -165,9 +183,9 @@ namespace Octopods.Bulk
         /// header whose write was cut, so it has no rows.
         /// </summary>
         internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, bool TornLastLine, bool CutHeader) ReadRecognized(
-            Stream stream, string full, string refusalNote, string notJournalFix, string newerFix)
+            Stream stream, string full, out RecordedTarget? target, string refusalNote, string notJournalFix, string newerFix)
         {
-            var (entries, skipped, endsWithNewline, header, torn) = Read(stream);
+            var (entries, skipped, endsWithNewline, header, torn) = Read(stream, out target);
             var cutHeader = header == null && skipped == 1 && entries.Count == 0 && !endsWithNewline && StartsLikeHeader(stream);
             if (!cutHeader && stream.Length > 0 && header == null)
             {
@@ -183,8 +201,13 @@ namespace Octopods.Bulk
         }
 
         /// <summary>The entries, unreadable lines, whether the file ends with a newline, the format version its header names (null: none), and whether every unreadable line is one a kill leaves.</summary>
-        internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream)
+        internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream) =>
+            Read(stream, out _);
+
+        /// <summary><see cref="Read(Stream)"/>, and the target of the latest run record that names one.</summary>
+        internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream, out RecordedTarget? target)
         {
+            target = null;
             var entries = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
             var skipped = 0;
             var endsWithNewline = true;
@@ -207,6 +230,7 @@ namespace Octopods.Bulk
                     if (first) header = HeaderVersion(doc.RootElement);
                     if (pending > 0 && JsonFields.GetString(doc.RootElement, "type") != "run") unexplained += pending;
                     pending = 0;
+                    target = TargetOf(doc.RootElement) ?? target;
                     Apply(entries, doc.RootElement);
                 }
                 catch (JsonException)
@@ -268,6 +292,23 @@ namespace Octopods.Bulk
                     };
                     break;
             }
+        }
+
+        private static RecordedTarget? TargetOf(JsonElement record)
+        {
+            if (record.ValueKind != JsonValueKind.Object || JsonFields.GetString(record, "type") != "run") return null;
+            var address = JsonFields.GetString(record, "target");
+            if (address == null) return null;
+            byte[] salt;
+            try { salt = Convert.FromBase64String(JsonFields.GetString(record, "key_salt") ?? ""); }
+            catch (FormatException) { salt = Array.Empty<byte>(); }
+            return new RecordedTarget
+            {
+                Sandbox = record.TryGetProperty("sandbox", out var sandbox) && sandbox.ValueKind == JsonValueKind.True,
+                Address = address,
+                KeySalt = salt,
+                KeyMac = JsonFields.GetString(record, "key_mac") ?? "",
+            };
         }
 
         private static OctopodsChannel? ChannelOf(string? name) =>

@@ -35,6 +35,9 @@ namespace Octopods.Bulk
         /// <summary>What the report could not say, and why (no status endpoint, no message id, a failed status read).</summary>
         public string? Note { get; set; }
 
+        /// <summary>Where the journal's runs sent: "sandbox", or the service's address (the latest run's, as recorded); empty for a journal written before targets were recorded.</summary>
+        public string? Target { get; set; }
+
         public override string ToString() => $"{RowKey}: {Outcome}{(Status != null ? " " + Status : "")}";
     }
 }

@@ -21,6 +21,7 @@ namespace Octopods.Errors
         public const string ApiError = "ApiError";
         public const string InsecureBaseUri = "InsecureBaseUri";
         public const string BaseUriInvalid = "BaseUriInvalid";
+        public const string JournalTargetMismatch = "JournalTargetMismatch";
         public const string NotConnected = "NotConnected";
         public const string ApiKeyEmpty = "ApiKeyEmpty";
         public const string SecretManagementMissing = "SecretManagementMissing";
