@@ -189,9 +189,10 @@ function Invoke-ScriptAnalysis {
         return $true
     }
     try {
+        # To the host, not the output: this function's output is its verdict alone.
         Invoke-ChildPowerShell (Join-Path $RepoRoot 'tools/Invoke-ScriptAnalysis.ps1') @(
             '-RepositoryRoot', $RepoRoot, '-ModuleDirectory', $ModuleDir, '-ResultsFile', (Join-Path $ResultsDir 'script-analysis.xml')
-        ) @{ PSModulePath = (Get-ToolModulePath) }
+        ) @{ PSModulePath = (Get-ToolModulePath) } | Out-Host
         return $true
     }
     catch { Write-Host $_ -ForegroundColor Red; return $false }
