@@ -283,6 +283,8 @@ namespace Octopods.PowerShell.Tests.Commands
 
         [Theory]
         [InlineData("sk_live_a`r`nX-Injected: 1", "a control character")]
+        [InlineData("sk_live_a`r`nX-Injected:1", "a control character")]   // no space to trip on: the CR/LF itself is refused
+        [InlineData("sk_live_a`nb", "a control character")]
         [InlineData("sk_live_é", "a non-ASCII character")]
         public void A_key_that_cannot_be_a_header_is_refused_before_any_request(string key, string what)
         {

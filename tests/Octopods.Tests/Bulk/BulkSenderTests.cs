@@ -272,6 +272,45 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
+        public async Task No_request_leaves_before_its_intent_is_on_disk()
+        {
+            // The journal's write hook holds the batch that carries the intent: until it is released,
+            // the intent is queued but not on disk, and the send must not start. Deterministic: no race
+            // decides it, only the order the engine keeps.
+            var path = Path.Combine(_dir, "held.jsonl");
+            using var release = new ManualResetEventSlim(false);
+            var held = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var journal = SendJournal.Open(path, new JournalOptions
+            {
+                WriteBatch = (file, buffer, count) =>
+                {
+                    if (Encoding.UTF8.GetString(buffer, 0, count).Contains("\"type\":\"intent\"", StringComparison.Ordinal))
+                    {
+                        held.TrySetResult(true);
+                        release.Wait(TimeSpan.FromSeconds(30));
+                    }
+                    file.Write(buffer, 0, count);
+                },
+            });
+            var service = new FakeService();
+            var row = Rows(1)[0];
+            using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), journal);
+            engine.Submit(row, row);
+            try
+            {
+                await held.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                await Task.Delay(300);
+                Assert.Equal(0, Volatile.Read(ref service.Calls));
+            }
+            finally
+            {
+                release.Set();
+            }
+            await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(1, Volatile.Read(ref service.Calls));
+        }
+
+        [Fact]
         public async Task A_row_stopped_while_its_intent_is_flushed_is_not_sent_and_is_journaled_as_failed()
         {
             var path = Path.Combine(_dir, "intent-stop.jsonl");
