@@ -78,7 +78,7 @@ namespace Octopods.Bulk
             string? keyId = null;
             if (!string.IsNullOrWhiteSpace(idempotencyKey))
             {
-                keyId = RowIdentity.FromKey(_operation.Channel, idempotencyKey!);
+                keyId = RowIdentity.FromKey(_operation.Channel, idempotencyKey!, _journal?.RowSecret);
                 if (!_explicitKeys.Add(RowKey.FromId(keyId)))
                 {
                     Complete(row, BulkRowKind.Failed, null, new OctopodsException(ErrorNames.DuplicateIdempotencyKey, OctopodsErrorKind.InvalidArgument,
@@ -93,7 +93,7 @@ namespace Octopods.Bulk
                 if (keyId != null) id = keyId;
                 else
                 {
-                    var baseId = RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request));
+                    var baseId = RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request), _journal.RowSecret);
                     var baseKey = RowKey.FromId(baseId);
                     _occurrences.TryGetValue(baseKey, out var seen);
                     _occurrences[baseKey] = seen + 1;

@@ -69,7 +69,7 @@ namespace Octopods.Bulk
             using (stream)
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of the journal file, such as .\\campaign.jsonl.", null);
-                var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, out var target, "",
+                var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, out var target, out _, "",
                     "Give -JournalPath the journal a send wrote (its first line begins {\"type\":\"octopods-journal\"), not the input CSV or an exported report.",
                     "Read it with the module version that wrote it (Update-PSResource Octopods).");
                 // A journal whose first write was cut (a kill before anything was sent) holds no rows.

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
+using Octopods.Files;
 using Octopods.Json;
 
 namespace Octopods.Bulk
@@ -51,6 +52,9 @@ namespace Octopods.Bulk
         /// <summary>The target the latest earlier run recorded; null for a new journal or one written before targets were recorded.</summary>
         public RecordedTarget? Recorded { get; private init; }
 
+        /// <summary>The secret that keys this journal's row names (<see cref="RowIdentity"/>); null for a journal written before journals had one.</summary>
+        public byte[]? RowSecret { get; private init; }
+
         /// <summary>Rows the journal already knew when it was opened.</summary>
         public IReadOnlyDictionary<string, JournalEntry> Previous => _previous;
 
@@ -94,7 +98,7 @@ namespace Octopods.Bulk
             try
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of an ordinary file, such as .\\campaign.jsonl.", null);
-                var (previous, skipped, endsWithNewline, torn, cutHeader) = ReadRecognized(stream, full, out var recorded, "; it was left untouched and nothing was sent",
+                var (previous, skipped, endsWithNewline, torn, cutHeader) = ReadRecognized(stream, full, out var recorded, out var secret, "; it was left untouched and nothing was sent",
                     "Give -JournalPath a new file (it is created) or the journal of the run to resume, not an input or output file.",
                     "Resume it with the module version that wrote it (Update-PSResource Octopods), or give a new -JournalPath.");
                 options ??= new JournalOptions();
@@ -111,16 +115,21 @@ namespace Octopods.Bulk
                     skipped = 0;
                 }
                 stream.Seek(0, SeekOrigin.End);
-                var journal = new SendJournal(full, stream, previous, skipped, options) { OnlyTornLines = torn, Recorded = recorded };
+                // A new journal gets a secret; one with rows but none keeps naming them as it did.
+                if (stream.Length == 0) secret = RowIdentity.NewSecret();
+                var journal = new SendJournal(full, stream, previous, skipped, options) { OnlyTornLines = torn, Recorded = recorded, RowSecret = secret };
                 // A torn last line must not swallow the first new record.
                 if (stream.Length > 0 && !endsWithNewline) journal._pending.WriteByte((byte)'\n');
                 if (stream.Length == 0)
                 {
+                    // It will hold phone numbers: its owner's only, before anything is written to it.
+                    OwnerOnlyFile.Restrict(full);
                     journal.Append(w =>
                     {
                         w.WriteString("type", HeaderType);
                         w.WriteNumber("version", FormatVersion);
                         w.WriteString("created", journal._options.Clock.UtcNow);
+                        w.WriteString("row_secret", Convert.ToBase64String(secret!));
                     });
                 }
                 var target = options.Target;
@@ -183,9 +192,9 @@ namespace Octopods.Bulk
         /// header whose write was cut, so it has no rows.
         /// </summary>
         internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, bool TornLastLine, bool CutHeader) ReadRecognized(
-            Stream stream, string full, out RecordedTarget? target, string refusalNote, string notJournalFix, string newerFix)
+            Stream stream, string full, out RecordedTarget? target, out byte[]? rowSecret, string refusalNote, string notJournalFix, string newerFix)
         {
-            var (entries, skipped, endsWithNewline, header, torn) = Read(stream, out target);
+            var (entries, skipped, endsWithNewline, header, torn) = Read(stream, out target, out rowSecret);
             var cutHeader = header == null && skipped == 1 && entries.Count == 0 && !endsWithNewline && StartsLikeHeader(stream);
             if (!cutHeader && stream.Length > 0 && header == null)
             {
@@ -202,12 +211,14 @@ namespace Octopods.Bulk
 
         /// <summary>The entries, unreadable lines, whether the file ends with a newline, the format version its header names (null: none), and whether every unreadable line is one a kill leaves.</summary>
         internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream) =>
-            Read(stream, out _);
+            Read(stream, out _, out _);
 
-        /// <summary><see cref="Read(Stream)"/>, and the target of the latest run record that names one.</summary>
-        internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream, out RecordedTarget? target)
+        /// <summary><see cref="Read(Stream)"/>, the target of the latest run record that names one, and the header's row secret.</summary>
+        internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(
+            Stream stream, out RecordedTarget? target, out byte[]? rowSecret)
         {
             target = null;
+            rowSecret = null;
             var entries = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
             var skipped = 0;
             var endsWithNewline = true;
@@ -227,7 +238,11 @@ namespace Octopods.Bulk
                 try
                 {
                     using var doc = JsonDocument.Parse(line);
-                    if (first) header = HeaderVersion(doc.RootElement);
+                    if (first)
+                    {
+                        header = HeaderVersion(doc.RootElement);
+                        rowSecret = SecretOf(doc.RootElement);
+                    }
                     if (pending > 0 && JsonFields.GetString(doc.RootElement, "type") != "run") unexplained += pending;
                     pending = 0;
                     target = TargetOf(doc.RootElement) ?? target;
@@ -292,6 +307,14 @@ namespace Octopods.Bulk
                     };
                     break;
             }
+        }
+
+        private static byte[]? SecretOf(JsonElement header)
+        {
+            var text = header.ValueKind == JsonValueKind.Object ? JsonFields.GetString(header, "row_secret") : null;
+            if (text == null) return null;
+            try { return Convert.FromBase64String(text); }
+            catch (FormatException) { return null; }
         }
 
         private static RecordedTarget? TargetOf(JsonElement record)

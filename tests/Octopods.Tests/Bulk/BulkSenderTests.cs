@@ -210,7 +210,9 @@ namespace Octopods.Tests.Bulk
                 Assert.Equal(new[] { BulkRowKind.Sent, BulkRowKind.Failed, BulkRowKind.Unknown, BulkRowKind.Sent }, outcomes.Select(o => o.Kind));
             }
             // A kill between intent and outcome: the row is in the journal with no outcome.
-            var killedId = RowIdentity.FromContent(OctopodsChannel.Sms, rows[4].To, rows[4].Body);
+            byte[]? secret;
+            using (var journal = SendJournal.Open(path)) secret = journal.RowSecret;   // the journal names its rows with its own secret
+            var killedId = RowIdentity.FromContent(OctopodsChannel.Sms, rows[4].To, rows[4].Body, secret);
             File.AppendAllText(path, "{\"type\":\"intent\",\"row\":\"" + killedId + "\",\"seq\":4,\"to\":\"" + rows[4].To + "\"}\n");
 
             var second = new FakeService();
