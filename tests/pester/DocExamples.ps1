@@ -129,9 +129,9 @@ function Split-DocRunOutput([string[]]$Lines) {
 }
 
 <#
-    Output made comparable: what changes from run to run (times, milliseconds, durations, rates, the
-    loopback address standing in for the service, the temporary folders standing in for C:\jobs and
-    the user's home C:\Users\ann) is replaced by a token in both texts, then white space is collapsed,
+    Output made comparable: what changes from run to run (times, milliseconds, durations, rates, row
+    keys, the loopback address standing in for the service, the temporary folders standing in for
+    C:\jobs and the user's home C:\Users\ann) is replaced by a token in both texts, then white space is collapsed,
     so a table's column widths or a line wrapped in the document do not matter, while every word and
     its order do.
 #>
@@ -149,6 +149,8 @@ function ConvertTo-DocComparable {
     $Text = $Text -replace '\(\d+(?:\.\d+)? sent/s\)', '(<n> sent/s)'
     # Sandbox ids count requests as they arrive; rows sent at once may arrive in either order.
     $Text = $Text -replace '\b(msg_sbx_|req_sbx_|wamid\.SBX)\d+', '$1<n>'
+    # A journal names its rows with a random secret of its own, so a row key differs in every journal.
+    $Text = $Text -replace '\b[0-9a-f]{64}\b', '<row key>'
     ($Text -replace '\s+', ' ').Trim()
 }
 

@@ -183,3 +183,35 @@ Describe 'Addresses never carry credentials' {
         Test-Path -LiteralPath $env:OCTOPODS_CONFIG_PATH | Should -BeFalse
     }
 }
+
+Describe 'The module deletes only its own settings file' {
+    BeforeEach {
+        $script:SavedPath = $env:OCTOPODS_CONFIG_PATH
+    }
+
+    AfterEach {
+        $env:OCTOPODS_CONFIG_PATH = $SavedPath
+    }
+
+    It 'Reset-OctopodsConfiguration leaves a CSV that OCTOPODS_CONFIG_PATH names untouched, with a named error' {
+        $csv = Join-Path $TestDrive 'customers.csv'
+        Set-Content -LiteralPath $csv -Value "To,Message`n+14155552671,hello" -Encoding utf8
+        $before = Get-Content -LiteralPath $csv -Raw
+        $env:OCTOPODS_CONFIG_PATH = $csv
+        { Reset-OctopodsConfiguration -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.SettingsFileNotOurs*'
+        Get-Content -LiteralPath $csv -Raw | Should -BeExactly $before
+    }
+
+    It 'a settings file with a bad value is still its own: the error advises nothing destructive, and a reset deletes it' {
+        $bad = Join-Path $TestDrive 'settings.json'
+        Set-Content -LiteralPath $bad -Value '{ "requestTimeoutSeconds": -5 }' -Encoding utf8
+        $env:OCTOPODS_CONFIG_PATH = $bad
+        $failure = $null
+        try { Get-OctopodsConfiguration -ErrorAction Stop | Out-Null }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'Octopods.SettingsFileInvalid*'
+        "$failure $($failure.ErrorDetails.RecommendedAction)" | Should -Not -BeLike '*Reset-OctopodsConfiguration*'
+        Reset-OctopodsConfiguration -Confirm:$false
+        Test-Path -LiteralPath $bad | Should -BeFalse
+    }
+}

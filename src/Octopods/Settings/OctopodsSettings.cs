@@ -194,6 +194,24 @@ namespace Octopods.Settings
         /// comments and trailing commas are allowed (people edit the file), an unknown name is an error
         /// (a misspelt proxy setting must not be ignored), and every value is checked.
         /// </summary>
+        /// <summary>
+        /// Whether <paramref name="text"/> is recognisably a settings file, valid or not: one JSON object
+        /// (comments allowed) whose every name is a setting. Only such a file is ever deleted.
+        /// </summary>
+        public static bool LooksLikeSettings(string text)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                return document.RootElement.ValueKind == JsonValueKind.Object &&
+                       document.RootElement.EnumerateObject().All(p => Keys.Any(k => string.Equals(k.Key, p.Name, StringComparison.OrdinalIgnoreCase)));
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
         public static OctopodsSettings FromJson(string text, string path)
         {
             JsonDocument document;
@@ -268,7 +286,8 @@ namespace Octopods.Settings
             // The fix cannot be a command that reads this file: they would all stop at the same error.
             FileInvalid(path, $"holds '{known.Key}' as something other than {expected}", null);
 
-        private const string StartAgain = "Correct the file, or start again with Reset-OctopodsConfiguration (it deletes the file; every setting returns to its default).";
+        // Nothing destructive: the file may be something else that OCTOPODS_CONFIG_PATH names by mistake.
+        private const string StartAgain = "Correct the file named above; or, to start again with every setting at its default, move it aside (Rename-Item).";
 
         /// <summary>The file's error; <paramref name="fix"/> null says to correct the file or start again.</summary>
         internal static OctopodsException FileInvalid(string path, string problem, string? fix, Exception? inner = null) =>

@@ -96,13 +96,25 @@ namespace Octopods.Settings
             }
         }
 
-        /// <summary>Deletes the file; false when there was none.</summary>
+        /// <summary>Larger than any settings file: a file past this is not one, and is never read whole.</summary>
+        private const int MaxSettingsBytes = 64 * 1024;
+
+        /// <summary>
+        /// Deletes the file, only when it is recognisably a settings file (<see cref="OctopodsSettings.LooksLikeSettings"/>):
+        /// OCTOPODS_CONFIG_PATH may name a CSV by mistake. False when there was none.
+        /// </summary>
         public static bool Delete(string path)
         {
             lock (Cache)
             {
                 Cache.Remove(path);
                 if (!File.Exists(path)) return false;
+                if (!IsSettingsFile(path))
+                {
+                    throw new Errors.OctopodsException(Errors.ErrorNames.SettingsFileNotOurs, Errors.OctopodsErrorKind.InvalidArgument,
+                        $"{path} is not an Octopods settings file (one JSON object of settings), so it was left untouched",
+                        $"If {PathVariable} names it by mistake, point it at the settings file, or remove the variable to use the per-user file; then run the command again.");
+                }
                 try
                 {
                     File.Delete(path);
@@ -112,6 +124,25 @@ namespace Octopods.Settings
                     throw OctopodsSettings.FileInvalid(path, $"cannot be deleted ({ex.Message})", "Check the file's permissions.", ex);
                 }
                 return true;
+            }
+        }
+
+        private static bool IsSettingsFile(string path)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                // A device or a huge file is no settings file: read at most a little past the largest one.
+                var buffer = new byte[MaxSettingsBytes + 1];
+                var total = 0;
+                for (int read; total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0;) total += read;
+                if (total > MaxSettingsBytes) return false;
+                var text = new UTF8Encoding(false).GetString(buffer, 0, total).TrimStart('\uFEFF');
+                return OctopodsSettings.LooksLikeSettings(text);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return false;
             }
         }
 

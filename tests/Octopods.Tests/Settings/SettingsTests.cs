@@ -96,7 +96,30 @@ namespace Octopods.Tests.Settings
             Assert.Equal(ErrorNames.SettingsFileInvalid, ex.ErrorName);
             Assert.Contains($"The Octopods settings file {SettingsPath} ", ex.Message);
             Assert.Contains(problem, ex.Message);
-            Assert.Contains("Reset-OctopodsConfiguration", ex.Fix);
+            // Nothing destructive: the path may name something else by mistake (a reset would delete it).
+            Assert.Contains("move it aside", ex.Fix);
+            Assert.DoesNotContain("Reset-OctopodsConfiguration", ex.Fix);
+        }
+
+        [Theory]
+        [InlineData("To,Message\n+14155552671,hello", false)]
+        [InlineData("[ 1 ]", false)]
+        [InlineData("{ \"requestTimeoutSecond\": 60 }", false)]
+        [InlineData("{ \"requestTimeoutSeconds\": -5 }", true)]
+        [InlineData("// hand-edited\n{ \"BaseUri\": \"https://api.octopods.io\", }", true)]
+        [InlineData("{ }", true)]
+        public void Only_a_recognisable_settings_file_is_deleted(string content, bool deleted)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(SettingsPath)!);
+            File.WriteAllText(SettingsPath, content);
+            if (deleted)
+            {
+                Assert.True(SettingsFile.Delete(SettingsPath));
+                Assert.False(File.Exists(SettingsPath));
+                return;
+            }
+            Assert.Equal(ErrorNames.SettingsFileNotOurs, Refused(() => SettingsFile.Delete(SettingsPath)).ErrorName);
+            Assert.Equal(content, File.ReadAllText(SettingsPath));
         }
 
         [Theory]
