@@ -263,3 +263,43 @@ Describe 'A journal belongs to its target' {
         Get-Content -LiteralPath $journal -Raw | Should -Not -BeLike '*sk_pester_target*'
     }
 }
+
+Describe 'An outage stops the run' {
+    BeforeAll {
+        $script:Down = Start-OctopodsTestServer -Fault ServerError
+        $script:Up = Start-OctopodsTestServer
+        $script:OutageKey = ConvertTo-SecureString -String 'sk_pester_outage_61d0' -AsPlainText -Force
+        $script:Rows = 1..40 | ForEach-Object { [pscustomobject]@{ To = "+1415555$('{0:D4}' -f (8000 + $_))"; Message = "Outage message $_" } }
+    }
+
+    AfterAll {
+        Stop-OctopodsTestServer $Down
+        Stop-OctopodsTestServer $Up
+    }
+
+    It 'pauses, then stops with one named error; a plain resume sends the rows not attempted, never the unknown ones' {
+        $journal = Join-Path $TestDrive 'outage.jsonl'
+        $results = @($Rows | Send-OctopodsSms -ApiKey $OutageKey -BaseUri $Down.Uri -JournalPath $journal `
+                -ErrorVariable failures -ErrorAction SilentlyContinue -InformationVariable info)
+        $results | Should -HaveCount 0
+        $outage = @($failures | Where-Object FullyQualifiedErrorId -Like 'Octopods.ServiceOutage*')
+        $outage | Should -HaveCount 1
+        "$($outage[0])" | Should -BeLike '*sends in a row*'
+        $outage[0].ErrorDetails.RecommendedAction | Should -BeLike '*same -JournalPath*'
+        $unknown = @($failures | Where-Object FullyQualifiedErrorId -Like 'Octopods.ServerError*')
+        $unknown.Count | Should -BeLessOrEqual 24   # the 20 that failed in a row, and at most 4 more on the wire
+        $summary = ($info | Where-Object { $_.Tags -contains 'Summary' }).MessageData
+        $summary.StopReason | Should -BeLike '*sends in a row*'
+        $summary.NotAttempted | Should -Be (40 - $unknown.Count)
+
+        $null = Get-OctopodsSendReport -JournalPath $journal -WarningVariable said -WarningAction SilentlyContinue
+        "$said" | Should -BeLike '*stopped itself*'
+
+        # The service is back (at another address, so the journal is accepted for it).
+        $again = @($Rows | Send-OctopodsSms -ApiKey $OutageKey -BaseUri $Up.Uri -JournalPath $journal -AcceptJournalTarget `
+                -ErrorVariable stillUnknown -ErrorAction SilentlyContinue)
+        $again | Should -HaveCount (40 - $unknown.Count)
+        @($stillUnknown | Where-Object FullyQualifiedErrorId -Like 'Octopods.OutcomeUnknown*') | Should -HaveCount $unknown.Count
+        @(Invoke-RestMethod -Uri "$($Up.Uri)__test/ledger" -NoProxy | ForEach-Object { $_ }) | Should -HaveCount (40 - $unknown.Count)
+    }
+}

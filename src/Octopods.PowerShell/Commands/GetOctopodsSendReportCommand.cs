@@ -53,6 +53,9 @@ namespace Octopods.PowerShell.Commands
                 return;
             }
 
+            foreach (var (at, message) in report.Stops)
+                WriteWarning((at.HasValue ? $"{at.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: " : "") + message +
+                             " Rows it did not attempt are not in this report: run the send again with the same -JournalPath to send them.");
             if (report.SkippedLines > 0)
             {
                 if (report.OnlyTornLines)

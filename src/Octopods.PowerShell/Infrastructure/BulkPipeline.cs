@@ -32,6 +32,7 @@ namespace Octopods.PowerShell.Infrastructure
         private bool _summaryWritten;
         private bool _stopped;
         private bool _downstreamDone;   // a command after this one (Select-Object -First) needs no more
+        private bool _outageReported;
 
         public BulkPipeline(ICommandOutput cmdlet, BulkPipelineSettings settings, Time.IClock clock)
         {
@@ -247,6 +248,15 @@ namespace Octopods.PowerShell.Infrastructure
         private void Drain(BulkRun<TRequest, TResult> engine)
         {
             _cmdlet.Dispatcher.DrainQueued();
+            if (!_outageReported && engine.StopReason is { } reason)
+            {
+                // One error for the run, at once: every row after it is not attempted, and says nothing more.
+                _outageReported = true;
+                WriteRowError(ErrorRecords.From(new OctopodsException(ErrorNames.ServiceOutage, OctopodsErrorKind.ServerError,
+                    $"The run stopped itself: {reason}; no row after this was attempted",
+                    "Nothing more was sent. Run the same command again later with the same -JournalPath: the rows not attempted are sent then. " +
+                    "Rows that were on the wire when it failed are unknown: check them, and send them again only with -ResendUnknown."), null));
+            }
             while (engine.TryTake(out var row))
             {
                 switch (row.Kind)

@@ -74,6 +74,9 @@ namespace Octopods.Bulk
 
         public int InFlight => _sender.InFlight;
 
+        /// <summary>Why the run stopped itself (the service kept failing); null when it did not.</summary>
+        public string? StopReason => _sender.StopReason;
+
         /// <summary>How long the current 429 pause still lasts (zero when none).</summary>
         public TimeSpan PauseLeft => _gate.PauseLeft;
 
@@ -127,7 +130,8 @@ namespace Octopods.Bulk
                 // The run's time as its clock kept it: in the sandbox, the sandbox's time, so a paced run
                 // reports the rate it was paced to; for real, the monotonic stopwatch.
                 Elapsed = _options.Clock is SystemClock ? _elapsed.Elapsed : _options.Clock.UtcNow - _startedAt,
-                Stopped = stopped,
+                Stopped = stopped || _sender.StopReason != null,
+                StopReason = _sender.StopReason,
                 JournalPath = Journal?.Path,
             };
         }

@@ -20,6 +20,8 @@ namespace Octopods.Bulk
         private readonly BulkOptions _options;
         private readonly SendGate _gate;
         private readonly RunAttemptPolicy _policy;
+        private readonly OutageWatch _outage = new OutageWatch();
+        private string? _stopReason;
         private readonly SendJournal? _journal;
         private readonly Queue<BulkRowOutcome<TRequest, TResult>> _order = new Queue<BulkRowOutcome<TRequest, TResult>>();
         // One entry per distinct row of the run, so compact keys (16 bytes, not a 64-character string).
@@ -49,6 +51,9 @@ namespace Octopods.Bulk
         public SendJournal? Journal => _journal;
 
         public int InFlight => Volatile.Read(ref _inFlight);
+
+        /// <summary>Why the run stopped itself (the service kept failing); null when it did not.</summary>
+        public string? StopReason => Volatile.Read(ref _stopReason);
 
         /// <summary>
         /// True when another row may be submitted now: fewer than <see cref="BulkOptions.MaxPending"/> rows
@@ -255,6 +260,7 @@ namespace Octopods.Bulk
             }
             catch (OctopodsException ex)
             {
+                WatchOutage(ex);
                 var certain = ex.Kind != OctopodsErrorKind.OutcomeUnknown;
                 Finish(row, certain ? BulkRowKind.Failed : BulkRowKind.Unknown, null, ex, RecordFailure(row, certain, ex));
                 return;
@@ -275,7 +281,34 @@ namespace Octopods.Bulk
                 Finish(row, BulkRowKind.Unknown, null, unknown, RecordFailure(row, false, unknown));
                 return;
             }
+            _outage.Answered();
             Finish(row, BulkRowKind.Sent, result, null, RecordSent(row, result));
+        }
+
+        /// <summary>
+        /// A send failed: a run of server errors pauses the run, and when it goes on after the last pause
+        /// the run stops as Ctrl+C stops it (<see cref="OutageWatch"/>); an error of the row's own ends the run of errors.
+        /// </summary>
+        private void WatchOutage(OctopodsException error)
+        {
+            if (!OutageWatch.IsServerTrouble(error))
+            {
+                _outage.Answered();
+                return;
+            }
+            switch (_outage.ServerFailed())
+            {
+                case OutageWatch.Verdict.Pause:
+                    _gate.Hold(_outage.PauseFor);
+                    break;
+                case OutageWatch.Verdict.Stop:
+                    var reason = $"the service failed {_outage.ErrorsInARow} sends in a row ({error.ErrorName}: {error.Detail}), through {OutageWatch.PauseCount} pauses";
+                    if (Interlocked.CompareExchange(ref _stopReason, reason, null) != null) return;
+                    // Recorded before the stop, so the morning-after report can say it; never waited for.
+                    if (_journal != null) _ = Unfailing(_journal.WriteStoppedAsync("outage", "The run stopped itself: " + reason + "."));
+                    Stop();
+                    break;
+            }
         }
 
         /// <summary>

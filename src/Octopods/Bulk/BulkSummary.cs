@@ -19,12 +19,15 @@ namespace Octopods.Bulk
         public double? LearnedRatePerSecond { get; set; }
         public TimeSpan Elapsed { get; set; }
         public bool Stopped { get; set; }
+        /// <summary>Why the run stopped itself (the service kept failing); null after Ctrl+C or when it did not stop.</summary>
+        public string? StopReason { get; set; }
         public string? JournalPath { get; set; }
         public double RatePerSecond => Elapsed.TotalSeconds > 0 ? Sent / Elapsed.TotalSeconds : 0;
 
         public override string ToString()
         {
             var text = $"{Command}: {(Stopped ? "stopped after " : "")}{Rows} row(s): {Sent} sent, {Failed} failed, {FromJournal} from the journal, {Unknown} unknown";
+            if (StopReason != null) text = $"{Command}: stopped because {StopReason}, after {Rows} row(s): {Sent} sent, {Failed} failed, {FromJournal} from the journal, {Unknown} unknown";
             if (Stopped || NotAttempted > 0) text += $", {NotAttempted} not attempted";
             if (NotRead.HasValue && NotRead.Value > 0) text += $" (and {NotRead.Value} row(s) not read)";
             text += $", in {Elapsed.TotalSeconds:0.0} s ({RatePerSecond:0.#} sent/s)";

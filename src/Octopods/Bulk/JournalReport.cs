@@ -38,6 +38,9 @@ namespace Octopods.Bulk
         /// <summary>True when every unreadable line is one a killed run leaves (cut short at the end, or before the next run's record).</summary>
         public bool OnlyTornLines { get; }
 
+        /// <summary>Runs that stopped themselves (the service kept failing): when, and why.</summary>
+        public IReadOnlyList<(DateTimeOffset? At, string Message)> Stops { get; private set; } = Array.Empty<(DateTimeOffset?, string)>();
+
         /// <summary>Reads the journal at <paramref name="path"/> (a full path) without writing it; a missing file or one that is no journal is a named error.</summary>
         public static JournalReport Read(string path)
         {
@@ -69,15 +72,17 @@ namespace Octopods.Bulk
             using (stream)
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of the journal file, such as .\\campaign.jsonl.", null);
-                var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, out var target, out _, "",
+                var facts = new JournalFacts();
+                var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, facts, "",
                     "Give -JournalPath the journal a send wrote (its first line begins {\"type\":\"octopods-journal\"), not the input CSV or an exported report.",
                     "Read it with the module version that wrote it (Update-PSResource Octopods).");
                 // A journal whose first write was cut (a kill before anything was sent) holds no rows.
                 if (stream.Length == 0 || cutHeader) return new JournalReport(full, Array.Empty<SendReportRow>(), cutHeader ? 1 : 0, true);
+                var target = facts.Target;
                 var targetName = target == null ? null : target.Sandbox ? "sandbox" : target.Address;
                 var rows = entries.Values.OrderBy(e => e.Order).Select(ToRow).ToList();
                 foreach (var row in rows) row.Target = targetName;
-                return new JournalReport(full, rows, skipped, torn);
+                return new JournalReport(full, rows, skipped, torn) { Stops = facts.Stops };
             }
         }
 

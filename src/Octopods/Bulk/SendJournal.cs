@@ -98,10 +98,13 @@ namespace Octopods.Bulk
             try
             {
                 if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of an ordinary file, such as .\\campaign.jsonl.", null);
-                var (previous, skipped, endsWithNewline, torn, cutHeader) = ReadRecognized(stream, full, out var recorded, out var secret, "; it was left untouched and nothing was sent",
+                var facts = new JournalFacts();
+                var (previous, skipped, endsWithNewline, torn, cutHeader) = ReadRecognized(stream, full, facts, "; it was left untouched and nothing was sent",
                     "Give -JournalPath a new file (it is created) or the journal of the run to resume, not an input or output file.",
                     "Resume it with the module version that wrote it (Update-PSResource Octopods), or give a new -JournalPath.");
                 options ??= new JournalOptions();
+                var recorded = facts.Target;
+                var secret = facts.RowSecret;
                 if (options.Target != null && recorded != null && !options.AcceptOtherTarget && recorded.Mismatch(options.Target) is { } why)
                 {
                     throw new OctopodsException(ErrorNames.JournalTargetMismatch, OctopodsErrorKind.InvalidArgument,
@@ -192,9 +195,9 @@ namespace Octopods.Bulk
         /// header whose write was cut, so it has no rows.
         /// </summary>
         internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, bool TornLastLine, bool CutHeader) ReadRecognized(
-            Stream stream, string full, out RecordedTarget? target, out byte[]? rowSecret, string refusalNote, string notJournalFix, string newerFix)
+            Stream stream, string full, JournalFacts facts, string refusalNote, string notJournalFix, string newerFix)
         {
-            var (entries, skipped, endsWithNewline, header, torn) = Read(stream, out target, out rowSecret);
+            var (entries, skipped, endsWithNewline, header, torn) = Read(stream, facts);
             var cutHeader = header == null && skipped == 1 && entries.Count == 0 && !endsWithNewline && StartsLikeHeader(stream);
             if (!cutHeader && stream.Length > 0 && header == null)
             {
@@ -211,14 +214,12 @@ namespace Octopods.Bulk
 
         /// <summary>The entries, unreadable lines, whether the file ends with a newline, the format version its header names (null: none), and whether every unreadable line is one a kill leaves.</summary>
         internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(Stream stream) =>
-            Read(stream, out _, out _);
+            Read(stream, new JournalFacts());
 
-        /// <summary><see cref="Read(Stream)"/>, the target of the latest run record that names one, and the header's row secret.</summary>
+        /// <summary><see cref="Read(Stream)"/>, and what the journal says besides its rows, into <paramref name="facts"/>.</summary>
         internal static (Dictionary<string, JournalEntry> Entries, int Skipped, bool EndsWithNewline, int? Header, bool TornLastLine) Read(
-            Stream stream, out RecordedTarget? target, out byte[]? rowSecret)
+            Stream stream, JournalFacts facts)
         {
-            target = null;
-            rowSecret = null;
             var entries = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
             var skipped = 0;
             var endsWithNewline = true;
@@ -241,11 +242,12 @@ namespace Octopods.Bulk
                     if (first)
                     {
                         header = HeaderVersion(doc.RootElement);
-                        rowSecret = SecretOf(doc.RootElement);
+                        facts.RowSecret = SecretOf(doc.RootElement);
                     }
                     if (pending > 0 && JsonFields.GetString(doc.RootElement, "type") != "run") unexplained += pending;
                     pending = 0;
-                    target = TargetOf(doc.RootElement) ?? target;
+                    facts.Target = TargetOf(doc.RootElement) ?? facts.Target;
+                    if (StopOf(doc.RootElement) is { } stop) facts.Stops.Add(stop);
                     Apply(entries, doc.RootElement);
                 }
                 catch (JsonException)
@@ -316,6 +318,24 @@ namespace Octopods.Bulk
             try { return Convert.FromBase64String(text); }
             catch (FormatException) { return null; }
         }
+
+        private static (DateTimeOffset? At, string Message)? StopOf(JsonElement record)
+        {
+            if (record.ValueKind != JsonValueKind.Object || JsonFields.GetString(record, "type") != "stopped") return null;
+            var at = record.TryGetProperty("at", out var atElement) && atElement.ValueKind == JsonValueKind.String && atElement.TryGetDateTimeOffset(out var parsed)
+                ? parsed : (DateTimeOffset?)null;
+            return (at, JsonFields.GetString(record, "message") ?? "The run stopped itself.");
+        }
+
+        /// <summary>The run stopped itself (an outage): recorded so the morning-after report can say it.</summary>
+        public Task WriteStoppedAsync(string reason, string message) =>
+            Append(w =>
+            {
+                w.WriteString("type", "stopped");
+                w.WriteString("reason", reason);
+                w.WriteString("message", message);
+                w.WriteString("at", _options.Clock.UtcNow);
+            });
 
         private static RecordedTarget? TargetOf(JsonElement record)
         {

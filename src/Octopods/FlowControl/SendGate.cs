@@ -142,6 +142,21 @@ namespace Octopods.FlowControl
             freed?.TrySetResult(true);
         }
 
+        /// <summary>
+        /// Holds every send until <paramref name="wait"/> from now, then restarts one at a time, as after a
+        /// 429, without spending the 429 budget: the run's outage watch pauses this way when the service
+        /// keeps failing (a longer pause already set wins).
+        /// </summary>
+        public void Hold(TimeSpan wait)
+        {
+            var until = _clock.UtcNow + (wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+            lock (_lock)
+            {
+                if (until > _pausedUntil) _pausedUntil = until;
+                _window = 1;
+            }
+        }
+
         /// <summary>Until when sends are refused without being tried (see <see cref="Block"/>); in the past when not blocked.</summary>
         public DateTimeOffset BlockedUntil { get { lock (_lock) return _blockedUntil; } }
 

@@ -274,6 +274,56 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
+        public async Task An_outage_pauses_the_run_then_stops_it_and_a_plain_resume_sends_the_rows_not_attempted()
+        {
+            var path = Path.Combine(_dir, "outage.jsonl");
+            var start = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+            var clock = new VirtualClock(start);
+            var rows = Rows(60);
+            var down = new FakeService { Fail = _ => new OctopodsException(ErrorNames.ServerError, OctopodsErrorKind.OutcomeUnknown, "HTTP 500") };
+            using (var engine = new BulkSender<Row, string>(down.Operation(), new BulkOptions { ThrottleLimit = 1 }, new SendGate(clock), SendJournal.Open(path)))
+            {
+                var outcomes = await RunAll(engine, rows);
+                // 5 errors in a row pause 2 s, 5 more 4 s, 5 more 8 s; the next 5 stop the run.
+                var stopAfter = OutageWatch.ErrorsBeforePause * (OutageWatch.PauseCount + 1);
+                Assert.Equal(stopAfter, down.Calls);
+                Assert.Equal(stopAfter, outcomes.Count(o => o.Kind == BulkRowKind.Unknown));
+                Assert.Equal(rows.Count - stopAfter, outcomes.Count(o => o.Kind == BulkRowKind.NotAttempted));
+                Assert.Contains("sends in a row", engine.StopReason);
+                Assert.True(clock.UtcNow - start >= TimeSpan.FromSeconds(14), $"paused only {clock.UtcNow - start}");
+            }
+            var report = JournalReport.Read(path);
+            Assert.Contains("stopped itself", Assert.Single(report.Stops).Message);
+
+            var healthy = new FakeService();
+            using (var engine = new BulkSender<Row, string>(healthy.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            {
+                var outcomes = await RunAll(engine, rows);
+                Assert.Equal(40, healthy.Calls);   // the rows not attempted, and none of the unknown ones
+                Assert.Equal(20, outcomes.Count(o => o.Kind == BulkRowKind.Unknown));
+                Assert.Null(engine.StopReason);
+            }
+        }
+
+        [Fact]
+        public async Task Errors_of_the_rows_own_never_stop_the_run_and_an_answer_ends_a_run_of_server_errors()
+        {
+            var calls = 0;
+            var service = new FakeService
+            {
+                // Server errors four at a time, each run of them ended by one the service refuses for the row's own reason.
+                Fail = _ => Interlocked.Increment(ref calls) % 5 == 0
+                    ? new OctopodsException(ErrorNames.PhoneInvalid, OctopodsErrorKind.InvalidArgument, "not E.164")
+                    : new OctopodsException(ErrorNames.ServerError, OctopodsErrorKind.OutcomeUnknown, "HTTP 502"),
+            };
+            using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 1 }, new SendGate(new VirtualClock()));
+            var outcomes = await RunAll(engine, Rows(50));
+            Assert.Equal(50, service.Calls);
+            Assert.Null(engine.StopReason);
+            Assert.Equal(0, outcomes.Count(o => o.Kind == BulkRowKind.NotAttempted));
+        }
+
+        [Fact]
         public async Task No_request_leaves_before_its_intent_is_on_disk()
         {
             // The journal's write hook holds the batch that carries the intent: until it is released,
