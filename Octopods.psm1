@@ -6,3 +6,5 @@ $cmdletAssembly = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combi
 [Octopods.PowerShell.ModuleInitializer]::Prepare()
 Import-Module -Assembly $cmdletAssembly
 Export-ModuleMember -Cmdlet *
+# Remove-Module forgets this session's connections, keys included: importing again starts clean.
+$ExecutionContext.SessionState.Module.OnRemove = { [Octopods.PowerShell.ModuleInitializer]::Forget() }

@@ -14,8 +14,9 @@ namespace Octopods.PowerShell
     /// Nothing here may touch a type of the core or of PhoneNumbers.
     /// </summary>
     /// <remarks>
-    /// Nothing is undone on Remove-Module: the resolver and the type names are the process's, another
-    /// runspace may still use the module, and assemblies never unload; importing again finds them in place.
+    /// Remove-Module forgets the session's connections (<see cref="Forget"/>, from Octopods.psm1). The
+    /// resolver and the type names stay: they are the process's, another runspace may still use the
+    /// module, and assemblies never unload; importing again finds them in place.
     /// </remarks>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
@@ -39,6 +40,12 @@ namespace Octopods.PowerShell
             else RegisterCore();
         }
 
+
+        /// <summary>Remove-Module: this session's connections, keys included, are forgotten.</summary>
+        public static void Forget() => ForgetConnections();
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ForgetConnections() => Session.SessionConnections.ForgetCurrent();
 
         // Separate methods: compiling one must not need the other edition's types (System.Runtime.Loader on 5.1).
         [MethodImpl(MethodImplOptions.NoInlining)]

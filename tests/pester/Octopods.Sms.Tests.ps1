@@ -323,3 +323,28 @@ Describe 'Keeping the API key secret' {
         $caught | Out-String | Should -Not -BeLike "*$($script:KeyPart)*"
     }
 }
+
+Describe 'Hostile text and a removed module' {
+    It 'refuses a body with a NUL or an escape, naming the row, and sends the others' {
+        Connect-Octopods -Sandbox
+        $rows = @(
+            [pscustomobject]@{ To = '+14155552671'; Message = "Your code is 1234$([char]0)" }
+            [pscustomobject]@{ To = '+14155552672'; Message = "$([char]27)[31mSale$([char]27)[0m today" }
+            [pscustomobject]@{ To = '+14155552673'; Message = "Line one`r`nLine two" }
+        )
+        $sent = @($rows | Send-OctopodsSms -ErrorVariable refused -ErrorAction SilentlyContinue)
+        $sent.PhoneNumber | Should -Be '+14155552673'
+        $refused | Should -HaveCount 2
+        $refused | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'Octopods.BodyControlCharacter*' }
+        $refused[1].TargetObject.To | Should -Be '+14155552672'
+    }
+
+    It 'forgets the session''s connections when the module is removed' {
+        Connect-Octopods -Sandbox
+        (Get-OctopodsConnection -Channel Sms).KeySource | Should -Be 'Session'
+        $manifest = Join-Path (Get-Module Octopods).ModuleBase 'Octopods.psd1'
+        Remove-Module Octopods -Force
+        Import-Module $manifest -Force
+        @(Get-OctopodsConnection -Channel Sms | Where-Object KeySource -EQ 'Session') | Should -HaveCount 0
+    }
+}

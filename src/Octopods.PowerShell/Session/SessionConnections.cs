@@ -28,6 +28,13 @@ namespace Octopods.PowerShell.Session
             }
         }
 
+        /// <summary>Forgets this runspace's connections, keys included (Remove-Module): an import afterwards starts clean.</summary>
+        public static void ForgetCurrent()
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace != null) ByRunspace.Remove(runspace);
+        }
+
         /// <summary>The runspace's emulator: one per session, shared by its channels, kept across reconnects.</summary>
         public OctopodsEmulator Sandbox
         {

@@ -24,6 +24,7 @@ namespace Octopods.Errors
         public const string JournalTargetMismatch = "JournalTargetMismatch";
         public const string SettingsFileNotOurs = "SettingsFileNotOurs";
         public const string ServiceOutage = "ServiceOutage";
+        public const string BodyControlCharacter = "BodyControlCharacter";
         public const string NotConnected = "NotConnected";
         public const string ApiKeyEmpty = "ApiKeyEmpty";
         public const string SecretManagementMissing = "SecretManagementMissing";

@@ -82,7 +82,8 @@ namespace Octopods.Http
                     if (status == 429)
                     {
                         message = root.HasValue ? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error") : text;
-                        var named = RateLimitNotice.WaitFor(headers.RetryAfter, message, _options.Clock.UtcNow);
+                        var raw = headers.TryGetValues("Retry-After", out var values) ? string.Join(",", values) : null;
+                        var named = RateLimitNotice.WaitFor(headers.RetryAfter, raw, message, _options.Clock.UtcNow);
                         verdict = policy.RateLimited(ticket, new RateLimitAnswer(attempt, named, _options.DefaultRateLimitWait, _options.MaxRateLimitWait, _options.MaxRateLimitRetries));
                     }
                     else

@@ -39,6 +39,18 @@ namespace Octopods.Sms
                     "Give a non-blank -Body, or fill the Body, Message or Text column.");
             }
             UnicodeText.ThrowIfBroken(body, $"The message body for {phone}");
+            for (var i = 0; i < body!.Length; i++)
+            {
+                // A NUL or an escape (a stray byte from an export, a terminal colour) shows on no phone and
+                // may cut the text at the carrier: refused, not sent. Line breaks and tabs are text.
+                var c = body[i];
+                if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F)
+                {
+                    throw new OctopodsException(ErrorNames.BodyControlCharacter, OctopodsErrorKind.InvalidArgument,
+                        $"The message body for {phone} has a control character (U+{(int)c:X4}) at position {i + 1}; it was not sent",
+                        "Remove the character from the text (often a NUL or an escape left by an export); line breaks and tabs are fine.");
+                }
+            }
             var segments = SmsSegments.Measure(body);
             if (segments.Characters > MaxBodyCharacters)
             {

@@ -183,6 +183,24 @@ namespace Octopods.Tests.Http
             Assert.Contains("nothing was sent", ex.Message);
         }
 
+        [Theory]
+        [InlineData("99999999999999999999")]
+        [InlineData("9999999999")]
+        public async Task An_absurd_retry_after_is_a_wait_too_long_not_no_wait(string retryAfter)
+        {
+            _server.Intercept = async ctx =>
+            {
+                ctx.Response.StatusCode = 429;
+                ctx.Response.Headers["Retry-After"] = retryAfter;
+                await ctx.Response.WriteAsync("{\"message\":\"You have fired too many requests.\"}");
+                return true;
+            };
+            var ex = await Fails(() => Api().SendAsync(Sms(), default));
+            Assert.Equal(ErrorNames.RateLimited, ex.ErrorName);
+            Assert.Contains("longer than", ex.Fix);
+            Assert.Single(_server.Requests);   // not retried after the default wait as if none was named
+        }
+
         [Fact]
         public async Task A_key_the_service_echoes_is_redacted_from_errors_logs_and_raw_answers()
         {

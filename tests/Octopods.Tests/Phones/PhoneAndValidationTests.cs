@@ -122,5 +122,20 @@ namespace Octopods.Tests.Phones
             var full = Encoding.UTF8.GetString(SmsSendRequest.Create("+14155552671", "x", " Alex ", false, "77").ToJson());
             Assert.Equal("{\"destination_phone\":\"+14155552671\",\"body\":\"x\",\"destination_user_name\":\"Alex\",\"open_intercom_conversation\":false,\"intercom_teammate_id\":\"77\"}", full);
         }
+
+        [Theory]
+        [InlineData("Your code is 1234\u0000", 18)]
+        [InlineData("\u001b[31mSale\u001b[0m today", 1)]
+        [InlineData("Bell\u0007", 5)]
+        public void A_body_with_a_control_character_is_refused_naming_where(string body, int position)
+        {
+            var ex = Assert.Throws<OctopodsException>(() => SmsSendRequest.Create("+14155552671", body));
+            Assert.Equal(ErrorNames.BodyControlCharacter, ex.ErrorName);
+            Assert.Contains($"at position {position}", ex.Message);
+        }
+
+        [Fact]
+        public void Line_breaks_and_tabs_are_text() =>
+            Assert.Equal("Line one\r\nLine two\tend", SmsSendRequest.Create("+14155552671", "Line one\r\nLine two\tend").Body);
     }
 }
