@@ -202,6 +202,13 @@ Describe 'The module deletes only its own settings file' {
         Get-Content -LiteralPath $csv -Raw | Should -BeExactly $before
     }
 
+    It 'a relative OCTOPODS_CONFIG_PATH stops commands with a named error instead of meaning another file in every folder' {
+        $env:OCTOPODS_CONFIG_PATH = 'settings.json'
+        { Get-OctopodsConfiguration -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.SettingsPathRelative*'
+        { Set-OctopodsConfiguration -RequestTimeoutSeconds 10 -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.SettingsPathRelative*'
+        Test-Path -LiteralPath (Join-Path (Get-Location) 'settings.json') | Should -BeFalse
+    }
+
     It 'a settings file with a bad value is still its own: the error advises nothing destructive, and a reset deletes it' {
         $bad = Join-Path $TestDrive 'settings.json'
         Set-Content -LiteralPath $bad -Value '{ "requestTimeoutSeconds": -5 }' -Encoding utf8

@@ -20,7 +20,7 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                Runtime.ThrowTerminating(ex, SettingsFile.CurrentPath());
+                Runtime.ThrowTerminating(ex, System.Environment.GetEnvironmentVariable(SettingsFile.PathVariable) ?? SettingsFile.DefaultPath());
                 return;
             }
             try

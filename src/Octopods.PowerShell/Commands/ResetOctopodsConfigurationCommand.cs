@@ -24,7 +24,16 @@ namespace Octopods.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            var path = SettingsFile.CurrentPath();
+            string path;
+            try
+            {
+                path = SettingsFile.CurrentPath();
+            }
+            catch (OctopodsException ex)
+            {
+                Runtime.ThrowTerminating(ex, SettingsFile.PathVariable);
+                return;
+            }
             var session = SessionConnections.Current;
             try
             {

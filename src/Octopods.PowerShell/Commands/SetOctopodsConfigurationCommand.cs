@@ -75,7 +75,16 @@ namespace Octopods.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            var path = SettingsFile.CurrentPath();
+            string path;
+            try
+            {
+                path = SettingsFile.CurrentPath();
+            }
+            catch (OctopodsException ex)
+            {
+                Runtime.ThrowTerminating(ex, SettingsFile.PathVariable);
+                return;
+            }
             var bound = MyInvocation.BoundParameters;
             var changed = new List<string>();
             var removed = new List<string>();

@@ -25,6 +25,7 @@ namespace Octopods.Errors
         public const string SettingsFileNotOurs = "SettingsFileNotOurs";
         public const string ServiceOutage = "ServiceOutage";
         public const string BodyControlCharacter = "BodyControlCharacter";
+        public const string SettingsPathRelative = "SettingsPathRelative";
         public const string NotConnected = "NotConnected";
         public const string ApiKeyEmpty = "ApiKeyEmpty";
         public const string SecretManagementMissing = "SecretManagementMissing";

@@ -21,10 +21,23 @@ namespace Octopods.Settings
             new Dictionary<string, (DateTime, long, OctopodsSettings)>(StringComparer.Ordinal);
 
         /// <summary>OCTOPODS_CONFIG_PATH when set, else <see cref="DefaultPath"/>; always a full path.</summary>
-        public static string CurrentPath()
+        public static string CurrentPath() => PathFrom(Environment.GetEnvironmentVariable(PathVariable));
+
+        /// <summary>
+        /// The settings file <paramref name="configured"/> (OCTOPODS_CONFIG_PATH) names. A relative path is
+        /// refused: it would name another file from every folder a job or a session starts in.
+        /// </summary>
+        public static string PathFrom(string? configured)
         {
-            var configured = Environment.GetEnvironmentVariable(PathVariable);
-            return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? DefaultPath() : configured!.Trim());
+            if (string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(DefaultPath());
+            var path = configured!.Trim();
+            if (!Path.IsPathRooted(path))
+            {
+                throw new Errors.OctopodsException(Errors.ErrorNames.SettingsPathRelative, Errors.OctopodsErrorKind.InvalidArgument,
+                    $"{PathVariable} is '{path}', a relative path: it would name another settings file in every folder a command runs from",
+                    $"Set {PathVariable} to a full path, such as {Path.Combine(Path.GetTempPath(), "octopods", "settings.json")}, or remove it to use the per-user file.");
+            }
+            return Path.GetFullPath(path);
         }
 
         /// <summary>The per-user file in the roaming application data folder (XDG config on Linux and macOS).</summary>

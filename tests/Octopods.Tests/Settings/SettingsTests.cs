@@ -211,6 +211,18 @@ namespace Octopods.Tests.Settings
                 new SettingsChange { RequestTimeoutSeconds = 0 }.ApplyTo(file, changed, removed)).ErrorName);
         }
 
+        [Theory]
+        [InlineData("settings.json")]
+        [InlineData("config/octopods.json")]
+        public void A_relative_settings_path_is_refused_naming_the_variable(string configured)
+        {
+            var ex = Refused(() => SettingsFile.PathFrom(configured));
+            Assert.Equal(ErrorNames.SettingsPathRelative, ex.ErrorName);
+            Assert.Contains(SettingsFile.PathVariable, ex.Message);
+            Assert.Equal(SettingsPath, SettingsFile.PathFrom(SettingsPath));
+            Assert.Equal(Path.GetFullPath(SettingsFile.DefaultPath()), SettingsFile.PathFrom("  "));
+        }
+
         [Fact]
         public void The_file_wins_over_the_environment_which_wins_over_the_defaults()
         {
