@@ -13,9 +13,6 @@ namespace Octopods.Bulk
         /// <summary>How the target is shown: "the sandbox", or the address.</summary>
         public string Name => Sandbox ? "the sandbox" : Address;
 
-        /// <summary>Whether <paramref name="target"/> is where the earlier run sent: same place, same key.</summary>
-        public bool IsSameAs(JournalTarget target) => Mismatch(target) == null;
-
         /// <summary>What differs from <paramref name="target"/>, in words; null when nothing does.</summary>
         public string? Mismatch(JournalTarget target)
         {

@@ -49,9 +49,6 @@ namespace Octopods.Bulk
         /// <summary>True when every unreadable line is one a run killed while writing leaves (cut short at the end, or before the next run's record).</summary>
         public bool OnlyTornLines { get; private init; }
 
-        /// <summary>The target the latest earlier run recorded; null for a new journal or one written before targets were recorded.</summary>
-        public RecordedTarget? Recorded { get; private init; }
-
         /// <summary>The secret that keys this journal's row names (<see cref="RowIdentity"/>); null for a journal written before journals had one.</summary>
         public byte[]? RowSecret { get; private init; }
 
@@ -120,7 +117,7 @@ namespace Octopods.Bulk
                 stream.Seek(0, SeekOrigin.End);
                 // A new journal gets a secret; one with rows but none keeps naming them as it did.
                 if (stream.Length == 0) secret = RowIdentity.NewSecret();
-                var journal = new SendJournal(full, stream, previous, skipped, options) { OnlyTornLines = torn, Recorded = recorded, RowSecret = secret };
+                var journal = new SendJournal(full, stream, previous, skipped, options) { OnlyTornLines = torn, RowSecret = secret };
                 // A torn last line must not swallow the first new record.
                 if (stream.Length > 0 && !endsWithNewline) journal._pending.WriteByte((byte)'\n');
                 if (stream.Length == 0)

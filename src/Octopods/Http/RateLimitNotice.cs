@@ -38,17 +38,10 @@ namespace Octopods.Http
         /// How long to wait before retrying. Retry-After wins when present (it is precise); otherwise the
         /// time in the message. Null when neither says.
         /// </summary>
-        public static TimeSpan? WaitFor(RetryConditionHeaderValue? retryAfter, string? message, DateTimeOffset now) =>
-            WaitFor(retryAfter, null, message, now);
-
-        /// <summary>The longest wait a Retry-After is read as: a number of seconds past it is no less absurd.</summary>
-        public static readonly TimeSpan Absurd = TimeSpan.FromDays(3650);
-
-        /// <summary>
-        /// <see cref="WaitFor(RetryConditionHeaderValue?, string?, DateTimeOffset)"/>, with the header's raw
-        /// text: a number of seconds too large for the header's parser is a wait longer than any allowed,
-        /// not "no wait named".
-        /// </summary>
+        /// <remarks>
+        /// <paramref name="rawRetryAfter"/> is the header's text: a number of seconds too large for the
+        /// header's parser is a wait longer than any allowed, not "no wait named".
+        /// </remarks>
         public static TimeSpan? WaitFor(RetryConditionHeaderValue? retryAfter, string? rawRetryAfter, string? message, DateTimeOffset now)
         {
             if (retryAfter == null && rawRetryAfter != null && Regex.IsMatch(rawRetryAfter.Trim(), @"^\d{10,}$")) return Absurd;
@@ -57,6 +50,9 @@ namespace Octopods.Http
             var until = ParseTryAfter(message);
             return until.HasValue ? Max0(until.Value - now) : (TimeSpan?)null;
         }
+
+        /// <summary>The longest wait a Retry-After is read as: a number of seconds past it is no less absurd.</summary>
+        public static readonly TimeSpan Absurd = TimeSpan.FromDays(3650);
 
         private static TimeSpan Max0(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;
     }

@@ -1,17 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
-using Octopods.FlowControl;
-using Octopods.Bulk;
-using Octopods.Http;
-using Octopods.Sandbox;
-using Octopods.Sms;
-using Octopods.TestServer;
-using Octopods.Time;
 using Xunit;
 
 namespace Octopods.Tests.Bulk

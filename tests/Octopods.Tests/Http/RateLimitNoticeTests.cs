@@ -28,16 +28,16 @@ namespace Octopods.Tests.Http
         [Fact]
         public void Wait_is_the_time_until_the_named_instant_never_negative()
         {
-            Assert.Equal(TimeSpan.FromSeconds(6), RateLimitNotice.WaitFor(null, "Please try after 2026-04-24 12:34:56 UTC.", Now));
-            Assert.Equal(TimeSpan.Zero, RateLimitNotice.WaitFor(null, "Please try after 2026-04-24 12:00:00 UTC.", Now));
-            Assert.Null(RateLimitNotice.WaitFor(null, "slow down", Now));
+            Assert.Equal(TimeSpan.FromSeconds(6), RateLimitNotice.WaitFor(null, null, "Please try after 2026-04-24 12:34:56 UTC.", Now));
+            Assert.Equal(TimeSpan.Zero, RateLimitNotice.WaitFor(null, null, "Please try after 2026-04-24 12:00:00 UTC.", Now));
+            Assert.Null(RateLimitNotice.WaitFor(null, null, "slow down", Now));
         }
 
         [Fact]
         public void Retry_after_header_wins_in_seconds_or_as_a_date()
         {
-            Assert.Equal(TimeSpan.FromSeconds(3), RateLimitNotice.WaitFor(new RetryConditionHeaderValue(TimeSpan.FromSeconds(3)), "Please try after 2026-04-24 12:34:56 UTC.", Now));
-            Assert.Equal(TimeSpan.FromSeconds(20), RateLimitNotice.WaitFor(new RetryConditionHeaderValue(Now.AddSeconds(20)), null, Now));
+            Assert.Equal(TimeSpan.FromSeconds(3), RateLimitNotice.WaitFor(new RetryConditionHeaderValue(TimeSpan.FromSeconds(3)), null, "Please try after 2026-04-24 12:34:56 UTC.", Now));
+            Assert.Equal(TimeSpan.FromSeconds(20), RateLimitNotice.WaitFor(new RetryConditionHeaderValue(Now.AddSeconds(20)), null, null, Now));
         }
     }
 }
