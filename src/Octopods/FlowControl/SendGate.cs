@@ -17,8 +17,6 @@ namespace Octopods.FlowControl
         /// <summary>Pauses in a row, with no answer but 429 in between, after which the run stops sending.</summary>
         public const int DefaultPauseBudget = 5;
 
-        // Sends in flight once a restart has grown this far: the restart is over.
-        private const int OpenWindow = 256;
         private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
         private readonly object _lock = new object();
@@ -30,10 +28,7 @@ namespace Octopods.FlowControl
         private int _pauses;      // also the epoch: attempts admitted since the last pause began carry it
         private int _pausesInARow;
         private bool _exhausted;
-        // Sends admitted and not yet answered, and how many may be: unlimited, or 1, 2, 4… after a pause.
-        private int _inFlight;
-        private int _window = int.MaxValue;
-        private TaskCompletionSource<bool>? _placeFreed;
+        private readonly RestartWindow _restart = new RestartWindow();
         private readonly RateLearner _learner;
 
         public SendGate(IClock clock, RatePacer? pacer = null, int pauseBudget = DefaultPauseBudget)
@@ -117,7 +112,7 @@ namespace Octopods.FlowControl
                     }
                 }
                 if (until > _pausedUntil) _pausedUntil = until;
-                _window = 1;
+                _restart.Restart();
                 return true;
             }
         }
@@ -128,18 +123,14 @@ namespace Octopods.FlowControl
         /// </summary>
         public void Answered(SendTicket ticket)
         {
-            TaskCompletionSource<bool>? freed;
             var now = _clock.UtcNow;
             lock (_lock)
             {
                 PacerAnswered(ticket);
                 if (ticket.IsSend) _learner.Accepted(ticket.LeftAt, now);
                 _pausesInARow = 0;
-                if (_window == int.MaxValue || !ticket.Holding) return;
-                _window = _window < OpenWindow ? _window * 2 : int.MaxValue;
-                freed = TakeWaiters();
             }
-            freed?.TrySetResult(true);
+            if (ticket.Holding) _restart.Grow();
         }
 
         /// <summary>
@@ -153,8 +144,8 @@ namespace Octopods.FlowControl
             lock (_lock)
             {
                 if (until > _pausedUntil) _pausedUntil = until;
-                _window = 1;
             }
+            _restart.Restart();
         }
 
         /// <summary>Until when sends are refused without being tried (see <see cref="Block"/>); in the past when not blocked.</summary>
@@ -238,7 +229,7 @@ namespace Octopods.FlowControl
                 {
                     await WaitOutPauseAsync(linked.Token).ConfigureAwait(false);
                     LearnAfterPause();
-                    holding = await TakePlaceAsync(linked.Token).ConfigureAwait(false);
+                    holding = await _restart.TakeAsync(linked.Token).ConfigureAwait(false);
                     var pacer = Pacer;
                     if (pacer != null) sequence = await pacer.WaitTurnAsync(order, linked.Token).ConfigureAwait(false);
                     if (PausedUntil <= _clock.UtcNow) break;
@@ -273,14 +264,7 @@ namespace Octopods.FlowControl
         public void AfterAttempt(SendTicket ticket)
         {
             if (ticket.PaceSequence > 0 && Pacer is RatePacer pacer) pacer.Ended(ticket.PaceSequence, pacer.Clock.UtcNow);
-            if (!ticket.Holding) return;
-            TaskCompletionSource<bool>? freed;
-            lock (_lock)
-            {
-                _inFlight--;
-                freed = TakeWaiters();
-            }
-            freed?.TrySetResult(true);
+            if (ticket.Holding) _restart.Release();
         }
 
         /// <summary>
@@ -314,37 +298,7 @@ namespace Octopods.FlowControl
             }
         }
 
-        private TaskCompletionSource<bool>? TakeWaiters()
-        {
-            var freed = _placeFreed;
-            _placeFreed = null;
-            return freed;
-        }
-
         private bool Exhausted { get { lock (_lock) return _exhausted; } }
-
-        /// <summary>While a restart runs, waits for one of its places; otherwise takes none (no cost).</summary>
-        private async Task<bool> TakePlaceAsync(CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                Task freed;
-                lock (_lock)
-                {
-                    if (_window == int.MaxValue) return false;
-                    if (_inFlight < _window)
-                    {
-                        _inFlight++;
-                        return true;
-                    }
-                    // Asynchronous continuations: a freed place must not start the next send inside the
-                    // previous one's answer. Only restarts wait here, so the hop is rare.
-                    _placeFreed ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    freed = _placeFreed.Task;
-                }
-                await Signal.WaitAsync(freed, cancellationToken).ConfigureAwait(false);
-            }
-        }
 
         /// <summary>Stops the gate for good; a send that still asks for its turn is refused as stopped.</summary>
         public void Dispose()
