@@ -264,6 +264,84 @@ Describe 'A journal belongs to its target' {
     }
 }
 
+Describe 'A resume never sends again because a rule changed' {
+    BeforeAll {
+        $script:Server = Start-OctopodsTestServer
+        function Get-Ledger { @(Invoke-RestMethod -Uri "$($Server.Uri)__test/ledger" -NoProxy) | ForEach-Object { $_ } }
+        $script:Key = ConvertTo-SecureString -String 'sk_pester_rule_77d1' -AsPlainText -Force
+        $script:Rows = 1..3 | ForEach-Object {
+            [pscustomobject]@{ To = "+1415555$('{0:D4}' -f (7100 + $_))"; Message = "Hello $_,`nyour order has shipped."; OrderId = "O-$_"; CustomerId = "C-$_" }
+        }
+        function Send-Row {
+            param([Parameter(ValueFromPipeline)]$Row, [string]$Journal, $Key)
+            begin { $splat = @{ ApiKey = $script:Key; BaseUri = $script:Server.Uri; JournalPath = $Journal; ErrorAction = 'Stop' } }
+            end {
+                if ($PSBoundParameters.ContainsKey('Key')) { $splat.IdempotencyKey = $Key }
+                $input | Send-OctopodsSms @splat
+            }
+        }
+    }
+
+    AfterAll { Stop-OctopodsTestServer $Server }
+
+    It 'refuses a resume that adds, changes or removes -IdempotencyKey, and sends nothing' {
+        $journal = Join-Path $TestDrive 'by-content.jsonl'
+        @($Rows | Send-Row -Journal $journal) | Should -HaveCount 3
+        $sent = @(Get-Ledger).Count
+        $before = Get-Content -LiteralPath $journal -Raw
+
+        $refused = $null
+        try { $Rows | Send-Row -Journal $journal -Key { $_.OrderId } }
+        catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'Octopods.JournalRuleChanged*'
+        "$refused" | Should -BeLike '*their content (no -IdempotencyKey)*-IdempotencyKey { $_.OrderId }*'
+        $refused.ErrorDetails.RecommendedAction | Should -BeLike 'Resume with their content*new -JournalPath*'
+        @(Get-Ledger).Count | Should -Be $sent
+        Get-Content -LiteralPath $journal -Raw | Should -BeExactly $before
+
+        # Named by a column: another column, or none, is refused; the same column in another case resumes.
+        $keyed = Join-Path $TestDrive 'by-key.jsonl'
+        @($Rows | Send-Row -Journal $keyed -Key OrderId) | Should -HaveCount 3
+        $sent = @(Get-Ledger).Count
+        { $Rows | Send-Row -Journal $keyed -Key CustomerId } | Should -Throw -ErrorId 'Octopods.JournalRuleChanged*'
+        { $Rows | Send-Row -Journal $keyed } | Should -Throw -ErrorId 'Octopods.JournalRuleChanged*'
+        $resumed = @($Rows | Send-Row -Journal $keyed -Key orderid)
+        $resumed.FromJournal | Should -Be @($true, $true, $true)
+        @(Get-Ledger).Count | Should -Be $sent
+    }
+
+    It 'resumes a CSV saved again with other line ends, trailing spaces or Unicode form without sending' {
+        $journal = Join-Path $TestDrive 'resaved.jsonl'
+        $rows = $Rows | ForEach-Object { [pscustomobject]@{ To = $_.To; Message = $_.Message + ' Café' } }
+        @($rows | Send-Row -Journal $journal) | Should -HaveCount 3
+        $sent = @(Get-Ledger).Count
+
+        $resaved = $rows | ForEach-Object {
+            [pscustomobject]@{ To = $_.To; Message = ($_.Message -replace "`n", " `r`n").Normalize([Text.NormalizationForm]::FormD) + '  ' }
+        }
+        ($resaved[0].Message -ceq $rows[0].Message) | Should -BeFalse
+        $again = @($resaved | Send-Row -Journal $journal)
+        $again.FromJournal | Should -Be @($true, $true, $true)
+        @(Get-Ledger).Count | Should -Be $sent
+    }
+
+    It 'stops at once when the rows lack the column -IdempotencyKey names, and takes a typed key as the key' {
+        $journal = Join-Path $TestDrive 'missing.jsonl'
+        $sent = @(Get-Ledger).Count
+        $stopped = $null
+        try { $Rows | Send-OctopodsSms -ApiKey $Key -BaseUri $Server.Uri -JournalPath $journal -IdempotencyKey Order -ErrorAction SilentlyContinue -ErrorVariable errs }
+        catch { $stopped = $_ }
+        $stopped.FullyQualifiedErrorId | Should -BeLike 'Octopods.IdempotencyKeyInvalid*'
+        "$stopped" | Should -BeLike "*no column 'Order'*To, Message, OrderId, CustomerId*"
+        @(Get-Ledger).Count | Should -Be $sent
+
+        $typed = @{ ApiKey = $Key; BaseUri = $Server.Uri; JournalPath = $journal; DestinationPhone = '+14155557200'; IdempotencyKey = 'reminder-42' }
+        (Send-OctopodsSms @typed -Body 'Your appointment is at 9').FromJournal | Should -BeFalse
+        (Send-OctopodsSms @typed -Body 'Your appointment is at 9:00').FromJournal | Should -BeTrue
+        @(Get-Ledger).Count | Should -Be ($sent + 1)
+    }
+}
+
 Describe 'An outage stops the run' {
     BeforeAll {
         $script:Down = Start-OctopodsTestServer -Fault ServerError

@@ -74,13 +74,14 @@ namespace Octopods.PowerShell.CommandBases
         public SwitchParameter AcceptJournalTarget { get; set; }
 
         /// <summary>
-        /// A row's identity for the journal instead of the hash of channel, destination and content; a row
-        /// with several numbers scopes it to each number (<see cref="RowIdentity.KeyForDestination"/>).
+        /// A row's identity for the journal instead of the hash of channel, destination and content: for
+        /// piped rows the name of the column that holds it or a script block over $_, for a typed command
+        /// the key itself (<see cref="IdempotencyKeys"/>). A row with several numbers scopes it to each
+        /// number (<see cref="RowIdentity.KeyForDestination"/>).
         /// </summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("idempotency_key")]
-        [AllowNull, AllowEmptyString]
-        public string? IdempotencyKey { get; set; }
+        [Parameter]
+        [AllowNull]
+        public object? IdempotencyKey { get; set; }
 
         /// <summary>How many messages to expect (rows, when each names one number), for the progress bar's percentage and time left.</summary>
         [Parameter]
@@ -106,6 +107,11 @@ namespace Octopods.PowerShell.CommandBases
         private Action? _stopRows;
         private Action? _disposeRows;
         private AmbiguousColumns? _ambiguous;
+        private IdempotencyKeys? _keys;
+        private bool _keyed;
+
+        /// <summary>Each row's key, and the run's rule for naming rows (decided at the first row).</summary>
+        private IdempotencyKeys Keys => _keys ??= IdempotencyKeys.From(IdempotencyKey, MyInvocation.ExpectingInput);
 
         /// <summary>This invocation's pipeline for the command's requests; the command keeps it from BeginProcessing.</summary>
         private protected BulkPipeline<TRequest, TResult> StartRows<TRequest, TResult>() where TResult : class
@@ -118,6 +124,7 @@ namespace Octopods.PowerShell.CommandBases
                 ResendUnknown = ResendUnknown,
                 Target = () => Connection.Target,
                 AcceptOtherTarget = AcceptJournalTarget,
+                RowRule = () => Keys.RuleFor(InputObject),
                 TotalCount = TotalCount,
                 HoldOutput = HoldOutput,
                 Activity = ProgressActivity,
@@ -148,6 +155,19 @@ namespace Octopods.PowerShell.CommandBases
                 rows.SubmitInvalid(ambiguous, InputObject ?? (object)"");
                 return;
             }
+            string? rowKey;
+            try
+            {
+                // A column every row lacks stops the command at its first row; any other key trouble is the row's.
+                if (!_keyed && Keys.MissingColumn(InputObject) is { } missing) Runtime.ThrowTerminating(missing, IdempotencyKey);
+                _keyed = true;
+                rowKey = Keys.KeyOf(InputObject);
+            }
+            catch (OctopodsException ex)
+            {
+                rows.SubmitInvalid(ex, InputObject ?? (object)"");
+                return;
+            }
             var numbers = RecipientList.Split(destinationPhone);
             var seen = numbers.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
             foreach (var number in numbers)
@@ -163,7 +183,7 @@ namespace Octopods.PowerShell.CommandBases
                     continue;
                 }
                 if (!ShouldSend(to, action(request))) continue;
-                var key = string.IsNullOrWhiteSpace(IdempotencyKey) || numbers.Count < 2 ? IdempotencyKey : RowIdentity.KeyForDestination(IdempotencyKey!, to);
+                var key = string.IsNullOrWhiteSpace(rowKey) || numbers.Count < 2 ? rowKey : RowIdentity.KeyForDestination(rowKey!, to);
                 _ = Client;   // resolves the key (or stops the command) on the pipeline thread
                 rows.Start(operation);
                 rows.Submit(request, target, key);

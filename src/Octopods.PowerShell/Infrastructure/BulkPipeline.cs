@@ -62,6 +62,7 @@ namespace Octopods.PowerShell.Infrastructure
                     ResendUnknown = _settings.ResendUnknown,
                     Target = _settings.Target(),
                     AcceptOtherTarget = _settings.AcceptOtherTarget,
+                    RowRule = _settings.RowRule(),
                     Clock = _clock,
                 });
             }

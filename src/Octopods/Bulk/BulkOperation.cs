@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
 using Octopods.FlowControl;
+using Octopods.Text;
 
 namespace Octopods.Bulk
 {
@@ -17,7 +18,8 @@ namespace Octopods.Bulk
             Func<TRequest, string> destination,
             Func<TRequest, string> content,
             Func<TResult, JournalOutcome> record,
-            Func<TRequest, JournalEntry, TResult> restore)
+            Func<TRequest, JournalEntry, TResult> restore,
+            Func<TRequest, string>? comparableContent = null)
         {
             Channel = channel;
             Send = send ?? throw new ArgumentNullException(nameof(send));
@@ -25,6 +27,7 @@ namespace Octopods.Bulk
             Content = content ?? throw new ArgumentNullException(nameof(content));
             Record = record ?? throw new ArgumentNullException(nameof(record));
             Restore = restore ?? throw new ArgumentNullException(nameof(restore));
+            ComparableContent = comparableContent ?? (request => ComparableText.Of(content(request)));
         }
 
         public OctopodsChannel Channel { get; }
@@ -34,6 +37,8 @@ namespace Octopods.Bulk
         public Func<TRequest, string> Destination { get; }
         /// <summary>Everything else that makes two messages different (body; template id and variables), for the identity only.</summary>
         public Func<TRequest, string> Content { get; }
+        /// <summary><see cref="Content"/> as a reader compares it (line ends, spaces, Unicode form), for journals that name rows so.</summary>
+        public Func<TRequest, string> ComparableContent { get; }
         /// <summary>What the journal keeps of an accepted send.</summary>
         public Func<TResult, JournalOutcome> Record { get; }
         /// <summary>The result a resumed run writes for a row the journal shows as accepted.</summary>

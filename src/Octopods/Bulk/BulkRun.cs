@@ -50,6 +50,7 @@ namespace Octopods.Bulk
                 Clock = options.Clock,
                 Target = options.Target,
                 AcceptOtherTarget = options.AcceptOtherTarget,
+                RowRule = options.RowRule,
             });
             try
             {

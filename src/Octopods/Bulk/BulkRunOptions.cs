@@ -24,6 +24,9 @@ namespace Octopods.Bulk
         /// <summary>-AcceptJournalTarget: the journal's rows reached this target too.</summary>
         public bool AcceptOtherTarget { get; init; }
 
+        /// <summary>How the run names its rows (recorded in the journal; a journal named another way is refused).</summary>
+        public RowRule? RowRule { get; init; }
+
         /// <summary>The connection's clock: the sandbox's virtual one, or the system's.</summary>
         public IClock Clock { get; init; } = SystemClock.Instance;
     }

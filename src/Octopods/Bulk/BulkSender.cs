@@ -98,7 +98,9 @@ namespace Octopods.Bulk
                 if (keyId != null) id = keyId;
                 else
                 {
-                    var baseId = RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request), _journal.RowSecret);
+                    var baseId = _journal.ComparableContent
+                        ? RowIdentity.FromComparableContent(_operation.Channel, _operation.Destination(request), _operation.ComparableContent(request), _journal.RowSecret)
+                        : RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request), _journal.RowSecret);
                     var baseKey = RowKey.FromId(baseId);
                     _occurrences.TryGetValue(baseKey, out var seen);
                     _occurrences[baseKey] = seen + 1;

@@ -42,14 +42,16 @@ namespace Octopods.Bulk
                 request => request.DestinationPhone,
                 request => request.IdentityContent,
                 result => Record(result, result.Status),
-                (request, entry) => Restore(new WhatsAppSendResult { Status = WhatsAppStatuses.Normalize(entry.Status) }, request, entry));
+                (request, entry) => Restore(new WhatsAppSendResult { Status = WhatsAppStatuses.Normalize(entry.Status) }, request, entry),
+                request => request.ComparableIdentityContent);
 
         public static BulkOperation<TemplateSendRequest, ViberSendResult> Viber(ViberApi api) =>
             new BulkOperation<TemplateSendRequest, ViberSendResult>(OctopodsChannel.Viber, (request, context, token) => api.SendAsync(request, context, token),
                 request => request.DestinationPhone,
                 request => request.IdentityContent,
                 result => Record(result, null),
-                (request, entry) => Restore(new ViberSendResult(), request, entry));
+                (request, entry) => Restore(new ViberSendResult(), request, entry),
+                request => request.ComparableIdentityContent);
 
         /// <summary>What the journal keeps of an accepted template send: ids and destination, never the variables.</summary>
         private static JournalOutcome Record(TemplateSendResult result, string? status) => new JournalOutcome

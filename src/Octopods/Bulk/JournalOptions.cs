@@ -15,6 +15,9 @@ namespace Octopods.Bulk
         /// <summary>The user says the journal's rows reached this target too (-AcceptJournalTarget): no comparison.</summary>
         public bool AcceptOtherTarget { get; init; }
 
+        /// <summary>How this run names its rows; recorded, and compared with the rule of the journal's earlier runs. Null: neither.</summary>
+        public RowRule? RowRule { get; init; }
+
         /// <summary>Writes one batch of records to the file (before its fsync); tests tear or slow it here.</summary>
         public Action<Stream, byte[], int> WriteBatch { get; init; } = (file, buffer, count) => file.Write(buffer, 0, count);
     }

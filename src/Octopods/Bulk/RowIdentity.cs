@@ -10,13 +10,18 @@ namespace Octopods.Bulk
     /// one. Only the hash reaches the journal, never the key or the message text. A journal's own
     /// random secret keys it (HMAC-SHA256), so a leaked journal does not give short texts such as
     /// one-time codes away to a brute-force search; journals written before they had a secret keep
-    /// the plain SHA-256, so they still resume.
+    /// the plain SHA-256, so they still resume. Journals that say so in their header name content as
+    /// a reader compares it (<see cref="Text.ComparableText"/>); older ones as it was given.
     /// </summary>
     internal static class RowIdentity
     {
         /// <summary>From what is sent. <paramref name="content"/> is everything that makes two messages different (body, template, variables).</summary>
         public static string FromContent(OctopodsChannel channel, string destination, string content, byte[]? secret = null) =>
             Hash("octopods-row-v1\n" + channel + "\n" + destination + "\n" + content, secret);
+
+        /// <summary>From what is sent, <paramref name="comparableContent"/> already as a reader compares it (line ends, spaces, Unicode form).</summary>
+        public static string FromComparableContent(OctopodsChannel channel, string destination, string comparableContent, byte[]? secret) =>
+            Hash("octopods-row-v2\n" + channel + "\n" + destination + "\n" + comparableContent, secret);
 
         /// <summary>From a caller's idempotency key (scoped to the channel).</summary>
         public static string FromKey(OctopodsChannel channel, string idempotencyKey, byte[]? secret = null)

@@ -52,6 +52,9 @@ namespace Octopods.Bulk
         /// <summary>The secret that keys this journal's row names (<see cref="RowIdentity"/>); null for a journal written before journals had one.</summary>
         public byte[]? RowSecret { get; private init; }
 
+        /// <summary>True when row content is named as a reader compares it (<see cref="RowIdentity.FromComparableContent"/>): every journal since the header said so.</summary>
+        public bool ComparableContent { get; private init; }
+
         /// <summary>Rows the journal already knew when it was opened.</summary>
         public IReadOnlyDictionary<string, JournalEntry> Previous => _previous;
 
@@ -100,13 +103,20 @@ namespace Octopods.Bulk
                     "Give -JournalPath a new file (it is created) or the journal of the run to resume, not an input or output file.",
                     "Resume it with the module version that wrote it (Update-PSResource Octopods), or give a new -JournalPath.");
                 options ??= new JournalOptions();
-                var recorded = facts.Target;
                 var secret = facts.RowSecret;
-                if (options.Target != null && recorded != null && !options.AcceptOtherTarget && recorded.Mismatch(options.Target) is { } why)
+                if (options.Target != null && facts.Target != null && !options.AcceptOtherTarget && facts.Target.Mismatch(options.Target) is { } why)
                 {
                     throw new OctopodsException(ErrorNames.JournalTargetMismatch, OctopodsErrorKind.InvalidArgument,
                         $"The journal {full} belongs to another target: {why}. Its rows would be taken as sent here and skipped, so it was left untouched and nothing was sent",
                         "Give this run a new -JournalPath. Only if these rows really reached this target (the same account at another address, or a rotated key) run again with -AcceptJournalTarget.");
+                }
+                if (options.RowRule is { } rule && facts.RowRules.Count > 0 && !facts.RowRules.Exists(r => r.SameAs(rule)))
+                {
+                    var recorded = facts.RowRules[facts.RowRules.Count - 1];
+                    throw new OctopodsException(ErrorNames.JournalRuleChanged, OctopodsErrorKind.InvalidArgument,
+                        $"The journal {full} names its rows by {recorded.Describe()}, and this run would name them by {rule.Describe()}. " +
+                        "Its rows would not be recognised and would be sent again, so it was left untouched and nothing was sent",
+                        $"Resume with {recorded.Describe()}, as the journal's runs did; or give this run a new -JournalPath.");
                 }
                 if (cutHeader)
                 {
@@ -117,7 +127,13 @@ namespace Octopods.Bulk
                 stream.Seek(0, SeekOrigin.End);
                 // A new journal gets a secret; one with rows but none keeps naming them as it did.
                 if (stream.Length == 0) secret = RowIdentity.NewSecret();
-                var journal = new SendJournal(full, stream, previous, skipped, options) { OnlyTornLines = torn, RowSecret = secret };
+                var fresh = stream.Length == 0;
+                var journal = new SendJournal(full, stream, previous, skipped, options)
+                {
+                    OnlyTornLines = torn,
+                    RowSecret = secret,
+                    ComparableContent = fresh || facts.RowNames >= 2,
+                };
                 // A torn last line must not swallow the first new record.
                 if (stream.Length > 0 && !endsWithNewline) journal._pending.WriteByte((byte)'\n');
                 if (stream.Length == 0)
@@ -130,6 +146,7 @@ namespace Octopods.Bulk
                         w.WriteNumber("version", FormatVersion);
                         w.WriteString("created", journal._options.Clock.UtcNow);
                         w.WriteString("row_secret", Convert.ToBase64String(secret!));
+                        w.WriteNumber("row_names", 2);
                     });
                 }
                 var target = options.Target;
@@ -139,6 +156,7 @@ namespace Octopods.Bulk
                     w.WriteString("type", "run");
                     w.WriteNumber("version", FormatVersion);
                     w.WriteString("at", journal._options.Clock.UtcNow);
+                    if (options.RowRule != null) w.WriteString("rows_by", options.RowRule.Token);
                     if (target == null) return;
                     // Where this run sends: the key only as a salted fingerprint, never the key.
                     w.WriteString("target", target.Sandbox ? "sandbox" : target.Address.ToString());
@@ -224,6 +242,7 @@ namespace Octopods.Bulk
             var first = true;
             // Lines a kill explains: cut short at the end of the file, or just before the next run's record.
             int unexplained = 0, pending = 0;
+            RowRule? rule = null;   // the rule of the run whose records are being read
             // Only the bytes the file says it holds: a device such as /dev/zero would otherwise never end.
             var content = new byte[stream.Length];
             stream.Seek(0, SeekOrigin.Begin);
@@ -240,11 +259,13 @@ namespace Octopods.Bulk
                     {
                         header = HeaderVersion(doc.RootElement);
                         facts.RowSecret = SecretOf(doc.RootElement);
+                        facts.RowNames = JsonFields.GetInt(doc.RootElement, "row_names") ?? 1;
                     }
                     if (pending > 0 && JsonFields.GetString(doc.RootElement, "type") != "run") unexplained += pending;
                     pending = 0;
                     facts.Target = TargetOf(doc.RootElement) ?? facts.Target;
                     if (StopOf(doc.RootElement) is { } stop) facts.Stops.Add(stop);
+                    rule = NoteRule(doc.RootElement, rule, entries.Count > 0, facts);
                     Apply(entries, doc.RootElement);
                 }
                 catch (JsonException)
@@ -306,6 +327,28 @@ namespace Octopods.Bulk
                     };
                     break;
             }
+        }
+
+        /// <summary>
+        /// Counts a run's rule once it matters: the run wrote a row, or resumed a journal that had rows.
+        /// (A run that only refused its rows named nothing.) Returns the rule now in force.
+        /// </summary>
+        private static RowRule? NoteRule(JsonElement record, RowRule? current, bool hadRows, JournalFacts facts)
+        {
+            if (record.ValueKind != JsonValueKind.Object) return current;
+            var type = JsonFields.GetString(record, "type");
+            if (type == "run")
+            {
+                current = RowRule.Parse(JsonFields.GetString(record, "rows_by"));
+                if (current != null && hadRows) Remember(current, facts);
+            }
+            else if (type == "intent" && current != null) Remember(current, facts);
+            return current;
+        }
+
+        private static void Remember(RowRule rule, JournalFacts facts)
+        {
+            if (!facts.RowRules.Exists(r => r.SameAs(rule))) facts.RowRules.Add(rule);
         }
 
         private static byte[]? SecretOf(JsonElement header)

@@ -22,6 +22,8 @@ namespace Octopods.Errors
         public const string InsecureBaseUri = "InsecureBaseUri";
         public const string BaseUriInvalid = "BaseUriInvalid";
         public const string JournalTargetMismatch = "JournalTargetMismatch";
+        public const string JournalRuleChanged = "JournalRuleChanged";
+        public const string IdempotencyKeyInvalid = "IdempotencyKeyInvalid";
         public const string SettingsFileNotOurs = "SettingsFileNotOurs";
         public const string ServiceOutage = "ServiceOutage";
         public const string BodyControlCharacter = "BodyControlCharacter";

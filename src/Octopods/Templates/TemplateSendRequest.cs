@@ -137,6 +137,11 @@ namespace Octopods.Templates
             "template " + TemplateId + "\nvariables " + Variables.CanonicalJson(withButtons: Channel == OctopodsChannel.WhatsApp) +
             "\nheader " + (HeaderUrl ?? "");
 
+        /// <summary><see cref="IdentityContent"/> with each variable as a reader compares it (line ends, spaces, Unicode form).</summary>
+        public string ComparableIdentityContent =>
+            "template " + TemplateId + "\nvariables " + Variables.CanonicalJson(withButtons: Channel == OctopodsChannel.WhatsApp, comparable: true) +
+            "\nheader " + (HeaderUrl ?? "");
+
         private static string Article(string word) => "AEIOUaeiou".IndexOf(word[0]) >= 0 ? "an" : "a";
 
         private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text!.Trim();

@@ -164,7 +164,7 @@ namespace Octopods.Templates
         /// no whitespace and every object's keys in ordinal order, so the same values give the same
         /// text in every run (a hashtable's key order differs between processes). Empty for none.
         /// </summary>
-        public string CanonicalJson(bool withButtons)
+        public string CanonicalJson(bool withButtons, bool comparable = false)
         {
             if (Shape == TemplateVariablesShape.None) return "";
             var wrapped = Write(w =>
@@ -174,10 +174,10 @@ namespace Octopods.Templates
                 w.WriteEndObject();
             });
             using var document = JsonDocument.Parse(wrapped);
-            return Write(w => WriteCanonical(w, document.RootElement.GetProperty("message_variables")));
+            return Write(w => WriteCanonical(w, document.RootElement.GetProperty("message_variables"), comparable));
         }
 
-        private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
+        private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element, bool comparable)
         {
             switch (element.ValueKind)
             {
@@ -186,14 +186,17 @@ namespace Octopods.Templates
                     foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
                     {
                         writer.WritePropertyName(property.Name);
-                        WriteCanonical(writer, property.Value);
+                        WriteCanonical(writer, property.Value, comparable);
                     }
                     writer.WriteEndObject();
                     break;
                 case JsonValueKind.Array:
                     writer.WriteStartArray();
-                    foreach (var item in element.EnumerateArray()) WriteCanonical(writer, item);
+                    foreach (var item in element.EnumerateArray()) WriteCanonical(writer, item, comparable);
                     writer.WriteEndArray();
+                    break;
+                case JsonValueKind.String when comparable:
+                    writer.WriteStringValue(ComparableText.Of(element.GetString()));
                     break;
                 default:
                     element.WriteTo(writer);

@@ -212,7 +212,7 @@ namespace Octopods.Tests.Bulk
             // A kill between intent and outcome: the row is in the journal with no outcome.
             byte[]? secret;
             using (var journal = SendJournal.Open(path)) secret = journal.RowSecret;   // the journal names its rows with its own secret
-            var killedId = RowIdentity.FromContent(OctopodsChannel.Sms, rows[4].To, rows[4].Body, secret);
+            var killedId = RowIdentity.FromComparableContent(OctopodsChannel.Sms, rows[4].To, rows[4].Body, secret);
             File.AppendAllText(path, "{\"type\":\"intent\",\"row\":\"" + killedId + "\",\"seq\":4,\"to\":\"" + rows[4].To + "\"}\n");
 
             var second = new FakeService();
