@@ -274,10 +274,12 @@ Describe 'A resume never sends again because a rule changed' {
         }
         function Send-Row {
             param([Parameter(ValueFromPipeline)]$Row, [string]$Journal, $Key)
-            begin { $splat = @{ ApiKey = $script:Key; BaseUri = $script:Server.Uri; JournalPath = $Journal; ErrorAction = 'Stop' } }
+            begin { $rows = [Collections.Generic.List[object]]::new() }
+            process { $rows.Add($Row) }
             end {
+                $splat = @{ ApiKey = $script:Key; BaseUri = $script:Server.Uri; JournalPath = $Journal; ErrorAction = 'Stop' }
                 if ($PSBoundParameters.ContainsKey('Key')) { $splat.IdempotencyKey = $Key }
-                $input | Send-OctopodsSms @splat
+                $rows | Send-OctopodsSms @splat
             }
         }
     }
@@ -312,7 +314,7 @@ Describe 'A resume never sends again because a rule changed' {
 
     It 'resumes a CSV saved again with other line ends, trailing spaces or Unicode form without sending' {
         $journal = Join-Path $TestDrive 'resaved.jsonl'
-        $rows = $Rows | ForEach-Object { [pscustomobject]@{ To = $_.To; Message = $_.Message + ' Café' } }
+        $rows = $Rows | ForEach-Object { [pscustomobject]@{ To = $_.To; Message = $_.Message + " Caf$([char]0xE9)" } }
         @($rows | Send-Row -Journal $journal) | Should -HaveCount 3
         $sent = @(Get-Ledger).Count
 
