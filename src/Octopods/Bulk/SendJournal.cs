@@ -97,7 +97,8 @@ namespace Octopods.Bulk
 
             try
             {
-                if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of an ordinary file, such as .\\campaign.jsonl.", null);
+                // A device (/dev/null keeps nothing, /dev/zero never ends) must be neither read, written nor chmod-ed.
+                if (!RegularFile.Is(stream)) throw Unusable(full, "it is not an ordinary file (a device, say)", "Give the path of an ordinary file, such as .\\campaign.jsonl.", null);
                 var facts = new JournalFacts();
                 var (previous, skipped, endsWithNewline, torn, cutHeader) = ReadRecognized(stream, full, facts, "; it was left untouched and nothing was sent",
                     "Give -JournalPath a new file (it is created) or the journal of the run to resume, not an input or output file.",

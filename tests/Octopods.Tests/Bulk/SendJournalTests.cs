@@ -89,6 +89,20 @@ namespace Octopods.Tests.Bulk
                 Assert.Equal(ErrorNames.JournalUnavailable, Assert.Throws<OctopodsException>(() => SendJournal.Open("/dev/full")).ErrorName);
         }
 
+        [Theory]
+        [InlineData("/dev/null")]   // keeps nothing: a resume would find no row and send them all again
+        [InlineData("/dev/zero")]   // never ends
+        public void A_device_is_refused_and_left_as_it_was(string device)
+        {
+            if (OperatingSystem.IsWindows() || !File.Exists(device)) return;
+            var mode = File.GetUnixFileMode(device);
+            var ex = Assert.Throws<OctopodsException>(() => SendJournal.Open(device));
+            Assert.Equal(ErrorNames.JournalUnavailable, ex.ErrorName);
+            Assert.Contains("not an ordinary file", ex.Message);
+            Assert.Equal(mode, File.GetUnixFileMode(device));   // never made owner-only
+            Assert.Equal(0, new FileInfo(device).Length);
+        }
+
         [Fact]
         public void A_journal_whose_header_was_cut_while_it_was_created_opens_as_new()
         {

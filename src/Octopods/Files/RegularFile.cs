@@ -1,0 +1,31 @@
+using System;
+using System.IO;
+
+namespace Octopods.Files
+{
+    /// <summary>
+    /// Devices (/dev/null, /dev/zero, NUL) open like files: writing to one keeps nothing, reading from
+    /// some never ends, and changing one's mode or replacing it harms the system. A path the module
+    /// writes must be an ordinary file.
+    /// </summary>
+    internal static class RegularFile
+    {
+        /// <summary>
+        /// True when <paramref name="stream"/> (opened for writing) is an ordinary file: only one can be
+        /// cut to its own length (a device refuses), and doing so changes nothing.
+        /// </summary>
+        public static bool Is(FileStream stream)
+        {
+            if (!stream.CanSeek) return false;
+            try
+            {
+                stream.SetLength(stream.Length);
+                return true;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+}
