@@ -81,12 +81,22 @@ namespace Octopods.PowerShell.Commands
             if (Sandbox)
             {
                 uri = shown = SandboxBaseUri;
-                if (Reset)
+                OctopodsEmulator emulator;
+                try
                 {
-                    SessionConnections.Current.ResetSandbox();
-                    WriteVerbose("The sandbox forgot every message it had accepted.");
+                    if (Reset)
+                    {
+                        SessionConnections.Current.ResetSandbox();
+                        WriteVerbose("The sandbox forgot every message it had accepted.");
+                    }
+                    emulator = SessionConnections.Current.Sandbox;
                 }
-                var emulator = SessionConnections.Current.Sandbox;
+                catch (OctopodsException ex)
+                {
+                    // Its file is not the sandbox's, or cannot be used: nothing was deleted or written.
+                    Runtime.ThrowTerminating(ex, Environment.GetEnvironmentVariable(SandboxStore.PathVariable) ?? (object)SandboxStore.PathVariable);
+                    throw;
+                }
                 emulator.Options.RateLimitPerSecond = MyInvocation.BoundParameters.ContainsKey(nameof(SandboxRateLimit)) ? SandboxRateLimit : (double?)null;
             }
             else

@@ -54,12 +54,7 @@ namespace Octopods.PowerShell.Session
         {
             var clock = new Time.VirtualClock(DateTimeOffset.UtcNow);
             var emulator = new OctopodsEmulator(clock, store: SandboxStore.ForCurrentUser());
-            var ledger = emulator.Ledger;
-            if (ledger.Count > 0)
-            {
-                var latest = ledger.Max(s => s.AcceptedAt);
-                if (latest > clock.UtcNow) clock.Advance(latest - clock.UtcNow);
-            }
+            if (emulator.LatestKept is { } latest && latest > clock.UtcNow) clock.Advance(latest - clock.UtcNow);
             return emulator;
         }
 

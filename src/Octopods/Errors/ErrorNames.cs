@@ -24,6 +24,8 @@ namespace Octopods.Errors
         public const string JournalTargetMismatch = "JournalTargetMismatch";
         public const string JournalRuleChanged = "JournalRuleChanged";
         public const string IdempotencyKeyInvalid = "IdempotencyKeyInvalid";
+        public const string SandboxStoreUnusable = "SandboxStoreUnusable";
+        public const string SandboxStoreNotOurs = "SandboxStoreNotOurs";
         public const string SettingsFileNotOurs = "SettingsFileNotOurs";
         public const string ServiceOutage = "ServiceOutage";
         public const string BodyControlCharacter = "BodyControlCharacter";

@@ -32,16 +32,49 @@ namespace Octopods.Sandbox
             Options = options ?? new EmulatorOptions();
             _families = new List<IEmulatorFamily> { new SmsEmulator(this), new WhatsAppEmulator(this), new ViberEmulator(this) };
             if (store == null) return;
-            foreach (var send in store.Load())
-            {
-                _families.FirstOrDefault(f => f.Channel == send.Channel)?.Restore(send);
-                _ledger.Add(send);
-            }
-            // Ids go on from the highest kept (NextMessageId asks the store), so none is given twice.
+            // Only the file's end now (fast at any history); the sends it keeps are read at the first look-up.
+            LatestKept = store.Open();
             _store = store;
         }
 
         private readonly SandboxStore? _store;
+        private readonly object _historyLock = new object();
+        private bool _historyRead;
+        // Ids this emulator gave: the history read later holds them too, and they are not taken twice.
+        private readonly HashSet<string> _given = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>When the latest send kept in the store was accepted (null: none, or no store).</summary>
+        public DateTimeOffset? LatestKept { get; }
+
+        /// <summary>Why the store could not keep the latest send (the sandbox went on answering); null when it could.</summary>
+        public string? StoreFailure => _store?.WriteFailure;
+
+        /// <summary>
+        /// Takes back the sends the store keeps (every process's), once, before the first look-up:
+        /// a status or a listing may ask for a message another process sent.
+        /// </summary>
+        private void ReadHistory()
+        {
+            if (_store == null) return;
+            lock (_historyLock)
+            {
+                if (_historyRead) return;
+                _historyRead = true;
+                var kept = _store.Load();
+                List<AcceptedSend> earlier;
+                lock (_gate) earlier = kept.Where(s => !_given.Contains(s.MessageId)).ToList();
+                foreach (var send in earlier) _families.FirstOrDefault(f => f.Channel == send.Channel)?.Restore(send);
+                lock (_gate)
+                {
+                    // The ledger in the file's order, then any send of this emulator the file could not keep.
+                    var inFile = new HashSet<string>(kept.Select(s => s.MessageId), StringComparer.Ordinal);
+                    var own = _ledger.Where(s => !inFile.Contains(s.MessageId)).ToList();
+                    _ledger.Clear();
+                    _ledger.AddRange(kept);
+                    _ledger.AddRange(own);
+                }
+            }
+        }
 
         public IClock Clock { get; }
         public EmulatorOptions Options { get; }
@@ -49,7 +82,11 @@ namespace Octopods.Sandbox
         /// <summary>Every accepted send, in order of acceptance.</summary>
         public IReadOnlyList<AcceptedSend> Ledger
         {
-            get { lock (_gate) return _ledger.ToArray(); }
+            get
+            {
+                ReadHistory();
+                lock (_gate) return _ledger.ToArray();
+            }
         }
 
         /// <summary>How many requests reached the emulator, 429s included.</summary>
@@ -69,6 +106,7 @@ namespace Octopods.Sandbox
             if (family == null)
                 return EmulatorResponse.Json(404, w => { w.WriteString("request_id", requestId); w.WriteString("error", "Not found."); });
 
+            if (request.Method != "POST") ReadHistory();
             var key = request.Header(OctopodsClient.AuthHeader);
             if (string.IsNullOrWhiteSpace(key) || key == SandboxKeys.Invalid)
                 return EmulatorResponse.Json(401, w => { w.WriteString("request_id", requestId); w.WriteString("error", "Unauthorized. Check the X-Octopods-Auth header."); });
@@ -120,29 +158,34 @@ namespace Octopods.Sandbox
             }
         }
 
-        internal string NextMessageId()
+        /// <summary>
+        /// Accepts one send: <paramref name="make"/> builds it around the next message id, which the store
+        /// (when there is one) hands out under its lock, so no process or runspace is given the same id.
+        /// </summary>
+        internal AcceptedSend Accept(Func<string, AcceptedSend> make)
         {
-            long next;
             lock (_gate)
             {
-                // Another session may have kept messages in the same file since this one loaded it.
-                if (_store != null)
-                {
-                    var highest = _store.HighestMessageNumber();
-                    if (Options.NumericMessageIds) highest -= 100000;
-                    if (highest > _messageCounter) _messageCounter = highest;
-                }
-                next = ++_messageCounter;
+                var send = _store == null
+                    ? make(NextId())
+                    : _store.Keep(highest =>
+                    {
+                        if (Options.NumericMessageIds) highest -= 100000;
+                        if (highest > _messageCounter) _messageCounter = highest;
+                        return make(NextId());
+                    });
+                _ledger.Add(send);
+                _given.Add(send.MessageId);
+                return send;
             }
+        }
+
+        private string NextId()
+        {
+            var next = ++_messageCounter;
             return Options.NumericMessageIds
                 ? (100000 + next).ToString(CultureInfo.InvariantCulture)
                 : "msg_sbx_" + next.ToString("D8", CultureInfo.InvariantCulture);
-        }
-
-        internal void Record(AcceptedSend send)
-        {
-            lock (_gate) _ledger.Add(send);
-            _store?.Append(send);
         }
 
         internal string Status(string canonical) =>

@@ -1,31 +1,50 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
+using Octopods.Errors;
+using Octopods.Files;
 using Octopods.Json;
 
 namespace Octopods.Sandbox
 {
     /// <summary>
-    /// The sandbox's memory across processes: every send it accepted, one JSON line each, in a file per
-    /// user, so a journal resumed in a new process, or a -Wait there, finds the messages as the real
-    /// service would. Keys are kept only as a hash. <see cref="Reset"/> forgets everything.
+    /// The sandbox's memory across processes: every send it accepted, one JSON line each after a
+    /// header line, in a file per user, so a journal resumed in a new process, or a -Wait there, finds
+    /// the messages as the real service would. Keys are kept only as a hash.
+    /// Processes and runspaces share it safely: each send takes the file's lock (a ".lock" file
+    /// beside it, held exclusively), reads what others appended since, takes the next id and appends
+    /// its line, so ids are never given twice and no line is written over. Connecting reads only the
+    /// file's end; the history is read when a look-up first needs it.
     /// </summary>
     internal sealed class SandboxStore
     {
         /// <summary>Overrides where the file is (tests, or a second sandbox).</summary>
         public const string PathVariable = "OCTOPODS_SANDBOX_PATH";
 
+        /// <summary>The first line's type: the file is the sandbox's own.</summary>
+        public const string HeaderType = "octopods-sandbox";
+
+        // How much of the file's end holds the latest ids and times (a few hundred lines).
+        private const int TailBytes = 64 * 1024;
+        // Ids this store gives are 8 digits; a larger number in a file was not written by it.
+        private const long LargestId = 999_999_999_999;
+        private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(15);
+
         // One instance per file in a process: its runspaces append through one lock.
         private static readonly Dictionary<string, SandboxStore> ByPath = new Dictionary<string, SandboxStore>(StringComparer.Ordinal);
         private readonly object _lock = new object();
+        private long _readUpTo;   // how far this process has read the file for ids
+        private long _highestId;
 
         public SandboxStore(string path)
         {
-            Path = path ?? throw new ArgumentNullException(nameof(path));
+            Path = System.IO.Path.GetFullPath(path ?? throw new ArgumentNullException(nameof(path)));
         }
 
         /// <summary>The process's store for <paramref name="path"/>.</summary>
@@ -40,6 +59,11 @@ namespace Octopods.Sandbox
         }
 
         public string Path { get; }
+
+        private string LockPath => Path + ".lock";
+
+        /// <summary>The last failure to keep a send (the sandbox went on answering); null when none.</summary>
+        public string? WriteFailure { get; private set; }
 
         /// <summary>OCTOPODS_SANDBOX_PATH set to this keeps each session's sandbox in memory only.</summary>
         public const string InMemory = "none";
@@ -68,92 +92,267 @@ namespace Octopods.Sandbox
             return text.ToString();
         }
 
+        /// <summary>
+        /// Checks the file before the sandbox uses it, creating it (owner-only, with its header) when it
+        /// is new: a folder, a device, a file that is not the sandbox's, or one that cannot be written is
+        /// refused with a named error. Returns the latest time a kept send was accepted (null: none), read
+        /// from the file's end only, so connecting stays fast at any history.
+        /// </summary>
+        public DateTimeOffset? Open()
+        {
+            lock (_lock)
+            {
+                try
+                {
+                    // Before anything is created beside it or written: a device, or a file of someone else's, is left alone.
+                    CheckOurs();
+                    var dir = System.IO.Path.GetDirectoryName(Path);
+                    if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+                    using var held = Hold();
+                    using var stream = OpenFile();
+                    if (!RegularFile.Is(stream)) throw Unusable("it is not an ordinary file (a device, say)", null);
+                    if (stream.Length == 0) WriteHeader(stream);
+                    else if (!Recognised(stream)) throw NotOurs();
+                    return ReadTail(stream, fromStart: true);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw Unusable(ex.Message.TrimEnd('.'), ex);
+                }
+            }
+        }
+
         /// <summary>The sends kept so far, oldest first; lines that cannot be read (a process killed while writing) are skipped.</summary>
         public IReadOnlyList<AcceptedSend> Load()
         {
             var sends = new List<AcceptedSend>();
             lock (_lock)
             {
-                if (!File.Exists(Path)) return sends;
-                using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                var length = stream.Length;   // lines appended while this reads are read again for ids: harmless
-                using var reader = new StreamReader(stream, new UTF8Encoding(false));
-                string? line;
-                while ((line = reader.ReadLine()) != null)
+                try
                 {
-                    if (line.Length == 0) continue;
-                    try
-                    {
-                        using var document = JsonDocument.Parse(line);
-                        var root = document.RootElement;
-                        if (!Enum.TryParse<OctopodsChannel>(JsonFields.GetString(root, "channel"), true, out var channel)) continue;
-                        var at = DateTimeOffset.Parse(JsonFields.GetString(root, "at") ?? "", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-                        sends.Add(new AcceptedSend(channel, JsonFields.GetString(root, "id") ?? "", JsonFields.GetString(root, "phone") ?? "",
-                            JsonFields.GetString(root, "content") ?? "", at, JsonFields.GetString(root, "request_id") ?? "")
-                        {
-                            KeyHash = JsonFields.GetString(root, "key") ?? "",
-                            TemplateId = JsonFields.GetString(root, "template"),
-                            OpenConversation = JsonFields.TryGet(root, "open", out var open) && open.ValueKind == JsonValueKind.True,
-                        });
-                    }
-                    catch (Exception ex) when (ex is JsonException || ex is FormatException)
-                    {
-                        // A line cut short by a process killed while writing it: that send is forgotten.
-                    }
+                    if (!File.Exists(Path)) return sends;
+                    using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    if (!Recognised(stream)) return sends;
+                    stream.Seek(0, SeekOrigin.Begin);
+                    using var reader = new StreamReader(stream, new UTF8Encoding(false));
+                    string? line;
+                    while ((line = reader.ReadLine()) != null)
+                        if (Parse(line) is { } send) sends.Add(send);
                 }
-                foreach (var send in sends) _highestId = Math.Max(_highestId, MessageNumber(send.MessageId));
-                _readUpTo = Math.Max(_readUpTo, length);
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    // What could not be read is not known to this session; the sandbox still answers.
+                }
             }
             return sends;
         }
 
-        private long _readUpTo;   // how far this process has read the file for ids
-        private long _highestId;
+        private static AcceptedSend? Parse(string line)
+        {
+            if (line.Length == 0 || line.Length > TailBytes) return null;
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) return null;
+                if (!Enum.TryParse<OctopodsChannel>(JsonFields.GetString(root, "channel"), true, out var channel)) return null;
+                var at = DateTimeOffset.Parse(JsonFields.GetString(root, "at") ?? "", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+                return new AcceptedSend(channel, JsonFields.GetString(root, "id") ?? "", JsonFields.GetString(root, "phone") ?? "",
+                    JsonFields.GetString(root, "content") ?? "", at, JsonFields.GetString(root, "request_id") ?? "")
+                {
+                    KeyHash = JsonFields.GetString(root, "key") ?? "",
+                    TemplateId = JsonFields.GetString(root, "template"),
+                    OpenConversation = JsonFields.TryGet(root, "open", out var open) && open.ValueKind == JsonValueKind.True,
+                };
+            }
+            catch (Exception ex) when (ex is JsonException || ex is FormatException)
+            {
+                return null;   // a line cut short by a process killed while writing it: that send is forgotten
+            }
+        }
 
         /// <summary>
-        /// The highest message number in the file now, counting lines other processes appended since
-        /// this one last looked (read from where it stopped), so a new id does not repeat theirs.
+        /// Keeps one more send, made by <paramref name="make"/> from the highest message number any
+        /// process has kept, under the file's lock. A store that cannot be written only stops
+        /// remembering (<see cref="WriteFailure"/>); the send is made either way.
         /// </summary>
-        public long HighestMessageNumber()
+        public AcceptedSend Keep(Func<long, AcceptedSend> make)
+        {
+            lock (_lock)
+            {
+                AcceptedSend? send = null;
+                try
+                {
+                    using var held = Hold();
+                    using var stream = OpenFile();
+                    if (stream.Length == 0) WriteHeader(stream);
+                    else if (stream.Length < _readUpTo) ReadTail(stream, fromStart: true);   // reset and written again meanwhile
+                    else ReadTail(stream, fromStart: false);
+                    send = make(_highestId);
+                    _highestId = Math.Max(_highestId, MessageNumber(send.MessageId));
+                    var line = Line(send);
+                    // A line cut short by a killed process must not swallow this one: it starts on a line of its own.
+                    stream.Seek(-1, SeekOrigin.End);
+                    if (stream.ReadByte() != '\n') stream.WriteByte((byte)'\n');
+                    stream.Write(line, 0, line.Length);
+                    _readUpTo = stream.Length;
+                    WriteFailure = null;
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteFailure = ex.Message;
+                    send ??= make(_highestId);
+                    _highestId = Math.Max(_highestId, MessageNumber(send.MessageId));
+                }
+                return send;
+            }
+        }
+
+        /// <summary>Forgets every send kept: the file is deleted, only when it is the sandbox's own.</summary>
+        public void Reset()
         {
             lock (_lock)
             {
                 try
                 {
-                    if (!File.Exists(Path)) return _highestId;
-                    using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                    if (stream.Length < _readUpTo) _readUpTo = 0;   // reset meanwhile: read it again
-                    if (stream.Length == _readUpTo) return _highestId;
-                    stream.Seek(_readUpTo, SeekOrigin.Begin);
-                    using var reader = new StreamReader(stream, new UTF8Encoding(false), false, 4096, leaveOpen: true);
-                    string? line;
-                    while ((line = reader.ReadLine()) != null)
+                    if (CheckOurs())
                     {
-                        // Only the id is wanted: found as text, not by parsing each line.
-                        var at = line.IndexOf("\"id\":\"", StringComparison.Ordinal);
-                        if (at < 0) continue;
-                        var end = line.IndexOf('"', at + 6);
-                        if (end > at) _highestId = Math.Max(_highestId, MessageNumber(line.Substring(at + 6, end - at - 6)));
+                        using var held = Hold();
+                        File.Delete(Path);
                     }
-                    _readUpTo = stream.Length;
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
+                    throw Unusable(ex.Message.TrimEnd('.'), ex);
                 }
-                return _highestId;
+                _readUpTo = 0;
+                _highestId = 0;
             }
         }
 
-        /// <summary>The number in a message id (msg_sbx_00000012 is 12, a numeric id its value); 0 when it has none.</summary>
+        /// <summary>
+        /// Throws when the path is a folder, a device or a file that is not the sandbox's; true when it
+        /// is the sandbox's file (or empty), false when there is none.
+        /// </summary>
+        private bool CheckOurs()
+        {
+            if (Directory.Exists(Path)) throw Unusable("it is a folder", null);
+            if (!File.Exists(Path)) return false;
+            using var stream = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            if (!RegularFile.Is(stream)) throw Unusable("it is not an ordinary file (a device, say)", null);
+            if (stream.Length > 0 && !Recognised(stream)) throw NotOurs();
+            return true;
+        }
+
+        private FileStream OpenFile() => new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+
+        /// <summary>The file's lock, held exclusively (other processes and runspaces wait their turn).</summary>
+        private FileStream Hold()
+        {
+            var waited = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException) when (waited.Elapsed < LockPatience && !(Directory.Exists(LockPath)))
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        }
+
+        private void WriteHeader(FileStream stream)
+        {
+            var header = JsonWriting.JsonObject(w =>
+            {
+                w.WriteString("type", HeaderType);
+                w.WriteNumber("version", 1);
+            });
+            stream.Seek(0, SeekOrigin.Begin);
+            stream.Write(header, 0, header.Length);
+            stream.WriteByte((byte)'\n');
+            stream.Flush();
+            // It will hold phone numbers and texts: its owner's only (an ordinary file, checked).
+            OwnerOnlyFile.Restrict(Path);
+            _readUpTo = stream.Length;
+            _highestId = 0;
+        }
+
+        /// <summary>The sandbox's file: its header, or a send line as files from before headers began.</summary>
+        private static bool Recognised(FileStream stream)
+        {
+            stream.Seek(0, SeekOrigin.Begin);
+            var head = new byte[(int)Math.Min(4096, stream.Length)];
+            var read = 0;
+            for (int n; read < head.Length && (n = stream.Read(head, read, head.Length - read)) > 0;) read += n;
+            var text = Encoding.UTF8.GetString(head, 0, read);
+            var end = text.IndexOf('\n');
+            var first = end < 0 ? text : text.Substring(0, end);
+            try
+            {
+                using var document = JsonDocument.Parse(first);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) return false;
+                return JsonFields.GetString(root, "type") == HeaderType
+                    || (JsonFields.GetString(root, "channel") != null && JsonFields.GetString(root, "id") != null && JsonFields.GetString(root, "at") != null);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// Reads the ids (and acceptance times) of the complete lines appended since this process last
+        /// looked, or of the file's end; returns the latest acceptance time seen.
+        /// </summary>
+        private DateTimeOffset? ReadTail(FileStream stream, bool fromStart)
+        {
+            if (fromStart)
+            {
+                _readUpTo = Math.Max(0, stream.Length - TailBytes);
+                _highestId = 0;
+            }
+            if (stream.Length <= _readUpTo) return null;
+            var bytes = new byte[stream.Length - _readUpTo];
+            stream.Seek(_readUpTo, SeekOrigin.Begin);
+            var read = 0;
+            for (int n; read < bytes.Length && (n = stream.Read(bytes, read, bytes.Length - read)) > 0;) read += n;
+            var complete = Array.LastIndexOf(bytes, (byte)'\n', read - 1) + 1;   // a line being written stays for later
+            DateTimeOffset? latest = null;
+            foreach (var line in Encoding.UTF8.GetString(bytes, 0, complete).Split('\n'))
+            {
+                var id = Field(line, "id");
+                if (id != null) _highestId = Math.Max(_highestId, MessageNumber(id));
+                if (Field(line, "at") is { } at && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var when)
+                    && (latest == null || when > latest)) latest = when;
+            }
+            _readUpTo += complete;
+            return latest;
+        }
+
+        /// <summary>A string field of a line, found as text (the lines are the store's own, written compactly).</summary>
+        private static string? Field(string line, string name)
+        {
+            var key = "\"" + name + "\":\"";
+            var at = line.IndexOf(key, StringComparison.Ordinal);
+            if (at < 0) return null;
+            var start = at + key.Length;
+            var end = line.IndexOf('"', start);
+            return end > start ? line.Substring(start, end - start) : null;
+        }
+
+        /// <summary>The number in a message id (msg_sbx_00000012 is 12, a numeric id its value); 0 when it has none or one too large to be the store's.</summary>
         private static long MessageNumber(string id)
         {
             var digits = new StringBuilder(id.Length);
             foreach (var c in id) if (c >= '0' && c <= '9') digits.Append(c);
-            return long.TryParse(digits.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+            return long.TryParse(digits.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= LargestId ? n : 0;
         }
 
-        /// <summary>Keeps one more send; a store that cannot be written only stops remembering.</summary>
-        public void Append(AcceptedSend send)
+        private static byte[] Line(AcceptedSend send)
         {
             var json = JsonWriting.JsonObject(w =>
             {
@@ -169,41 +368,18 @@ namespace Octopods.Sandbox
             });
             var bytes = new byte[json.Length + 1];
             Buffer.BlockCopy(json, 0, bytes, 0, json.Length);
-            bytes[json.Length] = (byte)'\n';   // one write per line: a line is whole or cut at its end
-            lock (_lock)
-            {
-                // Opened per line, writing alone: another process appending at the same moment waits
-                // its turn instead of writing over this line.
-                for (var attempt = 0; attempt < 20; attempt++)
-                {
-                    try
-                    {
-                        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path) ?? ".");
-                        using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete);
-                        stream.Write(bytes, 0, bytes.Length);
-                        return;
-                    }
-                    catch (IOException) when (attempt < 19)
-                    {
-                        System.Threading.Thread.Sleep(5);
-                    }
-                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                    {
-                        return;   // a store that cannot be written only stops remembering
-                    }
-                }
-            }
+            bytes[json.Length] = (byte)'\n';   // one write per line
+            return bytes;
         }
 
-        /// <summary>Forgets every send kept (the file is deleted).</summary>
-        public void Reset()
-        {
-            lock (_lock)
-            {
-                if (File.Exists(Path)) File.Delete(Path);
-                _readUpTo = 0;
-                _highestId = 0;
-            }
-        }
+        private OctopodsException Unusable(string why, Exception? inner) =>
+            new OctopodsException(ErrorNames.SandboxStoreUnusable, OctopodsErrorKind.InvalidArgument,
+                $"The sandbox's file {Path} cannot be used: {why}",
+                $"Set {PathVariable} to a new file in a folder you may write to, or to '{InMemory}' for a sandbox kept in memory only.", inner);
+
+        private OctopodsException NotOurs() =>
+            new OctopodsException(ErrorNames.SandboxStoreNotOurs, OctopodsErrorKind.InvalidArgument,
+                $"{Path} is not the sandbox's file (its first line is not the sandbox's); it was left untouched",
+                $"Set {PathVariable} to a new file (or remove it to use the default), or to '{InMemory}' for a sandbox kept in memory only.");
     }
 }

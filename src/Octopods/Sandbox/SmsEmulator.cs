@@ -65,8 +65,10 @@ namespace Octopods.Sandbox
                 return EmulatorResponse.Error(400, requestId, 4,
                     $"SMS provider returned an error: The 'To' number {phone} is not a valid phone number (Twilio 21211).");
 
-            var message = Track(_emulator.NextMessageId(), phone!, _emulator.Clock.UtcNow);
-            _emulator.Record(new AcceptedSend(OctopodsChannel.Sms, message.Id, phone!, body!, message.AcceptedAt, requestId) { KeyHash = SandboxStore.KeyHash(request.Header(Http.OctopodsClient.AuthHeader) ?? "") });
+            var keyHash = SandboxStore.KeyHash(request.Header(Http.OctopodsClient.AuthHeader) ?? "");
+            var now = _emulator.Clock.UtcNow;
+            var accepted = _emulator.Accept(id => new AcceptedSend(OctopodsChannel.Sms, id, phone!, body!, now, requestId) { KeyHash = keyHash });
+            var message = Track(accepted.MessageId, phone!, now);
 
             var statusUrl = new Uri(request.BaseUri, "/api/v1/sms/messages/" + Uri.EscapeDataString(message.Id)).ToString();
             return EmulatorResponse.Json(201, w =>

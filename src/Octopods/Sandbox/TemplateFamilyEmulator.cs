@@ -110,12 +110,14 @@ namespace Octopods.Sandbox
             if (check.Code.HasValue) return EmulatorResponse.Error(400, requestId, check.Code, check.Error);
 
             var key = SandboxStore.KeyHash(request.Header(Http.OctopodsClient.AuthHeader) ?? "");
-            var id = Emulator.NextMessageId();
             var now = Emulator.Clock.UtcNow;
             var content = template.Render(check.Body);
             var openConversation = open.ValueKind == JsonValueKind.True;
+            var id = Emulator.Accept(given => new AcceptedSend(Channel, given, phone!, content, now, requestId)
+            {
+                KeyHash = key, TemplateId = template.Id, OpenConversation = openConversation,
+            }).MessageId;
             Accepted(key, id, phone!, template, content, now, openConversation);
-            Emulator.Record(new AcceptedSend(Channel, id, phone!, content, now, requestId) { KeyHash = key, TemplateId = template.Id, OpenConversation = openConversation });
 
             var statusUrl = new Uri(request.BaseUri, PathPrefix + "/messages/" + Uri.EscapeDataString(id)).ToString();
             return EmulatorResponse.Json(201, w =>

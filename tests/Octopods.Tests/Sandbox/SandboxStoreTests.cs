@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Octopods.Errors;
 using Octopods.Http;
 using Octopods.Sandbox;
 using Octopods.Sms;
@@ -97,6 +98,88 @@ namespace Octopods.Tests.Sandbox
             store.Reset();
             Assert.False(File.Exists(_path));
             Assert.Empty(new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path)).Ledger);
+        }
+
+        [Fact]
+        public async Task Four_sessions_sending_at_once_never_share_an_id_or_lose_a_line()
+        {
+            // Each emulator has its own store object, as each process has: only the file's lock orders them.
+            const int Sessions = 4, Each = 150;
+            var emulators = Enumerable.Range(0, Sessions).Select(_ => new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path))).ToList();
+            var ids = await Task.WhenAll(emulators.Select((emulator, n) => Task.Run(async () =>
+            {
+                var sms = Sms(emulator);
+                var mine = new System.Collections.Generic.List<string>();
+                for (var i = 0; i < Each; i++)
+                    mine.Add((await sms.SendAsync(SmsSendRequest.Create("+1415555" + (2000 + n), $"s{n}-{i}"), CancellationToken.None)).MessageId);
+                return mine;
+            })));
+            var all = ids.SelectMany(x => x).ToList();
+            Assert.Equal(Sessions * Each, all.Distinct().Count());
+            var later = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path)).Ledger;
+            Assert.Equal(Sessions * Each, later.Count);
+            Assert.Equal(Sessions * Each, later.Select(s => s.Content).Distinct().Count());
+            Assert.Equal(all.OrderBy(i => i), later.Select(s => s.MessageId).OrderBy(i => i));
+        }
+
+        [Fact]
+        public void A_file_that_is_not_the_sandboxs_is_neither_written_nor_deleted()
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            File.WriteAllText(_path, "Name,Phone\nAnn,+14155550100\n");
+            var before = File.ReadAllBytes(_path);
+            var store = new SandboxStore(_path);
+            Assert.Equal(ErrorNames.SandboxStoreNotOurs, Assert.Throws<OctopodsException>(() => new OctopodsEmulator(new VirtualClock(), store: store)).ErrorName);
+            var reset = Assert.Throws<OctopodsException>(() => store.Reset());
+            Assert.Equal(ErrorNames.SandboxStoreNotOurs, reset.ErrorName);
+            Assert.Contains(SandboxStore.PathVariable, reset.Fix);
+            Assert.Equal(before, File.ReadAllBytes(_path));
+        }
+
+        [Theory]
+        [InlineData("/dev/null")]
+        [InlineData("/dev/zero")]
+        public void A_device_is_refused_at_once(string device)
+        {
+            if (OperatingSystem.IsWindows()) return;   // no such paths there
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var ex = Assert.Throws<OctopodsException>(() => new SandboxStore(device).Open());
+            Assert.Equal(ErrorNames.SandboxStoreUnusable, ex.ErrorName);
+            Assert.Contains("not an ordinary file", ex.Message);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+            Assert.Equal(ErrorNames.SandboxStoreUnusable, Assert.Throws<OctopodsException>(() => new SandboxStore(device).Reset()).ErrorName);
+        }
+
+        [Fact]
+        public void A_store_that_cannot_be_written_is_refused_by_name()
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            var blocker = Path.Combine(Path.GetDirectoryName(_path)!, "a-file");
+            File.WriteAllText(blocker, "");
+            var ex = Assert.Throws<OctopodsException>(() => new SandboxStore(Path.Combine(blocker, "sandbox.jsonl")).Open());
+            Assert.Equal(ErrorNames.SandboxStoreUnusable, ex.ErrorName);
+            Assert.Contains("'none'", ex.Fix);
+        }
+
+        [Fact]
+        public async Task A_huge_id_in_the_file_is_not_the_stores_and_does_not_overflow()
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            File.WriteAllText(_path, "{\"type\":\"octopods-sandbox\",\"version\":1}\n" +
+                "{\"channel\":\"Sms\",\"id\":\"msg_sbx_9223372036854775807\",\"phone\":\"+14155552671\",\"content\":\"x\",\"at\":\"2026-01-01T00:00:00.0000000+00:00\",\"request_id\":\"r\",\"key\":\"k\"}\n" +
+                "{\"channel\":\"Sms\",\"id\":\"msg_sbx_00000041\",\"phone\":\"+14155552671\",\"content\":\"y\",\"at\":\"2026-01-01T00:00:01.0000000+00:00\",\"request_id\":\"r\",\"key\":\"k\"}\n");
+            var emulator = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            Assert.Equal(DateTimeOffset.Parse("2026-01-01T00:00:01Z", System.Globalization.CultureInfo.InvariantCulture), emulator.LatestKept);
+            var sent = await Sms(emulator).SendAsync(SmsSendRequest.Create("+14155552671", "next"), CancellationToken.None);
+            Assert.Equal("msg_sbx_00000042", sent.MessageId);
+        }
+
+        [Fact]
+        public void A_new_store_is_the_owners_only_and_starts_with_its_header()
+        {
+            _ = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            Assert.StartsWith("{\"type\":\"octopods-sandbox\"", File.ReadAllText(_path), StringComparison.Ordinal);
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_path));
         }
 
         [Fact]

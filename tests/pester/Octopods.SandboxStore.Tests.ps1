@@ -1,0 +1,131 @@
+#Requires -Version 7.4
+<#
+    Pester 5 journeys for the sandbox's file (OCTOPODS_SANDBOX_PATH) on real pwsh: processes and
+    runspaces sending at once share it without giving an id twice or losing a line, and a file that
+    is not the sandbox's is neither written nor deleted. The store's own rules (lock, ids, devices)
+    are covered by the xunit suite; these check what separate processes and runspaces do.
+
+    Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
+#>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
+param(
+    [string]$ModulePath
+)
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
+    $script:Manifest = (Import-OctopodsModuleUnderTest -ModulePath $ModulePath).Manifest
+    $script:SuiteSandbox = $env:OCTOPODS_SANDBOX_PATH
+}
+
+AfterAll {
+    $env:OCTOPODS_SANDBOX_PATH = $script:SuiteSandbox
+    if (Get-Command -Name Disconnect-Octopods -ErrorAction SilentlyContinue) { Disconnect-Octopods }
+    Get-Module -Name Octopods | Remove-Module -Force
+}
+
+Describe 'The sandbox''s file shared by processes and runspaces' {
+    It 'two processes and four runspaces sending at once never share an id or lose a line' {
+        $store = Join-Path $TestDrive 'shared-sandbox.jsonl'
+        $go = Join-Path $TestDrive 'go'
+        $env:OCTOPODS_SANDBOX_PATH = $store
+        try {
+            # Each sender waits for the same moment, then sends 100 messages through the sandbox.
+            $sender = Join-Path $TestDrive 'sender.ps1'
+            Set-Content -LiteralPath $sender -Encoding utf8 -Value @'
+param($Manifest, $Go, $Tag)
+Import-Module -Name $Manifest
+Connect-Octopods -Sandbox
+$deadline = [DateTime]::UtcNow.AddSeconds(60)
+while (-not (Test-Path -LiteralPath $Go) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+1..100 | ForEach-Object { [pscustomobject]@{ To = '+14155559{0:D3}' -f $_; Message = "$Tag message $_" } } |
+    Send-OctopodsSms -ThrottleLimit 8 | ForEach-Object MessageId
+'@
+            $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+            $processes = foreach ($tag in 'process-1', 'process-2') {
+                $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+                foreach ($argument in @($pwshDll, '-NoProfile', '-NonInteractive', '-File', $sender, $Manifest, $go, $tag)) { $info.ArgumentList.Add($argument) }
+                $info.RedirectStandardOutput = $true
+                $info.UseShellExecute = $false
+                $process = [System.Diagnostics.Process]::Start($info)
+                [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync() }
+            }
+            $runspaces = 1..4 | ForEach-Object -ThrottleLimit 4 -AsJob -Parallel {
+                Import-Module -Name $using:Manifest
+                Connect-Octopods -Sandbox
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while (-not (Test-Path -LiteralPath $using:go) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
+                $tag = "runspace-$_"
+                1..100 | ForEach-Object { [pscustomobject]@{ To = '+14155558{0:D3}' -f $_; Message = "$tag message $_" } } |
+                    Send-OctopodsSms -ThrottleLimit 8 | ForEach-Object MessageId
+            }
+            Start-Sleep -Milliseconds 1500   # the processes load the module meanwhile
+            $null = New-Item -ItemType File -Path $go
+            $ids = [System.Collections.Generic.List[string]]::new()
+            foreach ($p in $processes) {
+                if (-not $p.Process.WaitForExit(120000)) { $p.Process.Kill($true) }
+                $p.Output.Result -split "`n" | Where-Object { $_.Trim() } | ForEach-Object { $ids.Add($_.Trim()) }
+            }
+            $null = Wait-Job -Job $runspaces -Timeout 120
+            Receive-Job -Job $runspaces | ForEach-Object { $ids.Add($_) }
+            Remove-Job -Job $runspaces -Force
+        }
+        finally { $env:OCTOPODS_SANDBOX_PATH = $script:SuiteSandbox }
+
+        $ids | Should -HaveCount 600
+        @($ids | Sort-Object -Unique) | Should -HaveCount 600
+        # Every line whole: the header, then one line per send, none written over another.
+        $lines = @(Get-Content -LiteralPath $store | Where-Object { $_ })
+        $lines | Should -HaveCount 601
+        ($lines[0] | ConvertFrom-Json).type | Should -Be 'octopods-sandbox'
+        $records = @($lines | Select-Object -Skip 1 | ForEach-Object { $_ | ConvertFrom-Json })
+        @($records.id | Sort-Object -Unique) | Should -HaveCount 600
+        @($records.content | Sort-Object -Unique) | Should -HaveCount 600
+        (@($records.id | Sort-Object) -join ',') | Should -BeExactly (@($ids | Sort-Object) -join ',')
+    }
+}
+
+Describe 'A file that is not the sandbox''s' {
+    BeforeEach {
+        $script:Csv = Join-Path $TestDrive "customers-$([guid]::NewGuid().ToString('N')).csv"
+        Set-Content -LiteralPath $script:Csv -Value 'Name,Phone', 'Ann,+14155550100'
+        $script:Before = Get-Content -LiteralPath $script:Csv -Raw
+    }
+
+    It 'is refused by Connect-Octopods -Sandbox, untouched, with what to do' {
+        $env:OCTOPODS_SANDBOX_PATH = $script:Csv
+        try {
+            Disconnect-Octopods
+            $refused = $null
+            try { Connect-Octopods -Sandbox -ErrorAction Stop }
+            catch { $refused = $_ }
+        }
+        finally { $env:OCTOPODS_SANDBOX_PATH = $script:SuiteSandbox }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'Octopods.SandboxStoreNotOurs*'
+        "$refused" | Should -BeLike "*$([IO.Path]::GetFileName($script:Csv))*not the sandbox's file*left untouched*"
+        $refused.ErrorDetails.RecommendedAction | Should -BeLike '*OCTOPODS_SANDBOX_PATH*none*'
+        Get-Content -LiteralPath $script:Csv -Raw | Should -BeExactly $script:Before
+    }
+
+    It 'is not deleted by Connect-Octopods -Sandbox -Reset' {
+        $env:OCTOPODS_SANDBOX_PATH = $script:Csv
+        try {
+            Disconnect-Octopods
+            { Connect-Octopods -Sandbox -Reset -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.SandboxStoreNotOurs*'
+        }
+        finally { $env:OCTOPODS_SANDBOX_PATH = $script:SuiteSandbox }
+        Get-Content -LiteralPath $script:Csv -Raw | Should -BeExactly $script:Before
+    }
+
+    It 'a device is refused by name and left as it was' -Skip:$IsWindows {
+        $mode = (Get-Item -LiteralPath '/dev/zero').UnixFileMode
+        $env:OCTOPODS_SANDBOX_PATH = '/dev/zero'
+        try {
+            Disconnect-Octopods
+            { Connect-Octopods -Sandbox -Reset -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.SandboxStoreUnusable*'
+        }
+        finally { $env:OCTOPODS_SANDBOX_PATH = $script:SuiteSandbox }
+        (Get-Item -LiteralPath '/dev/zero').UnixFileMode | Should -Be $mode
+        Test-Path -LiteralPath '/dev/zero.lock' | Should -BeFalse
+    }
+}
