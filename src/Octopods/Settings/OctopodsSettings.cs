@@ -228,6 +228,7 @@ namespace Octopods.Settings
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object) throw FileInvalid(path, "does not hold a JSON object ({ ... })", null);
                 var settings = Empty;
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 foreach (var property in root.EnumerateObject())
                 {
                     var known = Keys.FirstOrDefault(k => string.Equals(k.Key, property.Name, StringComparison.OrdinalIgnoreCase));
@@ -235,6 +236,9 @@ namespace Octopods.Settings
                     {
                         throw FileInvalid(path, $"holds '{property.Name}', which is not a setting (the settings are {string.Join(", ", Keys.Select(k => k.Key))})", null);
                     }
+                    // JSON lets the last of two win silently; which one the user meant is not known.
+                    if (!seen.Add(known.Key))
+                        throw FileInvalid(path, $"holds '{known.Key}' twice, and which one is meant is not known", null);
                     var value = property.Value;
                     if (value.ValueKind == JsonValueKind.Null) continue;
                     settings = known.Key switch

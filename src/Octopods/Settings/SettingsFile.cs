@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
+using Octopods.Files;
 
 namespace Octopods.Settings
 {
@@ -62,12 +63,18 @@ namespace Octopods.Settings
                 }
                 if (Cache.TryGetValue(path, out var cached) && cached.WrittenAt == file.LastWriteTimeUtc && cached.Length == file.Length)
                     return cached.Settings;
+                if (file.Length > MaxSettingsBytes)
+                    throw OctopodsSettings.FileInvalid(path, $"is {file.Length:N0} bytes, far larger than any settings file ({MaxSettingsBytes / 1024} KB at most), so it was not read",
+                        $"If {PathVariable} names another file by mistake, point it at the settings file, or remove the variable to use the per-user file.");
                 string text;
                 try
                 {
                     using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                    using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
-                    text = reader.ReadToEnd();
+                    // At most a little past the largest settings file: a device such as /dev/zero never ends.
+                    text = ReadUpTo(stream, out var whole);
+                    if (!whole)
+                        throw OctopodsSettings.FileInvalid(path, "is not an ordinary file (a device, say), so it was not read",
+                            $"Point {PathVariable} at the settings file, or remove the variable to use the per-user file.");
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -91,13 +98,16 @@ namespace Octopods.Settings
             }
             lock (Cache)
             {
-                var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                // A link is written through to the file it names (replacing it would cut the link), and a
+                // device is never replaced by a file (as root that would change the system's /dev/null).
+                var target = WriteTarget(path);
+                var temporary = target + "." + Guid.NewGuid().ToString("N") + ".tmp";
                 try
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     File.WriteAllBytes(temporary, content.ToJson());
-                    if (File.Exists(path)) File.Replace(temporary, path, null);
-                    else File.Move(temporary, path);
+                    if (File.Exists(target)) File.Replace(temporary, target, null);
+                    else File.Move(temporary, target);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -145,18 +155,56 @@ namespace Octopods.Settings
             try
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                // A device or a huge file is no settings file: read at most a little past the largest one.
-                var buffer = new byte[MaxSettingsBytes + 1];
-                var total = 0;
-                for (int read; total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0;) total += read;
-                if (total > MaxSettingsBytes) return false;
-                var text = new UTF8Encoding(false).GetString(buffer, 0, total).TrimStart('\uFEFF');
-                return OctopodsSettings.LooksLikeSettings(text);
+                // A device or a huge file is no settings file.
+                var text = ReadUpTo(stream, out var whole);
+                return whole && OctopodsSettings.LooksLikeSettings(text);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 return false;
             }
+        }
+
+        /// <summary>The text of at most <see cref="MaxSettingsBytes"/> bytes (a BOM dropped); <paramref name="whole"/> false when there was more.</summary>
+        private static string ReadUpTo(Stream stream, out bool whole)
+        {
+            var buffer = new byte[MaxSettingsBytes + 1];
+            var total = 0;
+            for (int read; total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0;) total += read;
+            whole = total <= MaxSettingsBytes;
+            return new UTF8Encoding(false).GetString(buffer, 0, Math.Min(total, MaxSettingsBytes)).TrimStart('\uFEFF');
+        }
+
+        /// <summary>
+        /// The file to replace when saving to <paramref name="path"/>: the file a link names, or the path
+        /// itself. Throws when it is not an ordinary file, or is a link that cannot be followed here.
+        /// </summary>
+        private static string WriteTarget(string path)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) return path;
+            if ((info.Attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                // FileSystemInfo.ResolveLinkTarget exists from .NET 6 (PowerShell 7); Windows PowerShell cannot follow one.
+                var resolve = typeof(FileSystemInfo).GetMethod("ResolveLinkTarget", new[] { typeof(bool) });
+                if (!(resolve?.Invoke(info, new object[] { true }) is FileSystemInfo target))
+                    throw OctopodsSettings.FileInvalid(path, "is a link this PowerShell cannot follow; nothing was changed",
+                        $"Point {PathVariable} at the file the link names.");
+                path = target.FullName;
+                if (!File.Exists(path)) return path;
+            }
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                if (!RegularFile.Is(stream))
+                    throw OctopodsSettings.FileInvalid(path, "is not an ordinary file (a device, say); nothing was changed",
+                        $"Point {PathVariable} at a settings file, or remove the variable to use the per-user file.");
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw OctopodsSettings.FileInvalid(path, $"cannot be written ({ex.Message}); nothing was changed", "Check the file's permissions, or set OCTOPODS_CONFIG_PATH to a file you can write.", ex);
+            }
+            return path;
         }
 
         private static void TryDelete(string path)

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Text;
 using Octopods.Errors;
@@ -85,6 +86,7 @@ namespace Octopods.Tests.Settings
         [InlineData("{ \"proxyBypassList\": [\"*.corp.example\"] }", "A bypass list applies to a proxy address")]
         [InlineData("{ \"baseUri\": \"http://octopods.example/\" }", "uses plain http to a host that is not loopback")]
         [InlineData("[ 1 ]", "does not hold a JSON object")]
+        [InlineData("{ \"proxy\": \"System\", \"Proxy\": \"None\" }", "holds 'proxy' twice")]
         [InlineData("{ \"proxy\": ", "is not valid JSON")]
         public void A_bad_file_is_a_named_error_that_names_the_file_and_what_is_wrong(string content, string problem)
         {
@@ -99,6 +101,47 @@ namespace Octopods.Tests.Settings
             // Nothing destructive: the path may name something else by mistake (a reset would delete it).
             Assert.Contains("move it aside", ex.Fix);
             Assert.DoesNotContain("Reset-OctopodsConfiguration", ex.Fix);
+        }
+
+        [Fact]
+        public void A_file_far_larger_than_settings_is_not_read()
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(SettingsPath)!);
+            File.WriteAllText(SettingsPath, "{ \"baseUri\": \"https://api.octopods.io/\" " + new string(' ', 150_000) + "}");
+            var ex = Refused(() => SettingsFile.Load(SettingsPath));
+            Assert.Equal(ErrorNames.SettingsFileInvalid, ex.ErrorName);
+            Assert.Contains("far larger than any settings file", ex.Message);
+        }
+
+        [Fact]
+        public void A_device_is_never_read_whole_replaced_or_deleted()
+        {
+            if (OperatingSystem.IsWindows() || !File.Exists("/dev/zero")) return;
+            var modes = new[] { "/dev/null", "/dev/zero" }.Select(File.GetUnixFileMode).ToArray();
+            Assert.Contains("not an ordinary file", Refused(() => SettingsFile.Load("/dev/zero")).Message);
+            Assert.Contains("not an ordinary file", Refused(() => SettingsFile.Save("/dev/null", Full)).Message);
+            Assert.Equal(ErrorNames.SettingsFileNotOurs, Refused(() => SettingsFile.Delete("/dev/zero")).ErrorName);
+            Assert.Equal(ErrorNames.SettingsFileNotOurs, Refused(() => SettingsFile.Delete("/dev/null")).ErrorName);
+            Assert.Equal(modes, new[] { "/dev/null", "/dev/zero" }.Select(File.GetUnixFileMode).ToArray());
+            Assert.Equal(0, new FileInfo("/dev/null").Length);
+            Assert.Empty(Directory.GetFiles("/dev", "null.*.tmp"));
+        }
+
+        [Fact]
+        public void A_linked_settings_file_is_written_through_its_link()
+        {
+            if (OperatingSystem.IsWindows()) return;   // links need a privilege there
+            var real = Path.Combine(_folder, "dotfiles", "octopods.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(real)!);
+            File.WriteAllText(real, "{ \"requestTimeoutSeconds\": 30 }");
+            Directory.CreateDirectory(Path.GetDirectoryName(SettingsPath)!);
+            File.CreateSymbolicLink(SettingsPath, real);
+
+            SettingsFile.Save(SettingsPath, Full);
+
+            Assert.Equal(real, new FileInfo(SettingsPath).LinkTarget);
+            Assert.Equal(Full, SettingsFile.Load(real));
+            Assert.Equal(Full, SettingsFile.Load(SettingsPath));
         }
 
         [Theory]
