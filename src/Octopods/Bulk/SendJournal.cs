@@ -194,11 +194,12 @@ namespace Octopods.Bulk
         {
             var start = Encoding.UTF8.GetBytes("{\"type\":\"" + HeaderType);
             if (stream.Length < 4) return false;   // "{" or a stray byte is not a header's start
-            var head = new byte[Math.Min(start.Length, (int)stream.Length)];
+            var head = new byte[Math.Min(start.Length + 3, (int)stream.Length)];
             stream.Seek(0, SeekOrigin.Begin);
             var read = stream.Read(head, 0, head.Length);
-            for (var i = 0; i < read; i++) if (head[i] != start[i]) return false;
-            return read > 0;
+            var bom = read >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
+            for (var i = bom; i < read && i - bom < start.Length; i++) if (head[i] != start[i - bom]) return false;
+            return read > bom;
         }
 
         private static OctopodsException Unusable(string path, string why, string fix, Exception? inner) =>
@@ -244,18 +245,14 @@ namespace Octopods.Bulk
             // Lines a kill explains: cut short at the end of the file, or just before the next run's record.
             int unexplained = 0, pending = 0;
             RowRule? rule = null;   // the rule of the run whose records are being read
-            // Only the bytes the file says it holds: a device such as /dev/zero would otherwise never end.
-            var content = new byte[stream.Length];
-            stream.Seek(0, SeekOrigin.Begin);
-            for (int read, total = 0; total < content.Length && (read = stream.Read(content, total, content.Length - total)) > 0;) total += read;
-            using var reader = new StreamReader(new MemoryStream(content, writable: false), new UTF8Encoding(false), false, 65536);
-            string? line;
-            while ((line = reader.ReadLine()) != null)
+            foreach (var (line, tooLong) in Lines(stream))
             {
-                if (line.Length == 0) continue;
+                if (!tooLong && line.Count == 0) continue;
                 try
                 {
-                    using var doc = JsonDocument.Parse(line);
+                    // No record is near this long: a line that is cannot be one, and is not read whole.
+                    if (tooLong) throw new JsonException("The line is too long to be a journal record.");
+                    using var doc = JsonDocument.Parse(new ReadOnlyMemory<byte>(line.Array, line.Offset, line.Count));
                     if (first)
                     {
                         header = HeaderVersion(doc.RootElement);
@@ -276,9 +273,58 @@ namespace Octopods.Bulk
                 }
                 first = false;
             }
-            if (content.Length > 0) endsWithNewline = content[content.Length - 1] == '\n';
+            if (stream.Length > 0)
+            {
+                stream.Seek(-1, SeekOrigin.End);
+                endsWithNewline = stream.ReadByte() == '\n';
+            }
             if (pending > 0 && endsWithNewline) unexplained += pending;
             return (entries, skipped, endsWithNewline, header, unexplained == 0);
+        }
+
+        /// <summary>No journal record comes near this; a longer line is not one, and is skipped unread.</summary>
+        private const int LongestLine = 64 * 1024;
+
+        /// <summary>
+        /// The file's lines (without their newline; a UTF-8 BOM, as an editor may add, dropped), read in
+        /// blocks: only the bytes the file says it holds (a device such as /dev/zero would never end),
+        /// and a line past <see cref="LongestLine"/> is reported as too long instead of held whole.
+        /// </summary>
+        private static IEnumerable<(ArraySegment<byte> Line, bool TooLong)> Lines(Stream stream)
+        {
+            var block = new byte[65536];
+            var line = new MemoryStream();
+            var tooLong = false;
+            var remaining = stream.Length;
+            var start = true;
+            stream.Seek(0, SeekOrigin.Begin);
+            for (int read; remaining > 0 && (read = stream.Read(block, 0, (int)Math.Min(block.Length, remaining))) > 0;)
+            {
+                remaining -= read;
+                var from = 0;
+                if (start)
+                {
+                    start = false;
+                    if (read >= 3 && block[0] == 0xEF && block[1] == 0xBB && block[2] == 0xBF) from = 3;
+                }
+                while (from < read)
+                {
+                    var end = Array.IndexOf(block, (byte)'\n', from, read - from);
+                    var stop = end < 0 ? read : end;
+                    if (!tooLong && line.Length + (stop - from) <= LongestLine) line.Write(block, from, stop - from);
+                    else
+                    {
+                        tooLong = true;
+                        line.SetLength(0);
+                    }
+                    if (end < 0) break;
+                    yield return (new ArraySegment<byte>(line.GetBuffer(), 0, (int)line.Length), tooLong);
+                    line.SetLength(0);
+                    tooLong = false;
+                    from = end + 1;
+                }
+            }
+            if (line.Length > 0 || tooLong) yield return (new ArraySegment<byte>(line.GetBuffer(), 0, (int)line.Length), tooLong);
         }
 
         /// <summary>The header's format version; the "run" record that began the first journals counts as a header of version 1.</summary>

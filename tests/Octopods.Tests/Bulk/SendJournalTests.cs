@@ -162,6 +162,48 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
+        public async Task A_journal_saved_again_with_a_byte_order_mark_resumes()
+        {
+            var path = PathOf("bom.jsonl");
+            using (var journal = SendJournal.Open(path))
+            {
+                await journal.WriteIntentAsync("a", 0, OctopodsChannel.Sms, "+1");
+                await journal.WriteSentAsync("a", new JournalOutcome { MessageId = "m1" });
+            }
+            // As Notepad or Set-Content -Encoding utf8BOM would save it.
+            File.WriteAllBytes(path, new byte[] { 0xEF, 0xBB, 0xBF }.Concat(File.ReadAllBytes(path)).ToArray());
+            using var reopened = SendJournal.Open(path);
+            Assert.Equal(0, reopened.SkippedLines);
+            Assert.Equal("m1", reopened.Find("a")!.MessageId);
+            Assert.NotNull(reopened.RowSecret);
+        }
+
+        [Fact]
+        public async Task A_line_far_longer_than_any_record_is_skipped_without_being_read_whole()
+        {
+            var path = PathOf("long.jsonl");
+            using (var journal = SendJournal.Open(path))
+            {
+                await journal.WriteIntentAsync("a", 0, OctopodsChannel.Sms, "+1");
+                await journal.WriteSentAsync("a", new JournalOutcome { MessageId = "m1" });
+            }
+            using (var file = new FileStream(path, FileMode.Append))
+            {
+                var junk = new byte[1 << 20];
+                Array.Fill(junk, (byte)'x');
+                for (var i = 0; i < 80; i++) file.Write(junk, 0, junk.Length);   // one 80 MB line
+                file.WriteByte((byte)'\n');
+            }
+            File.AppendAllText(path, "{\"type\":\"run\",\"version\":1}\n{\"type\":\"intent\",\"row\":\"b\",\"to\":\"+2\"}\n");
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            using var reopened = SendJournal.Open(path);
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 8 << 20, "the long line was held whole");
+            Assert.Equal(1, reopened.SkippedLines);
+            Assert.Equal(JournalState.Accepted, reopened.Find("a")!.State);
+            Assert.Equal(JournalState.Unknown, reopened.Find("b")!.State);
+        }
+
+        [Fact]
         public async Task A_torn_last_line_is_skipped_and_new_records_still_read()
         {
             var path = PathOf("torn.jsonl");
