@@ -310,7 +310,14 @@ namespace Octopods.PowerShell.Infrastructure
             _summaryWritten = true;
             var summary = Summary(_engine, stopped);
             if (stopped) _cmdlet.WriteWarning(summary.ToString());
-            else _cmdlet.WriteInformation(summary, SummaryTags);
+            else
+            {
+                _cmdlet.WriteInformation(summary, SummaryTags);
+                // Rows sent whose outcome the journal lost (a full disk): the journal alone would say "unknown".
+                if (summary.NotJournaled > 0)
+                    _cmdlet.WriteWarning($"The journal {summary.JournalPath} could not record the outcome of {summary.NotJournaled} row(s): a resume reports them as unknown " +
+                        "and does not send them. The results this run wrote say what became of them; keep them.");
+            }
         }
 
         /// <summary>Runs pipeline-side bulk work; Ctrl+C lets sends on the wire finish briefly, reports, and stops.</summary>

@@ -4,13 +4,15 @@ namespace Octopods.Bulk
 {
     internal sealed class BulkCounters
     {
-        internal int SubmittedCount, SentCount, FromJournalCount, FailedCount, UnknownCount, NotAttemptedCount;
+        internal int SubmittedCount, SentCount, FromJournalCount, FailedCount, UnknownCount, NotAttemptedCount, UnjournaledCount;
         public int Submitted => Volatile.Read(ref SubmittedCount);
         public int Sent => Volatile.Read(ref SentCount);
         public int FromJournal => Volatile.Read(ref FromJournalCount);
         public int Failed => Volatile.Read(ref FailedCount);
         public int Unknown => Volatile.Read(ref UnknownCount);
         public int NotAttempted => Volatile.Read(ref NotAttemptedCount);
+        /// <summary>Rows whose outcome the journal could not record (a full disk): a resume reads them as unknown.</summary>
+        public int Unjournaled => Volatile.Read(ref UnjournaledCount);
         public int Done => Sent + FromJournal + Failed + Unknown + NotAttempted;
         public int Errors => Failed + Unknown;
 

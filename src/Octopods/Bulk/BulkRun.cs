@@ -134,6 +134,7 @@ namespace Octopods.Bulk
                 Stopped = stopped || _sender.StopReason != null,
                 StopReason = _sender.StopReason,
                 JournalPath = Journal?.Path,
+                NotJournaled = c.Unjournaled,
             };
         }
 

@@ -307,7 +307,7 @@ namespace Octopods.Bulk
                     var reason = $"the service failed {_outage.ErrorsInARow} sends in a row ({error.ErrorName}: {error.Detail}), through {OutageWatch.PauseCount} pauses";
                     if (Interlocked.CompareExchange(ref _stopReason, reason, null) != null) return;
                     // Recorded before the stop, so the morning-after report can say it; never waited for.
-                    if (_journal != null) _ = Unfailing(_journal.WriteStoppedAsync("outage", "The run stopped itself: " + reason + "."));
+                    if (_journal != null) _ = Quietly(_journal.WriteStoppedAsync("outage", "The run stopped itself: " + reason + "."));
                     Stop();
                     break;
             }
@@ -331,7 +331,7 @@ namespace Octopods.Bulk
         private Task RecordFailure(BulkRowOutcome<TRequest, TResult> row, bool certain, OctopodsException error) =>
             _journal == null ? Task.CompletedTask : Unfailing(_journal.WriteFailureAsync(row.RowId!, certain, error));
 
-        private static async Task Unfailing(Task write)
+        private static async Task Quietly(Task write)
         {
             try
             {
@@ -339,6 +339,19 @@ namespace Octopods.Bulk
             }
             catch (OctopodsException)
             {
+            }
+        }
+
+        /// <summary>Never faults; an outcome the journal could not record is counted (the summary says a resume reads it as unknown).</summary>
+        private async Task Unfailing(Task write)
+        {
+            try
+            {
+                await write.ConfigureAwait(false);
+            }
+            catch (OctopodsException)
+            {
+                Interlocked.Increment(ref Counters.UnjournaledCount);
             }
         }
 

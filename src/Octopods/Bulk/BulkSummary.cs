@@ -22,6 +22,8 @@ namespace Octopods.Bulk
         /// <summary>Why the run stopped itself (the service kept failing); null after Ctrl+C or when it did not stop.</summary>
         public string? StopReason { get; set; }
         public string? JournalPath { get; set; }
+        /// <summary>Rows whose outcome the journal could not record (a full disk, say): a resume reports them as unknown and does not send them.</summary>
+        public int NotJournaled { get; set; }
         public double RatePerSecond => Elapsed.TotalSeconds > 0 ? Sent / Elapsed.TotalSeconds : 0;
 
         public override string ToString()
@@ -34,6 +36,8 @@ namespace Octopods.Bulk
             if (RateLimitPauses > 0) text += $"; {RateLimitPauses} rate-limit pause(s)";
             if (LearnedRatePerSecond.HasValue) text += $", then paced to the {LearnedRatePerSecond.Value:0.#}/s the service took (give -RatePerSecond to start there)";
             if (Unknown > 0) text += ". Unknown rows may have gone out and were not sent again: check them, then run again with -ResendUnknown to send them anyway";
+            if (NotJournaled > 0)
+                text += $". The journal could not record the outcome of {NotJournaled} row(s): a resume reports them as unknown and does not send them; the results written here say what became of them";
             if (JournalPath != null && (Stopped || Failed > 0 || Unknown > 0 || NotAttempted > 0))
                 text += $". Run the same command with -JournalPath '{JournalPath}' to resume: accepted rows are skipped";
             return text + ".";

@@ -237,6 +237,38 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
+        public async Task Outcomes_the_journal_could_not_record_are_counted_and_read_back_as_unknown()
+        {
+            var path = Path.Combine(_dir, "full.jsonl");
+            var sentBatches = 0;
+            var options = new JournalOptions
+            {
+                // The disk fills up while the second accepted send is being recorded.
+                WriteBatch = (file, buffer, count) =>
+                {
+                    if (Encoding.UTF8.GetString(buffer, 0, count).Contains("\"type\":\"sent\"", StringComparison.Ordinal) && ++sentBatches == 2)
+                        throw new IOException("No space left on device");
+                    file.Write(buffer, 0, count);
+                },
+            };
+            var service = new FakeService();
+            int unjournaled;
+            using (var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { ThrottleLimit = 1 }, new SendGate(SystemClock.Instance), SendJournal.Open(path, options)))
+            {
+                var outcomes = await RunAll(engine, Rows(4));
+                // The first two went out; after the failed write no intent can be recorded, so nothing more is sent.
+                Assert.Equal(new[] { BulkRowKind.Sent, BulkRowKind.Sent, BulkRowKind.Failed, BulkRowKind.Failed }, outcomes.Select(o => o.Kind));
+                Assert.Equal(ErrorNames.JournalUnavailable, outcomes[2].Error!.ErrorName);
+                unjournaled = engine.Counters.Unjournaled;
+            }
+            Assert.Equal(2, service.Calls);
+            Assert.Equal(1, unjournaled);
+            using var reopened = SendJournal.Open(path);
+            Assert.Equal(unjournaled, reopened.Previous.Values.Count(e => e.State == JournalState.Unknown));
+            Assert.Contains("could not record the outcome of 1 row(s)", new BulkSummary { Command = "Send-OctopodsSms", Rows = 4, Sent = 2, Failed = 2, NotJournaled = 1 }.ToString());
+        }
+
+        [Fact]
         public async Task Duplicate_explicit_keys_are_refused_without_a_journal_too()
         {
             var rows = new[] { new Row("+1", "a"), new Row("+2", "b"), new Row("+3", "c") };
