@@ -47,8 +47,9 @@ try {
             [pscustomobject]@{ Connect = [double]$connect; Lookup = [double]$lookup }
         }
         $median = { param($values) @($values | Sort-Object)[[int][Math]::Floor($values.Count / 2)] }
-        '{0,8:N0} sends ({1,6:N1} MB): Connect-Octopods -Sandbox median {2,7:N1} ms; first status look-up {3,7:N1} ms' -f $count,
-            ((Get-Item -LiteralPath $store).Length / 1MB), (& $median $times.Connect), (& $median $times.Lookup) | Write-Host
+        $size = (Get-Item -LiteralPath $store).Length / 1MB
+        $line = '{0,8:N0} sends ({1,6:N1} MB): Connect-Octopods -Sandbox median {2,7:N1} ms; first status look-up {3,7:N1} ms'
+        Write-Host ($line -f $count, $size, (& $median $times.Connect), (& $median $times.Lookup))
     }
 }
 finally {

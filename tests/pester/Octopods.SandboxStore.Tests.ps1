@@ -31,8 +31,8 @@ Describe 'The sandbox''s file shared by processes and runspaces' {
         $env:OCTOPODS_SANDBOX_PATH = $store
         try {
             # Each sender waits for the same moment, then sends 100 messages through the sandbox.
-            $sender = Join-Path $TestDrive 'sender.ps1'
-            Set-Content -LiteralPath $sender -Encoding utf8 -Value @'
+            $senderScript = Join-Path $TestDrive 'sender.ps1'
+            Set-Content -LiteralPath $senderScript -Encoding utf8 -Value @'
 param($Manifest, $Go, $Tag)
 Import-Module -Name $Manifest
 Connect-Octopods -Sandbox
@@ -44,7 +44,7 @@ while (-not (Test-Path -LiteralPath $Go) -and [DateTime]::UtcNow -lt $deadline) 
             $pwshDll = Join-Path $PSHOME 'pwsh.dll'
             $processes = foreach ($tag in 'process-1', 'process-2') {
                 $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-                foreach ($argument in @($pwshDll, '-NoProfile', '-NonInteractive', '-File', $sender, $Manifest, $go, $tag)) { $info.ArgumentList.Add($argument) }
+                foreach ($argument in @($pwshDll, '-NoProfile', '-NonInteractive', '-File', $senderScript, $Manifest, $go, $tag)) { $info.ArgumentList.Add($argument) }
                 $info.RedirectStandardOutput = $true
                 $info.UseShellExecute = $false
                 $process = [System.Diagnostics.Process]::Start($info)
@@ -56,8 +56,8 @@ while (-not (Test-Path -LiteralPath $Go) -and [DateTime]::UtcNow -lt $deadline) 
                 $deadline = [DateTime]::UtcNow.AddSeconds(60)
                 while (-not (Test-Path -LiteralPath $using:go) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
                 $tag = "runspace-$_"
-                1..100 | ForEach-Object { [pscustomobject]@{ To = '+14155558{0:D3}' -f $_; Message = "$tag message $_" } } |
-                    Send-OctopodsSms -ThrottleLimit 8 | ForEach-Object MessageId
+                $rows = 1..100 | ForEach-Object { [pscustomobject]@{ To = '+14155558{0:D3}' -f $_; Message = "$tag message $_" } }
+                ($rows | Send-OctopodsSms -ThrottleLimit 8).MessageId
             }
             Start-Sleep -Milliseconds 1500   # the processes load the module meanwhile
             $null = New-Item -ItemType File -Path $go
