@@ -94,3 +94,48 @@ Connect-Octopods -Channel Sms -ApiKey (ConvertTo-SecureString -String 'sk_kill_r
         $again.Count | Should -Be $resumeErrors.Count
     }
 }
+
+Describe 'A bulk send asked to end (SIGTERM), as a service manager ends a job' -Skip:$IsWindows {
+    BeforeAll {
+        # 400 ms a request: at the signal, up to 8 sends are on the wire, each answered well within the grace.
+        $script:Slow = Start-OctopodsTestServer -LatencyMs 400
+        function Get-SlowLedger { @(Invoke-RestMethod -Uri "$($script:Slow.Uri)__test/ledger") | ForEach-Object { $_ } }
+    }
+
+    AfterAll { Stop-OctopodsTestServer $script:Slow }
+
+    It 'lets the sends on the wire finish, journals them and the stop, and prints the summary on standard error' {
+        $journal = Join-Path $TestDrive 'term.jsonl'
+        $child = Join-Path $TestDrive 'term.ps1'
+        Set-Content -LiteralPath $child -Value @'
+param($Manifest, $Uri, $Journal)
+Import-Module $Manifest -ErrorAction Stop
+Connect-Octopods -Channel Sms -ApiKey (ConvertTo-SecureString -String 'sk_kill_resume_key' -AsPlainText -Force) -BaseUri $Uri
+1..200 | ForEach-Object { [pscustomobject]@{ To = '+1415555' + (4000 + $_); Message = "term row $_" } } |
+    Send-OctopodsSms -JournalPath $Journal -ThrottleLimit 8 -Force | Out-Null
+'@
+        $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $child, $script:Module.Manifest, $script:Slow.Uri, $journal)) { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.UseShellExecute = $false
+        $process = [System.Diagnostics.Process]::Start($info)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        while (-not $process.HasExited -and @(Get-SlowLedger).Count -lt 20 -and $watch.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 20 }
+        $process.HasExited | Should -BeFalse -Because 'the run must still be going when it is asked to end'
+        & kill -TERM $process.Id
+        $process.WaitForExit(30000) | Should -BeTrue
+        $accepted = @(Get-SlowLedger).Count
+
+        $stderr.Result | Should -BeLike '*Send-OctopodsSms: stopped because the process was asked to end (SIGTERM), after*'
+        $records = @(Get-Content -LiteralPath $journal | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json })
+        @($records | Where-Object type -EQ 'stopped').reason | Should -Be 'terminated'
+        # Every request the service answered is in the journal as sent; none was left unknown.
+        $report = @(Get-OctopodsSendReport -JournalPath $journal -WarningVariable said -WarningAction SilentlyContinue)
+        @($report | Where-Object Outcome -EQ 'Accepted') | Should -HaveCount $accepted
+        @($report | Where-Object Outcome -EQ 'Unknown') | Should -HaveCount 0
+        "$said" | Should -BeLike '*asked to end (SIGTERM)*'
+        $accepted | Should -BeLessThan 200
+    }
+}

@@ -33,6 +33,7 @@ namespace Octopods.PowerShell.Infrastructure
         private bool _stopped;
         private bool _downstreamDone;   // a command after this one (Select-Object -First) needs no more
         private bool _outageReported;
+        private IDisposable? _termination;
 
         public BulkPipeline(ICommandOutput cmdlet, BulkPipelineSettings settings, Time.IClock clock)
         {
@@ -83,10 +84,33 @@ namespace Octopods.PowerShell.Infrastructure
                 throw;
             }
             _engine = run;
+            _termination = ProcessTermination.Register(() => Terminate(run));
             _cmdlet.WriteVerbose($"Bulk send: up to {_settings.ThrottleLimit} in flight" +
                                  (run.PacingInterval is { } interval ? $", at most {_settings.RatePerSecond:0.###}/s (one every {interval.TotalMilliseconds:0} ms)" : ", no pacing") +
                                  (run.Journal != null ? $", journal {run.Journal.Path}." : ", no journal."));
             _elapsed.Start();
+        }
+
+        /// <summary>
+        /// The process was asked to end (SIGTERM) while the run was sending: no send starts any more,
+        /// the sends on the wire get the time Ctrl+C gives them so their answers reach the journal (not
+        /// left unknown), the journal records the stop, and the summary goes to standard error (no
+        /// host is left to show it). Runs on the signal's thread; the process ends when it returns.
+        /// </summary>
+        private void Terminate(BulkRun<TRequest, TResult> engine)
+        {
+            try
+            {
+                var recorded = engine.StopBecause("terminated", "the process was asked to end (SIGTERM)",
+                    "The run stopped because the process was asked to end (SIGTERM); the rows on the wire were given time to finish.");
+                engine.WaitAllDoneAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
+                recorded.Wait(TimeSpan.FromSeconds(1));
+                Console.Error.WriteLine(Summary(engine, stopped: true).ToString());
+            }
+            catch (Exception ex) when (ex is AggregateException || ex is ObjectDisposedException || ex is InvalidOperationException)
+            {
+                // The run was ending anyway: the process ends as asked.
+            }
         }
 
         private void DescribeResume(string path, ResumeCounts resume)
@@ -186,6 +210,8 @@ namespace Octopods.PowerShell.Infrastructure
 
         public void Dispose()
         {
+            _termination?.Dispose();
+            _termination = null;
             var engine = _engine;
             if (engine == null) return;
             _engine = null;
@@ -249,7 +275,7 @@ namespace Octopods.PowerShell.Infrastructure
         private void Drain(BulkRun<TRequest, TResult> engine)
         {
             _cmdlet.Dispatcher.DrainQueued();
-            if (!_outageReported && engine.StopReason is { } reason)
+            if (!_outageReported && engine.StopKind == BulkSender<TRequest, TResult>.OutageStop && engine.StopReason is { } reason)
             {
                 // One error for the run, at once: every row after it is not attempted, and says nothing more.
                 _outageReported = true;

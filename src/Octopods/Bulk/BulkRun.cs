@@ -105,6 +105,12 @@ namespace Octopods.Bulk
         /// <summary>No send starts any more; sends on the wire get a short grace to finish (Ctrl+C, -ErrorAction Stop).</summary>
         public void Stop() => _sender.Stop();
 
+        /// <summary>Stops the run for a reason of its own (the process ending, say), recorded in the journal; completes when recorded.</summary>
+        public Task StopBecause(string kind, string reason, string message) => _sender.StopBecause(kind, reason, message);
+
+        /// <summary>What stopped the run by itself (<see cref="BulkSender{TRequest, TResult}.OutageStop"/>, …); null when nothing did.</summary>
+        public string? StopKind => _sender.StopKind;
+
         /// <summary>Waits until every submitted row is done (not taken).</summary>
         public Task WaitAllDoneAsync(CancellationToken cancellationToken) => _sender.WaitAllDoneAsync(cancellationToken);
 

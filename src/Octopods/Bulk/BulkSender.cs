@@ -304,14 +304,33 @@ namespace Octopods.Bulk
                     _gate.Hold(_outage.PauseFor);
                     break;
                 case OutageWatch.Verdict.Stop:
+                    // Never waited for here: the send loop goes on to its next row, which finds the run stopped.
                     var reason = $"the service failed {_outage.ErrorsInARow} sends in a row ({error.ErrorName}: {error.Detail}), through {OutageWatch.PauseCount} pauses";
-                    if (Interlocked.CompareExchange(ref _stopReason, reason, null) != null) return;
-                    // Recorded before the stop, so the morning-after report can say it; never waited for.
-                    if (_journal != null) _ = Quietly(_journal.WriteStoppedAsync("outage", "The run stopped itself: " + reason + "."));
-                    Stop();
+                    _ = StopBecause(OutageStop, reason, "The run stopped itself: " + reason + ".");
                     break;
             }
         }
+
+        /// <summary>
+        /// Stops the run for a reason of its own (an outage, the process ending) as Ctrl+C stops it,
+        /// recorded in the journal first so the morning-after report can say it. Completes when the
+        /// record is on disk; only the first reason counts.
+        /// </summary>
+        public Task StopBecause(string kind, string reason, string message)
+        {
+            if (Interlocked.CompareExchange(ref _stopReason, reason, null) != null) return Task.CompletedTask;
+            Volatile.Write(ref _stopKind, kind);
+            var recorded = _journal == null ? Task.CompletedTask : Quietly(_journal.WriteStoppedAsync(kind, message));
+            Stop();
+            return recorded;
+        }
+
+        /// <summary>The kind of stop an outage is (<see cref="StopKind"/>).</summary>
+        public const string OutageStop = "outage";
+
+        /// <summary>What stopped the run by itself: <see cref="OutageStop"/>, "terminated"…; null when nothing did.</summary>
+        public string? StopKind => Volatile.Read(ref _stopKind);
+        private string? _stopKind;
 
         /// <summary>
         /// Hands the row back once its outcome is on disk, without holding its send loop meanwhile:
