@@ -118,6 +118,11 @@ namespace Octopods.TestServer
                     response.ContentType = "application/json";
                     await response.WriteAsync("{\"data\":{\"accepted\":true}}").ConfigureAwait(false);
                     return;
+                case ServerFault.HostileText:
+                    response.StatusCode = status;
+                    response.ContentType = "application/json";
+                    await response.WriteAsync(body.Replace("\"msg_sbx_", "\"\\u001b[31m\\r\\nmsg_sbx_").Replace("\"req_sbx_", "\"\\u001b]0;owned\\u0007req_sbx_")).ConfigureAwait(false);
+                    return;
                 case ServerFault.HugeBody:
                     response.StatusCode = status;
                     response.ContentType = "application/json";

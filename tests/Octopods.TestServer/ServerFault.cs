@@ -30,5 +30,7 @@ namespace Octopods.TestServer
         HugeBody,
         /// <summary>HTTP 401 whose text repeats the key the request carried.</summary>
         EchoKey,
+        /// <summary>The emulator accepts the request; its ids come back with terminal controls in them (ESC, CR, LF, BEL).</summary>
+        HostileText,
     }
 }

@@ -8,6 +8,7 @@
 
     Module under test: see ModuleUnderTest.ps1 (-ModulePath, $env:OCTOPODS_MODULE_PATH, or out/ of this checkout).
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '', Justification = 'A throwaway test key, made up in this file.')]
 [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', 'ModulePath', Justification = 'Pester container data: read in BeforeAll, which the rule does not look into.')]
 param(
     [string]$ModulePath
@@ -163,5 +164,39 @@ Describe 'Journals that cannot be read, and a crashed run' {
         ($verbose -join "`n") | Should -Match 'Skipped 1 line.*cut short'
         $warnings.Count | Should -Be 0
         @($all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Outcome | Should -Be 'Unknown'
+    }
+}
+
+Describe 'Terminal controls from a hostile answer or journal' {
+    BeforeAll {
+        $script:Esc = [char]27
+        $script:Hostile = Start-OctopodsTestServer -Fault HostileText
+        $script:HostileKey = ConvertTo-SecureString -String 'sk_pester_hostile_4e1b' -AsPlainText -Force
+    }
+
+    AfterAll { Stop-OctopodsTestServer $script:Hostile }
+
+    It 'never reach the console from a send''s result, in a list, a table or a CSV file' {
+        $sent = Send-OctopodsSms -To '+14155550140' -Body 'probe' -ApiKey $HostileKey -BaseUri $Hostile.Uri
+        $sent.MessageId | Should -BeLike "*msg_sbx_*"
+        $shown = ($sent | Format-List * | Out-String) + ($sent | Format-Table | Out-String) + ($sent | ConvertTo-Csv | Out-String)
+        $shown.Contains($Esc) | Should -BeFalse
+        $shown.Contains([char]7) | Should -BeFalse
+        ($sent.MessageId + $sent.RequestId) -match '[\r\n]' | Should -BeFalse
+    }
+
+    It 'never reach the console from a journal edited by hand' {
+        $journal = Join-Path $TestDrive 'hostile.jsonl'
+        $row = 'a' * 64
+        Set-Content -LiteralPath $journal -Value @(
+            '{"type":"octopods-journal","version":1}'
+            '{"type":"intent","row":"' + $row + '","channel":"Sms","to":"+14155550141\u001b[2J"}'
+            '{"type":"failed","row":"' + $row + '","error":"ProviderError","message":"refused\r\n\u001b]0;owned\u0007"}'
+        )
+        $report = @(Get-OctopodsSendReport -JournalPath $journal)
+        $report | Should -HaveCount 1
+        $shown = ($report | Format-List * | Out-String) + ($report | Format-Table | Out-String)
+        $shown.Contains($Esc) | Should -BeFalse
+        $report[0].Destination | Should -Be "+14155550141$([char]0xFFFD)[2J"
     }
 }

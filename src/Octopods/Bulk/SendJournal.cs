@@ -340,7 +340,7 @@ namespace Octopods.Bulk
         {
             if (record.ValueKind != JsonValueKind.Object) return;
             var type = JsonFields.GetString(record, "type");
-            var row = JsonFields.GetString(record, "row");
+            var row = JsonFields.GetId(record, "row");
             if (type == null || row == null) return;
             entries.TryGetValue(row, out var entry);
             if (entry != null && entry.State == JournalState.Accepted) return; // accepted is final, whatever follows
@@ -351,16 +351,16 @@ namespace Octopods.Bulk
             switch (type)
             {
                 case "intent":
-                    entries[row] = new JournalEntry { RowId = row, State = JournalState.Unknown, Destination = JsonFields.GetString(record, "to"), At = at, Channel = channel, Order = order };
+                    entries[row] = new JournalEntry { RowId = row, State = JournalState.Unknown, Destination = JsonFields.GetId(record, "to"), At = at, Channel = channel, Order = order };
                     break;
                 case "sent":
                     entries[row] = new JournalEntry
                     {
                         RowId = row, State = JournalState.Accepted, At = at, Channel = channel, Order = order,
-                        MessageId = JsonFields.GetString(record, "message_id"),
-                        RequestId = JsonFields.GetString(record, "request_id"),
+                        MessageId = JsonFields.GetId(record, "message_id"),
+                        RequestId = JsonFields.GetId(record, "request_id"),
                         Status = JsonFields.GetString(record, "status"),
-                        Destination = JsonFields.GetString(record, "to") ?? entry?.Destination,
+                        Destination = JsonFields.GetId(record, "to") ?? entry?.Destination,
                         ChannelMessageId = JsonFields.GetString(record, "channel_message_id"),
                     };
                     break;
@@ -369,7 +369,7 @@ namespace Octopods.Bulk
                     entries[row] = new JournalEntry
                     {
                         RowId = row, State = type == "failed" ? JournalState.Failed : JournalState.Unknown, At = at, Channel = channel, Order = order,
-                        Destination = entry?.Destination, RequestId = JsonFields.GetString(record, "request_id"),
+                        Destination = entry?.Destination, RequestId = JsonFields.GetId(record, "request_id"),
                         Error = JsonFields.GetString(record, "error"), Message = JsonFields.GetString(record, "message"),
                     };
                     break;

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Octopods.Errors;
 using Octopods.Json;
+using Octopods.Text;
 
 namespace Octopods.Http
 {
@@ -176,7 +177,7 @@ namespace Octopods.Http
                 ? JsonFields.GetString(root.Value, "error") ?? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error_message")
                 : null;
             info.Code = root.HasValue ? JsonFields.GetInt(root.Value, "error_code") : null;
-            info.Text = apiText ?? (string.IsNullOrWhiteSpace(text) ? $"HTTP {status}" : Truncate(text));
+            info.Text = apiText ?? (string.IsNullOrWhiteSpace(text) ? $"HTTP {status}" : Truncate(PrintableText.Of(text)!));
 
             if (status == 401 || status == 403)
             {

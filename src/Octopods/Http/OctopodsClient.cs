@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using Octopods.Errors;
 using Octopods.FlowControl;
 using Octopods.Json;
+using Octopods.Text;
 
 namespace Octopods.Http
 {
@@ -81,7 +82,7 @@ namespace Octopods.Http
                     root = TryParse(text);
                     if (status == 429)
                     {
-                        message = root.HasValue ? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error") : text;
+                        message = root.HasValue ? JsonFields.GetString(root.Value, "message") ?? JsonFields.GetString(root.Value, "error") : PrintableText.Of(text);
                         var raw = headers.TryGetValues("Retry-After", out var values) ? string.Join(",", values) : null;
                         var named = RateLimitNotice.WaitFor(headers.RetryAfter, raw, message, _options.Clock.UtcNow);
                         verdict = policy.RateLimited(ticket, new RateLimitAnswer(attempt, named, _options.DefaultRateLimitWait, _options.MaxRateLimitWait, _options.MaxRateLimitRetries));
@@ -96,7 +97,7 @@ namespace Octopods.Http
                     policy.Ended(ticket);
                 }
 
-                var requestId = root.HasValue ? JsonFields.GetString(root.Value, "request_id") : null;
+                var requestId = root.HasValue ? JsonFields.GetId(root.Value, "request_id") : null;
                 exchange.RequestId = requestId;
                 _options.Log?.Invoke(exchange);
                 if (status >= 300 && status < 400) throw _failures.Redirected(method, uri, status, headers.Location);

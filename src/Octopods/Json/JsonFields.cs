@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text.Json;
+using Octopods.Text;
 
 namespace Octopods.Json
 {
@@ -26,13 +27,16 @@ namespace Octopods.Json
             return false;
         }
 
-        /// <summary>A field as text: strings as they are, numbers in their JSON spelling, null when absent or null.</summary>
+        /// <summary>
+        /// A field as text: strings as they are (but printable, <see cref="PrintableText.Of"/>: the JSON
+        /// comes from a service or a file), numbers in their JSON spelling, null when absent or null.
+        /// </summary>
         public static string? GetString(JsonElement obj, string name)
         {
             if (!TryGet(obj, name, out var value)) return null;
             switch (value.ValueKind)
             {
-                case JsonValueKind.String: return value.GetString();
+                case JsonValueKind.String: return PrintableText.Of(value.GetString());
                 case JsonValueKind.Number: return value.GetRawText();
                 case JsonValueKind.True: return "true";
                 case JsonValueKind.False: return "false";
@@ -48,7 +52,7 @@ namespace Octopods.Json
             if (!TryGet(obj, name, out var value)) return null;
             var id = value.ValueKind switch
             {
-                JsonValueKind.String => value.GetString(),
+                JsonValueKind.String => PrintableText.Id(value.GetString()),
                 JsonValueKind.Number => value.GetRawText(),
                 _ => null,
             };

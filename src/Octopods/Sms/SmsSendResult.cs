@@ -36,7 +36,7 @@ namespace Octopods.Sms
         internal static SmsSendResult FromJson(JsonElement root, string body, SmsSendRequest request) => new SmsSendResult
         {
             MessageId = JsonFields.GetId(root, "message_id") ?? "",
-            RequestId = JsonFields.GetString(root, "request_id"),
+            RequestId = JsonFields.GetId(root, "request_id"),
             PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")) ?? request.DestinationPhone,
             StatusUrl = JsonFields.GetString(root, "message_status_url"),
             ChannelMessageId = JsonFields.GetString(root, "channel_message_id"),

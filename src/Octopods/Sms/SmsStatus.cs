@@ -35,7 +35,7 @@ namespace Octopods.Sms
             SentAt = JsonFields.GetTime(root, "sent_at"),
             DeliveredAt = JsonFields.GetTime(root, "delivered_at"),
             LastUpdated = JsonFields.GetTime(root, "last_updated"),
-            RequestId = JsonFields.GetString(root, "request_id"),
+            RequestId = JsonFields.GetId(root, "request_id"),
             RawResponse = body,
         };
 

@@ -63,7 +63,7 @@ namespace Octopods.Templates
             var template = new MessageTemplate
             {
                 Channel = channel,
-                TemplateId = JsonFields.GetString(item, "template_id") ?? JsonFields.GetString(item, "id") ?? "",
+                TemplateId = JsonFields.GetId(item, "template_id") ?? JsonFields.GetString(item, "id") ?? "",
                 Name = JsonFields.GetString(item, "template_name") ?? JsonFields.GetString(item, "name"),
                 Language = JsonFields.GetString(item, "template_language") ?? JsonFields.GetString(item, "language") ?? JsonFields.GetString(item, "lang"),
                 Status = TemplateStatuses.Normalize(JsonFields.GetString(item, "template_status") ?? JsonFields.GetString(item, "status")),

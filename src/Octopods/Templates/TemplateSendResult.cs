@@ -33,7 +33,7 @@ namespace Octopods.Templates
         {
             MessageId = JsonFields.GetId(root, "message_id") ?? "";
             TemplateId = request.TemplateId;
-            RequestId = JsonFields.GetString(root, "request_id");
+            RequestId = JsonFields.GetId(root, "request_id");
             PhoneNumber = PhoneText.WithPlus(JsonFields.GetString(root, "phone_number")) ?? request.DestinationPhone;
             StatusUrl = JsonFields.GetString(root, "message_status_url");
             ChannelMessageId = JsonFields.GetString(root, "channel_message_id");

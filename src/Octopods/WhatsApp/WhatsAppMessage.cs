@@ -35,7 +35,7 @@ namespace Octopods.WhatsApp
         /// </summary>
         internal static IReadOnlyList<WhatsAppMessage> ListFromJson(JsonElement root)
         {
-            var requestId = root.ValueKind == JsonValueKind.Object ? JsonFields.GetString(root, "request_id") : null;
+            var requestId = root.ValueKind == JsonValueKind.Object ? JsonFields.GetId(root, "request_id") : null;
             JsonElement items;
             if (root.ValueKind == JsonValueKind.Array) items = root;
             else if (!(JsonFields.TryGet(root, "messages", out items) || JsonFields.TryGet(root, "data", out items)) || items.ValueKind != JsonValueKind.Array)

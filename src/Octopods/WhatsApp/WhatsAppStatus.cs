@@ -50,7 +50,7 @@ namespace Octopods.WhatsApp
                 DeliveredAt = JsonFields.GetTime(root, "delivered_at"),
                 ReadAt = JsonFields.GetTime(root, "read_at"),
                 LastUpdated = JsonFields.GetTime(root, "last_updated"),
-                RequestId = JsonFields.GetString(root, "request_id"),
+                RequestId = JsonFields.GetId(root, "request_id"),
                 RawResponse = body,
             };
         }

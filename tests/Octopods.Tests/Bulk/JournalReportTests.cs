@@ -70,6 +70,22 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
+        public void Terminal_controls_in_a_hostile_journal_never_reach_the_report()
+        {
+            // ESC sequences (clear the screen, retitle the window), NUL, CR/LF: written by hand into the file.
+            var path = Write("hostile.jsonl", Header + Intent(A, "+14155550100\\u001b[2J") +
+                $"{{\"type\":\"sent\",\"row\":\"{A}\",\"message_id\":\"msg\\r\\n1\\u0000\",\"request_id\":\"\\u001b]0;owned\\u0007\",\"at\":\"2026-05-01T20:00:02Z\"}}\n" +
+                Intent(B, "+14155550101") +
+                $"{{\"type\":\"failed\",\"row\":\"{B}\",\"error\":\"ProviderError\\u009b31m\",\"message\":\"line one\\r\\nline two\\u001b[0m\",\"at\":\"2026-05-01T20:00:02Z\"}}\n");
+            var rows = JournalReport.Read(path).Rows;
+            foreach (var row in rows)
+                foreach (var text in new[] { row.Destination, row.MessageId, row.RequestId, row.Reason, row.ReasonMessage })
+                    Assert.DoesNotContain(text ?? "", c => char.IsControl(c) && c != '\n');
+            Assert.Equal("msg\uFFFD\uFFFD1\uFFFD", rows[0].MessageId);
+            Assert.Equal("line one\nline two\uFFFD[0m", rows[1].ReasonMessage);   // a message keeps its line break
+        }
+
+        [Fact]
         public void The_last_state_of_a_row_wins_across_resumed_runs_and_accepted_stays_accepted()
         {
             var path = Write("resumed.jsonl", Header +

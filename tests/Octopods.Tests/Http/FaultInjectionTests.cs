@@ -53,6 +53,16 @@ namespace Octopods.Tests.Http
             { ServerFault.EchoKey, ErrorNames.Unauthorized, OctopodsErrorKind.Authentication, false },
         };
 
+        [Fact]
+        public async Task Terminal_controls_in_an_answer_never_reach_the_caller()
+        {
+            _server.Faults = new FaultInjector(ServerFault.HostileText);
+            var sent = await Api().SendAsync(Sms(), default);
+            Assert.DoesNotContain(sent.MessageId, char.IsControl);
+            Assert.DoesNotContain(sent.RequestId!, char.IsControl);
+            Assert.StartsWith("\uFFFD[31m\uFFFD\uFFFDmsg_sbx_", sent.MessageId, StringComparison.Ordinal);   // replaced, not dropped: the id still shows it was odd
+        }
+
         [Theory]
         [MemberData(nameof(Faults))]
         public async Task A_fault_on_a_send_is_named_and_only_an_accepted_send_is_unknown(ServerFault fault, string error, OctopodsErrorKind kind, bool accepted)
