@@ -106,6 +106,25 @@ Describe 'Send-OctopodsWhatsAppTemplate in the sandbox' {
         }
     }
 
+    It 'refuses a row whose variable is an empty cell or far too long, naming it, and sends the others' {
+        $before = @(Get-OctopodsWhatsAppMessage).Count
+        $rows = @(
+            [pscustomobject]@{ Phone = '+14155550131'; FirstName = 'Ann'; OrderId = 'ORD-2001' }
+            [pscustomobject]@{ Phone = '+14155550132'; FirstName = 'Bob'; OrderId = '' }
+            [pscustomobject]@{ Phone = '+14155550133'; FirstName = 'Cat'; OrderId = 'x' * 200000 }
+        )
+        $results = @($rows | Send-OctopodsWhatsAppTemplate -TemplateId $script:OrderShipped -BodyVariableProperty FirstName, OrderId `
+                -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $results | Should -HaveCount 1
+        $errs | Should -HaveCount 2
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'Octopods.VariableInvalid*' }
+        "$($errs[0])" | Should -BeLike '*Body variable 2 is empty*'
+        "$($errs[1])" | Should -BeLike '*Body variable 2 is 200,000 characters long*'
+        $errs[1].TargetObject.Phone | Should -Be '+14155550133'
+        @(Get-OctopodsWhatsAppMessage).Count | Should -Be ($before + 1)
+    }
+
     It 'sends header and body variables as sections' {
         $result = Send-OctopodsWhatsAppTemplate -TemplateId $script:Reminder -To '+14155550120' `
             -HeaderVariable 'Ann' -BodyVariable 'Ann', 'Monday', '10:00' -Debug 5>&1

@@ -49,9 +49,9 @@ namespace Octopods.Templates
         {
             // Null means "not given"; an empty list given on purpose still counts as given.
             if (header != null || footer != null || buttons != null)
-                return new TemplateVariables(TemplateVariablesShape.Sections, Texts(header), Texts(body), Texts(footer), Texts(buttons), null);
+                return new TemplateVariables(TemplateVariablesShape.Sections, Texts(header, "Header"), Texts(body, "Body"), Texts(footer, "Footer"), Texts(buttons, "Button"), null);
             if (body != null)
-                return new TemplateVariables(TemplateVariablesShape.List, Array.Empty<string>(), Texts(body), Array.Empty<string>(), Array.Empty<string>(), null);
+                return new TemplateVariables(TemplateVariablesShape.List, Array.Empty<string>(), Texts(body, "Body"), Array.Empty<string>(), Array.Empty<string>(), null);
             return None;
         }
 
@@ -99,10 +99,11 @@ namespace Octopods.Templates
             var root = parsed.RootElement;
             var empty = Array.Empty<string>();
             if (root.ValueKind == JsonValueKind.Array)
-                return new TemplateVariables(TemplateVariablesShape.Raw, empty, Strings(root), empty, empty, json);
+                return new TemplateVariables(TemplateVariablesShape.Raw, empty, Checked(Strings(root), "Body"), empty, empty, json);
             // An object: sections when it names them, else a {"1": …} map (checked against nothing).
             return new TemplateVariables(TemplateVariablesShape.Raw,
-                Section(root, "header"), Section(root, "body"), Section(root, "footer"), Section(root, "buttons"), json);
+                Checked(Section(root, "header"), "Header"), Checked(Section(root, "body"), "Body"),
+                Checked(Section(root, "footer"), "Footer"), Checked(Section(root, "buttons"), "Button"), json);
         }
 
         /// <summary>True when a raw object names sections (header/body/footer/buttons) rather than placeholder numbers.</summary>
@@ -220,12 +221,35 @@ namespace Octopods.Templates
             writer.WriteEndArray();
         }
 
-        private static string[] Texts(IEnumerable<string?>? values)
+        private static string[] Texts(IEnumerable<string?>? values, string section)
         {
             if (values == null) return Array.Empty<string>();
             var texts = values.Select(v => v ?? "").ToArray();
             for (var i = 0; i < texts.Length; i++) UnicodeText.ThrowIfBroken(texts[i], $"Variable {i + 1}");
-            return texts;
+            return Checked(texts, section);
+        }
+
+        /// <summary>No template's text holds more (WhatsApp's body limit); a longer value is a wrong column, not a message.</summary>
+        public const int LongestValue = 1024;
+
+        /// <summary>
+        /// Refuses a value the service would refuse or that cannot be meant: empty or blank (WhatsApp
+        /// refuses an empty parameter; an empty CSV cell fills nothing), or longer than any template holds.
+        /// </summary>
+        private static string[] Checked(string[] values, string section)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (string.IsNullOrWhiteSpace(values[i]))
+                    throw new OctopodsException(ErrorNames.VariableInvalid, OctopodsErrorKind.InvalidArgument,
+                        $"{section} variable {i + 1} is empty; the template's placeholder would be left blank, which WhatsApp refuses, so it was not sent",
+                        "Give every placeholder a value: check the column it is read from (an empty cell in this row), or the order of the values.");
+                if (values[i].Length > LongestValue)
+                    throw new OctopodsException(ErrorNames.VariableInvalid, OctopodsErrorKind.InvalidArgument,
+                        $"{section} variable {i + 1} is {values[i].Length:N0} characters long, more than a template's whole text holds ({LongestValue:N0}); it was not sent",
+                        "Check the column it is read from: it holds something other than this placeholder's value.");
+            }
+            return values;
         }
 
         private static string[] Strings(JsonElement array) =>

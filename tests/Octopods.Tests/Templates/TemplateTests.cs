@@ -46,6 +46,22 @@ namespace Octopods.Tests.Templates
             Assert.Equal("api/v1/vbm/templates/2003/messages", viber.Path);
         }
 
+        [Theory]
+        [InlineData("", "Body variable 2 is empty")]
+        [InlineData("   ", "Body variable 2 is empty")]
+        [InlineData(null, "Body variable 2 is 200,000 characters long")]
+        public void A_blank_or_absurdly_long_value_is_refused_naming_its_place(string? value, string said)
+        {
+            value ??= new string('x', 200_000);
+            var listed = Assert.Throws<OctopodsException>(() => TemplateVariables.FromSections(null, new[] { "Ann", value }, null, null));
+            Assert.Equal(ErrorNames.VariableInvalid, listed.ErrorName);
+            Assert.Contains(said, listed.Message);
+            var raw = Assert.Throws<OctopodsException>(() => TemplateVariables.FromRaw(new[] { "Ann", value }));
+            Assert.Contains(said, raw.Message);
+            Assert.Contains("Header variable 1", Assert.Throws<OctopodsException>(() => TemplateVariables.FromSections(new[] { value }, new[] { "Ann" }, null, null)).Message);
+            Assert.Equal(2, TemplateVariables.FromSections(null, new[] { "Ann", new string('x', TemplateVariables.LongestValue) }, null, null).Body.Count);
+        }
+
         [Fact]
         public void No_variables_leave_the_field_out()
         {
