@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Octopods.Errors;
+using Octopods.Files;
 using Octopods.Polling;
 using Octopods.Sms;
 using Octopods.WhatsApp;
@@ -71,7 +72,7 @@ namespace Octopods.Bulk
 
             using (stream)
             {
-                if (!stream.CanSeek) throw Unusable(full, "it is not a regular file", "Give the path of the journal file, such as .\\campaign.jsonl.", null);
+                if (!RegularFile.IsReadable(stream)) throw Unusable(full, "it is not an ordinary file (a device, say)", "Give the path of the journal file, such as .\\campaign.jsonl.", null);
                 var facts = new JournalFacts();
                 var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, facts, "",
                     "Give -JournalPath the journal a send wrote (its first line begins {\"type\":\"octopods-journal\"), not the input CSV or an exported report.",

@@ -27,5 +27,20 @@ namespace Octopods.Files
                 return false;
             }
         }
+
+        /// <summary>
+        /// For a stream opened only to read (it cannot be cut): false for a device that says it is empty
+        /// and still gives bytes (/dev/zero, /dev/urandom). An empty device such as /dev/null reads as
+        /// the empty file it looks like.
+        /// </summary>
+        public static bool IsReadable(FileStream stream)
+        {
+            if (!stream.CanSeek) return false;
+            if (stream.Length > 0) return true;
+            stream.Seek(0, SeekOrigin.Begin);
+            var gives = stream.ReadByte() >= 0;
+            stream.Seek(0, SeekOrigin.Begin);
+            return !gives;
+        }
     }
 }

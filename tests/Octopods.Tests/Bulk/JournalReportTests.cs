@@ -137,6 +137,16 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
+        public void A_device_that_never_ends_is_refused_at_once()
+        {
+            if (OperatingSystem.IsWindows() || !File.Exists("/dev/zero")) return;
+            var ex = Assert.Throws<OctopodsException>(() => JournalReport.Read("/dev/zero"));
+            Assert.Equal(ErrorNames.JournalUnavailable, ex.ErrorName);
+            Assert.Contains("not an ordinary file", ex.Message);
+            Assert.Empty(JournalReport.Read("/dev/null").Rows);   // an empty device reads as the empty file it looks like
+        }
+
+        [Fact]
         public void A_missing_file_a_csv_and_a_newer_format_are_named_errors_with_their_fix()
         {
             var missing = Assert.Throws<OctopodsException>(() => JournalReport.Read(Path.Combine(_dir, "absent.jsonl")));
