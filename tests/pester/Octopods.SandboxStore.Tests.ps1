@@ -85,6 +85,25 @@ while (-not (Test-Path -LiteralPath $Go) -and [DateTime]::UtcNow -lt $deadline) 
     }
 }
 
+Describe 'A sandbox file that can no longer be written' {
+    It 'still answers, and the send says the messages were not kept' {
+        $folder = Join-Path $TestDrive 'vanishing'
+        $env:OCTOPODS_SANDBOX_PATH = Join-Path $folder 'sandbox.jsonl'
+        try {
+            Disconnect-Octopods
+            Connect-Octopods -Sandbox
+            Remove-Item -LiteralPath $folder -Recurse -Force   # a cleanup job, an unmounted disk
+            $sent = Send-OctopodsSms -To '+14155550150' -Body 'not kept' -WarningVariable warned -WarningAction SilentlyContinue
+        }
+        finally {
+            $env:OCTOPODS_SANDBOX_PATH = $script:SuiteSandbox
+            Disconnect-Octopods
+        }
+        $sent.MessageId | Should -BeLike 'msg_sbx_*'
+        "$warned" | Should -BeLike '*could not keep them in its file*another session will not find them*'
+    }
+}
+
 Describe 'A file that is not the sandbox''s' {
     BeforeEach {
         $script:Csv = Join-Path $TestDrive "customers-$([guid]::NewGuid().ToString('N')).csv"

@@ -125,6 +125,7 @@ namespace Octopods.PowerShell.CommandBases
                 Target = () => Connection.Target,
                 AcceptOtherTarget = AcceptJournalTarget,
                 RowRule = () => Keys.RuleFor(InputObject),
+                SandboxStoreFailure = () => Connection.SandboxStoreFailure,
                 TotalCount = TotalCount,
                 HoldOutput = HoldOutput,
                 Activity = ProgressActivity,

@@ -175,6 +175,9 @@ namespace Octopods.PowerShell.Infrastructure
             });
             _cmdlet.WriteProgress(new ProgressRecord(ProgressId, _settings.Activity, "Done") { RecordType = ProgressRecordType.Completed });
             WriteSummary(stopped: false);
+            if (_settings.SandboxStoreFailure() is { } why)
+                _cmdlet.WriteWarning($"The sandbox accepted these messages but could not keep them in its file ({why}): another session will not find them. " +
+                    "Check OCTOPODS_SANDBOX_PATH and the disk, then Connect-Octopods -Sandbox again.");
         }
 
         /// <summary>Writes what was held for -Wait, results and errors in input order.</summary>

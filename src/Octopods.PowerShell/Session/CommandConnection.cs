@@ -56,6 +56,10 @@ namespace Octopods.PowerShell.Session
         public bool HasConnection => _connection != null;
 
         /// <summary>Where the resolved connection sends, for the journal: the sandbox or the service's address, and the key. Null before a key is resolved.</summary>
+        /// <summary>Why the sandbox could not keep its latest send in its file (null: it could, or this is no sandbox connection).</summary>
+        public string? SandboxStoreFailure =>
+            _connection != null && _connection.Description.Sandbox ? SessionConnections.Current.Sandbox.StoreFailure : null;
+
         public Bulk.JournalTarget? Target =>
             _connection == null ? null : new Bulk.JournalTarget(_connection.Description.Sandbox, _connection.Options.BaseUri, _connection.Options.ApiKey);
 

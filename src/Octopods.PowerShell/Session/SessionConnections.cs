@@ -18,6 +18,7 @@ namespace Octopods.PowerShell.Session
 
         private readonly Dictionary<OctopodsChannel, ChannelConnection> _channels = new Dictionary<OctopodsChannel, ChannelConnection>();
         private OctopodsEmulator? _sandbox;
+        private string? _sandboxPath;   // the store it was made for: OCTOPODS_SANDBOX_PATH may change in a session
 
         public static SessionConnections Current
         {
@@ -35,12 +36,24 @@ namespace Octopods.PowerShell.Session
             if (runspace != null) ByRunspace.Remove(runspace);
         }
 
-        /// <summary>The runspace's emulator: one per session, shared by its channels, kept across reconnects.</summary>
+        /// <summary>
+        /// The runspace's emulator: one per session, shared by its channels, kept across reconnects
+        /// while its file (OCTOPODS_SANDBOX_PATH) stays the same.
+        /// </summary>
         public OctopodsEmulator Sandbox
         {
             get
             {
-                lock (_channels) return _sandbox ??= NewSandbox();
+                lock (_channels)
+                {
+                    var path = SandboxStore.ForCurrentUser()?.Path ?? SandboxStore.InMemory;
+                    if (_sandbox == null || _sandboxPath != path)
+                    {
+                        _sandbox = NewSandbox();
+                        _sandboxPath = path;
+                    }
+                    return _sandbox;
+                }
             }
         }
 

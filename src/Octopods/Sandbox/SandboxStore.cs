@@ -256,8 +256,9 @@ namespace Octopods.Sandbox
                 {
                     return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 }
-                catch (IOException) when (waited.Elapsed < LockPatience && !(Directory.Exists(LockPath)))
+                catch (IOException ex) when (ex.GetType() == typeof(IOException) && File.Exists(LockPath) && waited.Elapsed < LockPatience)
                 {
+                    // Held by another process or runspace (a missing folder or a full disk is no wait).
                     Thread.Sleep(1);
                 }
             }
