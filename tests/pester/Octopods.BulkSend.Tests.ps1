@@ -386,3 +386,76 @@ Describe 'An outage stops the run' {
         @(Invoke-RestMethod -Uri "$($Up.Uri)__test/ledger" -NoProxy | ForEach-Object { $_ }) | Should -HaveCount (40 - $unknown.Count)
     }
 }
+
+Describe 'Stop means stop' {
+    BeforeAll {
+        # 40 ms a request: rows pile up behind the window while the first ones are on the wire.
+        $script:Paced = Start-OctopodsTestServer -LatencyMs 40
+        function Get-PacedLedger { @(Invoke-RestMethod -Uri "$($Paced.Uri)__test/ledger" -NoProxy) | ForEach-Object { $_ } }
+        $script:StopKey = ConvertTo-SecureString -String 'sk_pester_stop_2b7e' -AsPlainText -Force
+        # 200 rows named by their number; row 3's number is not E.164, so it is refused before sending.
+        function Get-StopRow {
+            param([string]$Tag, [int]$Bad = 3, [string]$BadNumber = '4155550003')
+            1..200 | ForEach-Object {
+                $to = if ($_ -eq $Bad) { $BadNumber } else { '+1415555{0:D4}' -f (6000 + $_) }
+                [pscustomobject]@{ To = $to; Message = "$Tag row $_" }
+            }
+        }
+        function Get-SentRow {
+            param([string]$Tag)
+            Get-PacedLedger | Where-Object { $_ -like "$Tag row *" } | ForEach-Object { [int]($_ -replace '^.* row ', '') }
+        }
+    }
+
+    AfterAll { Stop-OctopodsTestServer $Paced }
+
+    It 'starts no row after the failing one under -ErrorAction Stop' -ForEach @(
+        @{ Tag = 'ea-stop'; Throttle = 8 }
+        @{ Tag = 'ea-stop-1'; Throttle = 1 }
+    ) {
+        $stopped = $null
+        try {
+            Get-StopRow -Tag $Tag | Send-OctopodsSms -ApiKey $StopKey -BaseUri $Paced.Uri -ThrottleLimit $Throttle -ErrorAction Stop -WarningAction SilentlyContinue
+        }
+        catch { $stopped = $_ }
+        $stopped.FullyQualifiedErrorId | Should -BeLike 'Octopods.PhoneInvalid*'
+        $sent = @(Get-SentRow -Tag $Tag)
+        # Only rows before the bad one; with more in flight, those already on the wire when it was refused.
+        @($sent | Where-Object { $_ -gt 3 }) | Should -HaveCount 0
+        $sent.Count | Should -BeLessOrEqual 2
+    }
+
+    It 'stops the same way under $ErrorActionPreference = ''Stop'', at a row the provider refuses' {
+        $ErrorActionPreference = 'Stop'
+        $stopped = $null
+        try {
+            # The sandbox's provider-error number: accepted on the wire, refused by the provider.
+            Get-StopRow -Tag 'eap-stop' -Bad 5 -BadNumber '+15005550003' |
+                Send-OctopodsSms -ApiKey $StopKey -BaseUri $Paced.Uri -ThrottleLimit 1 -WarningAction SilentlyContinue
+        }
+        catch { $stopped = $_ }
+        $ErrorActionPreference = 'Continue'
+        $stopped.FullyQualifiedErrorId | Should -BeLike 'Octopods.ProviderError*'
+        (@(Get-SentRow -Tag 'eap-stop') -join ',') | Should -Be '1,2,3,4'
+    }
+
+    It 'says what stopped as a warning that -WarningAction SilentlyContinue silences' {
+        $script = {
+            param($Manifest, $Uri)
+            Import-Module $Manifest
+            $key = ConvertTo-SecureString -String 'sk_pester_stop_2b7e' -AsPlainText -Force
+            $rows = 1..50 | ForEach-Object { [pscustomobject]@{ To = if ($_ -eq 3) { '12' } else { '+1415555{0:D4}' -f (6500 + $_) }; Message = "warn row $_" } }
+            foreach ($action in 'Continue', 'SilentlyContinue') {
+                "--- $action"
+                try { $rows | Send-OctopodsSms -ApiKey $key -BaseUri $Uri -ThrottleLimit 1 -ErrorAction Stop -WarningAction $action | Out-Null }
+                catch { 'stopped' }
+            }
+        }
+        $out = (Invoke-FreshPwsh -Arguments @('-Command', "& { $script } '$Manifest' '$($Paced.Uri)'") | Out-String) -split '--- '
+        $shown = $out | Where-Object { $_ -like 'Continue*' }
+        $silenced = $out | Where-Object { $_ -like 'SilentlyContinue*' }
+        $shown | Should -BeLike '*stopped after*'
+        $silenced | Should -BeLike '*stopped*'
+        $silenced | Should -Not -BeLike '*stopped after*'
+    }
+}

@@ -122,6 +122,7 @@ namespace Octopods.PowerShell.CommandBases
                 RatePerSecond = RatePerSecond,
                 JournalPath = JournalPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath),
                 ResendUnknown = ResendUnknown,
+                StopOnFailure = Runtime.ErrorsStop,
                 Target = () => Connection.Target,
                 AcceptOtherTarget = AcceptJournalTarget,
                 RowRule = () => Keys.RuleFor(InputObject),

@@ -61,6 +61,7 @@ namespace Octopods.PowerShell.Infrastructure
                     RatePerSecond = _settings.RatePerSecond,
                     JournalPath = _settings.JournalPath,
                     ResendUnknown = _settings.ResendUnknown,
+                    StopOnFailure = _settings.StopOnFailure,
                     Target = _settings.Target(),
                     AcceptOtherTarget = _settings.AcceptOtherTarget,
                     RowRule = _settings.RowRule(),

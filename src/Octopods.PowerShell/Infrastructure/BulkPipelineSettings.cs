@@ -8,6 +8,8 @@ namespace Octopods.PowerShell.Infrastructure
         /// <summary>The journal's full path, or null for none.</summary>
         public string? JournalPath { get; init; }
         public bool ResendUnknown { get; init; }
+        /// <summary>The command stops at its first error (-ErrorAction Stop): the run starts no row after a failed one.</summary>
+        public bool StopOnFailure { get; init; }
         /// <summary>Where the run sends, asked when it starts (the key is resolved by then).</summary>
         public System.Func<Bulk.JournalTarget?> Target { get; init; } = () => null;
         /// <summary>-AcceptJournalTarget.</summary>

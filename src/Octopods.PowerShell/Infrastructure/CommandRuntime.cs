@@ -61,6 +61,20 @@ namespace Octopods.PowerShell.Infrastructure
             (_cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter typed && typed.IsPresent) ||
             LanguagePrimitives.IsTrue(_cmdlet.GetVariableValue("WhatIfPreference"));
 
+        /// <summary>The command's first error ends it: -ErrorAction Stop, or $ErrorActionPreference = 'Stop' where it runs.</summary>
+        public bool ErrorsStop => Preference("ErrorAction", "ErrorActionPreference") == ActionPreference.Stop;
+
+        /// <summary>Warnings are not shown: -WarningAction or $WarningPreference says SilentlyContinue or Ignore.</summary>
+        public bool WarningsSilenced => Preference("WarningAction", "WarningPreference") is ActionPreference.SilentlyContinue or ActionPreference.Ignore;
+
+        /// <summary>A preference as the command sees it: its common parameter when given, else the variable in its scope.</summary>
+        private ActionPreference? Preference(string parameter, string variable)
+        {
+            if (_cmdlet.MyInvocation.BoundParameters.TryGetValue(parameter, out var given))
+                return LanguagePrimitives.TryConvertTo<ActionPreference>(given, out var fromParameter) ? fromParameter : (ActionPreference?)null;
+            return LanguagePrimitives.TryConvertTo<ActionPreference>(_cmdlet.GetVariableValue(variable), out var fromVariable) ? fromVariable : (ActionPreference?)null;
+        }
+
         public void WriteObject(object sendToPipeline) => _cmdlet.WriteObject(sendToPipeline);
 
         public void WriteError(ErrorRecord errorRecord) => _cmdlet.WriteError(errorRecord);
@@ -79,6 +93,8 @@ namespace Octopods.PowerShell.Infrastructure
 
         public void WarnThroughHost(string text)
         {
+            // The warning stream is closed after a stop; the preference it would have honoured still is.
+            if (WarningsSilenced) return;
             try { _cmdlet.Host?.UI?.WriteWarningLine(text); }
             catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException) { }
         }

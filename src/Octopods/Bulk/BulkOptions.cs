@@ -13,6 +13,11 @@ namespace Octopods.Bulk
         public int MaxPending { get; set; }
         /// <summary>Send rows whose journal outcome is unknown again.</summary>
         public bool ResendUnknown { get; set; }
+        /// <summary>
+        /// Stop at the first row that fails or whose outcome is unknown (-ErrorAction Stop): no row
+        /// after it starts; rows already on the wire finish.
+        /// </summary>
+        public bool StopOnFailure { get; set; }
         /// <summary>After a stop, how long sends already on the wire may finish so their outcome is known.</summary>
         public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(2);
 

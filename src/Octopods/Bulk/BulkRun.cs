@@ -33,6 +33,7 @@ namespace Octopods.Bulk
             {
                 ThrottleLimit = options.ThrottleLimit,
                 ResendUnknown = options.ResendUnknown,
+                StopOnFailure = options.StopOnFailure,
             }, _gate, journal);
             _startedAt = options.Clock.UtcNow;
         }

@@ -15,6 +15,9 @@ namespace Octopods.Bulk
         /// <summary>The journal's full path, or null for none.</summary>
         public string? JournalPath { get; init; }
 
+        /// <summary>Stop at the first row that fails (-ErrorAction Stop): no row after it starts.</summary>
+        public bool StopOnFailure { get; init; }
+
         /// <summary>Send rows whose journal outcome is unknown again.</summary>
         public bool ResendUnknown { get; init; }
 

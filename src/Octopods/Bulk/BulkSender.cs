@@ -388,6 +388,9 @@ namespace Octopods.Bulk
                 case BulkRowKind.Unknown: Interlocked.Increment(ref Counters.UnknownCount); break;
                 case BulkRowKind.NotAttempted: Interlocked.Increment(ref Counters.NotAttemptedCount); break;
             }
+            // At once, from here: the caller learns of the failure only when the rows before it are done,
+            // and every row it submitted meanwhile would otherwise start.
+            if (_options.StopOnFailure && (kind == BulkRowKind.Failed || kind == BulkRowKind.Unknown)) Stop();
             TaskCompletionSource<bool>? signal;
             lock (_lock)
             {
