@@ -205,6 +205,27 @@ Import-Module '$script:Manifest'
         @($sent | Group-Object row | Where-Object Count -GT 1) | Should -HaveCount 0
     }
 
+    It 'sends a row repeated in the input once, names each repeat, and sends them all with -AllowDuplicate' {
+        $csv = Join-Path $TestDrive 'exported-twice.csv'
+        $rows = 1..30 | ForEach-Object { [pscustomobject]@{ To = '+1415555{0:D4}' -f (7300 + $_); Message = "Your order $_ has shipped." } }
+        # Twenty of them twice, as a CSV exported twice into one holds.
+        @($rows) + @($rows | Select-Object -First 20) | Export-Csv -LiteralPath $csv -NoTypeInformation
+
+        $sent = @(Import-Csv -LiteralPath $csv | Send-OctopodsSms -ErrorVariable repeats -ErrorAction SilentlyContinue -InformationVariable info)
+        $sent | Should -HaveCount 30
+        @($sent.PhoneNumber | Sort-Object -Unique) | Should -HaveCount 30
+        $repeats | Should -HaveCount 20
+        $repeats | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'Octopods.DuplicateRow*' }
+        "$($repeats[0])" | Should -BeLike '*repeats an earlier row*+14155557301*not sent*'
+        $repeats[0].TargetObject.Message | Should -Be 'Your order 1 has shipped.'
+        $summary = @($info | Where-Object { $_.Tags -contains 'Summary' })[0].MessageData
+        $summary.Duplicates | Should -Be 20
+        "$summary" | Should -BeLike '*20 repeated row(s) not sent again*'
+
+        $all = @(Import-Csv -LiteralPath $csv | Send-OctopodsSms -AllowDuplicate)
+        $all | Should -HaveCount 50
+    }
+
     It 'sends nothing and writes no journal with -WhatIf' {
         $output = @(Import-Csv -LiteralPath $script:Csv | Send-OctopodsSms -JournalPath $script:Journal -WhatIf -ErrorAction SilentlyContinue)
 

@@ -67,6 +67,13 @@ namespace Octopods.PowerShell.CommandBases
         public SwitchParameter ResendUnknown { get; set; }
 
         /// <summary>
+        /// Send a row that repeats an earlier row of the run (the same message to the same number)
+        /// again; without it such a row is sent once, and each repeat is the error Octopods.DuplicateRow.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowDuplicate { get; set; }
+
+        /// <summary>
         /// With -JournalPath: the journal's rows reached this run's target too (the same account at
         /// another address, or after a key rotation), so a journal that recorded another target is used.
         /// </summary>
@@ -122,6 +129,7 @@ namespace Octopods.PowerShell.CommandBases
                 RatePerSecond = RatePerSecond,
                 JournalPath = JournalPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath),
                 ResendUnknown = ResendUnknown,
+                AllowDuplicates = AllowDuplicate,
                 StopOnFailure = Runtime.ErrorsStop,
                 Target = () => Connection.Target,
                 AcceptOtherTarget = AcceptJournalTarget,

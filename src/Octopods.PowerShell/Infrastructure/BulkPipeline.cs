@@ -61,6 +61,7 @@ namespace Octopods.PowerShell.Infrastructure
                     RatePerSecond = _settings.RatePerSecond,
                     JournalPath = _settings.JournalPath,
                     ResendUnknown = _settings.ResendUnknown,
+                    AllowDuplicates = _settings.AllowDuplicates,
                     StopOnFailure = _settings.StopOnFailure,
                     Target = _settings.Target(),
                     AcceptOtherTarget = _settings.AcceptOtherTarget,
@@ -298,6 +299,7 @@ namespace Octopods.PowerShell.Infrastructure
                         break;
                     case BulkRowKind.Failed:
                     case BulkRowKind.Unknown:
+                    case BulkRowKind.Duplicate:
                         WriteRowError(ErrorRecords.From(row.Error!, row.State));
                         break;
                 }

@@ -8,6 +8,8 @@ namespace Octopods.PowerShell.Infrastructure
         /// <summary>The journal's full path, or null for none.</summary>
         public string? JournalPath { get; init; }
         public bool ResendUnknown { get; init; }
+        /// <summary>-AllowDuplicate: send a row that repeats an earlier one of the run.</summary>
+        public bool AllowDuplicates { get; init; }
         /// <summary>The command stops at its first error (-ErrorAction Stop): the run starts no row after a failed one.</summary>
         public bool StopOnFailure { get; init; }
         /// <summary>Where the run sends, asked when it starts (the key is resolved by then).</summary>

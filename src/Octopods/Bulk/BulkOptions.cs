@@ -11,6 +11,8 @@ namespace Octopods.Bulk
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
         /// <summary>Rows accepted but not yet handed back in order (bounds memory when an early row is slow).</summary>
         public int MaxPending { get; set; }
+        /// <summary>Send a row that repeats an earlier one of the run (same content, same number) again, instead of once.</summary>
+        public bool AllowDuplicates { get; set; }
         /// <summary>Send rows whose journal outcome is unknown again.</summary>
         public bool ResendUnknown { get; set; }
         /// <summary>

@@ -11,6 +11,8 @@ namespace Octopods.Bulk
         Failed,
         /// <summary>May or may not have been accepted; not sent again.</summary>
         Unknown,
+        /// <summary>Not sent: it repeats an earlier row of the run (the same content to the same number), which was sent once.</summary>
+        Duplicate,
         /// <summary>Not sent: the run stopped first (before its first attempt, or while it waited to retry after a 429).</summary>
         NotAttempted,
     }

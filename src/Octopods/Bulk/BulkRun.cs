@@ -34,6 +34,7 @@ namespace Octopods.Bulk
                 ThrottleLimit = options.ThrottleLimit,
                 ResendUnknown = options.ResendUnknown,
                 StopOnFailure = options.StopOnFailure,
+                AllowDuplicates = options.AllowDuplicates,
             }, _gate, journal);
             _startedAt = options.Clock.UtcNow;
         }
@@ -142,6 +143,7 @@ namespace Octopods.Bulk
                 StopReason = _sender.StopReason,
                 JournalPath = Journal?.Path,
                 NotJournaled = c.Unjournaled,
+                Duplicates = c.Duplicates,
             };
         }
 

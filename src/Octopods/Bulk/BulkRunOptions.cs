@@ -18,6 +18,9 @@ namespace Octopods.Bulk
         /// <summary>Stop at the first row that fails (-ErrorAction Stop): no row after it starts.</summary>
         public bool StopOnFailure { get; init; }
 
+        /// <summary>Send a row that repeats an earlier one of the run (-AllowDuplicate).</summary>
+        public bool AllowDuplicates { get; init; }
+
         /// <summary>Send rows whose journal outcome is unknown again.</summary>
         public bool ResendUnknown { get; init; }
 

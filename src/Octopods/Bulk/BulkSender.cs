@@ -92,20 +92,29 @@ namespace Octopods.Bulk
                     return;
                 }
             }
+            // Without a key, the content names the row: a repeat of an earlier row of this run (the same
+            // text to the same number, as a CSV exported twice holds) is sent once unless repeats are allowed.
+            string? contentId = null;
+            if (keyId == null && (_journal != null || !_options.AllowDuplicates))
+            {
+                var baseId = _journal == null || _journal.ComparableContent
+                    ? RowIdentity.FromComparableContent(_operation.Channel, _operation.Destination(request), _operation.ComparableContent(request), _journal?.RowSecret)
+                    : RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request), _journal.RowSecret);
+                var baseKey = RowKey.FromId(baseId);
+                _occurrences.TryGetValue(baseKey, out var seen);
+                if (seen > 0 && !_options.AllowDuplicates)
+                {
+                    Complete(row, BulkRowKind.Duplicate, null, new OctopodsException(ErrorNames.DuplicateRow, OctopodsErrorKind.InvalidArgument,
+                        $"This row repeats an earlier row of this run (the same message to {_operation.Destination(request)}); it was not sent, so the recipient gets it once",
+                        "If the repeat is meant, run with -AllowDuplicate; to tell such rows apart, give each an -IdempotencyKey."));
+                    return;
+                }
+                _occurrences[baseKey] = seen + 1;
+                contentId = RowIdentity.Occurrence(baseId, seen + 1);
+            }
             if (_journal != null)
             {
-                string id;
-                if (keyId != null) id = keyId;
-                else
-                {
-                    var baseId = _journal.ComparableContent
-                        ? RowIdentity.FromComparableContent(_operation.Channel, _operation.Destination(request), _operation.ComparableContent(request), _journal.RowSecret)
-                        : RowIdentity.FromContent(_operation.Channel, _operation.Destination(request), _operation.Content(request), _journal.RowSecret);
-                    var baseKey = RowKey.FromId(baseId);
-                    _occurrences.TryGetValue(baseKey, out var seen);
-                    _occurrences[baseKey] = seen + 1;
-                    id = RowIdentity.Occurrence(baseId, seen + 1);
-                }
+                var id = keyId ?? contentId!;
                 row.RowId = id;
                 var previous = _journal.Find(id);
                 if (previous != null && previous.State == JournalState.Accepted)
@@ -387,10 +396,11 @@ namespace Octopods.Bulk
                 case BulkRowKind.Failed: Interlocked.Increment(ref Counters.FailedCount); break;
                 case BulkRowKind.Unknown: Interlocked.Increment(ref Counters.UnknownCount); break;
                 case BulkRowKind.NotAttempted: Interlocked.Increment(ref Counters.NotAttemptedCount); break;
+                case BulkRowKind.Duplicate: Interlocked.Increment(ref Counters.DuplicateCount); break;
             }
             // At once, from here: the caller learns of the failure only when the rows before it are done,
             // and every row it submitted meanwhile would otherwise start.
-            if (_options.StopOnFailure && (kind == BulkRowKind.Failed || kind == BulkRowKind.Unknown)) Stop();
+            if (_options.StopOnFailure && (kind == BulkRowKind.Failed || kind == BulkRowKind.Unknown || kind == BulkRowKind.Duplicate)) Stop();
             TaskCompletionSource<bool>? signal;
             lock (_lock)
             {

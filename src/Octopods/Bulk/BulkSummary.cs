@@ -22,6 +22,8 @@ namespace Octopods.Bulk
         /// <summary>Why the run stopped itself (the service kept failing); null after Ctrl+C or when it did not stop.</summary>
         public string? StopReason { get; set; }
         public string? JournalPath { get; set; }
+        /// <summary>Rows not sent because they repeat an earlier row of the run (without -AllowDuplicate).</summary>
+        public int Duplicates { get; set; }
         /// <summary>Rows whose outcome the journal could not record (a full disk, say): a resume reports them as unknown and does not send them.</summary>
         public int NotJournaled { get; set; }
         public double RatePerSecond => Elapsed.TotalSeconds > 0 ? Sent / Elapsed.TotalSeconds : 0;
@@ -31,6 +33,7 @@ namespace Octopods.Bulk
             var text = $"{Command}: {(Stopped ? "stopped after " : "")}{Rows} row(s): {Sent} sent, {Failed} failed, {FromJournal} from the journal, {Unknown} unknown";
             if (StopReason != null) text = $"{Command}: stopped because {StopReason}, after {Rows} row(s): {Sent} sent, {Failed} failed, {FromJournal} from the journal, {Unknown} unknown";
             if (Stopped || NotAttempted > 0) text += $", {NotAttempted} not attempted";
+            if (Duplicates > 0) text += $", {Duplicates} repeated row(s) not sent again";
             if (NotRead.HasValue && NotRead.Value > 0) text += $" (and {NotRead.Value} row(s) not read)";
             text += $", in {Elapsed.TotalSeconds:0.0} s ({RatePerSecond:0.#} sent/s)";
             if (RateLimitPauses > 0) text += $"; {RateLimitPauses} rate-limit pause(s)";

@@ -27,6 +27,7 @@ namespace Octopods.Errors
         public const string SandboxStoreUnusable = "SandboxStoreUnusable";
         public const string SandboxStoreNotOurs = "SandboxStoreNotOurs";
         public const string VariableInvalid = "VariableInvalid";
+        public const string DuplicateRow = "DuplicateRow";
         public const string SettingsFileNotOurs = "SettingsFileNotOurs";
         public const string ServiceOutage = "ServiceOutage";
         public const string BodyControlCharacter = "BodyControlCharacter";

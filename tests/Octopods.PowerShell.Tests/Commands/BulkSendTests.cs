@@ -191,14 +191,14 @@ namespace Octopods.PowerShell.Tests.Commands
         }
 
         [Fact]
-        public void Same_text_to_the_same_number_twice_is_two_rows_and_an_explicit_key_names_a_row()
+        public void Same_text_to_the_same_number_twice_is_two_rows_when_allowed_and_an_explicit_key_names_a_row()
         {
             var journal = Journal();
             var script = $@"@(
                 [pscustomobject]@{{ To = '+14155553001'; Message = 'same' }}
                 [pscustomobject]@{{ To = '+14155553001'; Message = 'same' }}
                 [pscustomobject]@{{ To = '+14155553002'; Message = 'v1'; IdempotencyKey = 'order-7' }}
-            ) | Send-OctopodsSms -JournalPath '{journal}'";
+            ) | Send-OctopodsSms -JournalPath '{journal}' -AllowDuplicate";
             Engine.Run(script).AssertNoErrors();
             Assert.Equal(3, Server.Emulator.Ledger.Count);
             // Re-run with the text of the keyed row edited: the key, not the text, names the row.

@@ -222,14 +222,14 @@ namespace Octopods.PowerShell.Tests.Commands
         }
 
         [Fact]
-        public void Same_variables_to_the_same_number_twice_are_two_rows_and_an_explicit_key_names_a_row()
+        public void Same_variables_to_the_same_number_twice_are_two_rows_when_allowed_and_an_explicit_key_names_a_row()
         {
             var journal = Journal();
             var script = $@"@(
                 [pscustomobject]@{{ To = '+14155555001'; A = 'row 1'; B = 'same' }}
                 [pscustomobject]@{{ To = '+14155555001'; A = 'row 1'; B = 'same' }}
                 [pscustomobject]@{{ To = '+14155555002'; A = 'row 2'; B = 'v1'; IdempotencyKey = 'order-7' }}
-            ) | {WhatsApp} -JournalPath '{journal}'";
+            ) | {WhatsApp} -JournalPath '{journal}' -AllowDuplicate";
             Engine.Run(script).AssertNoErrors();
             Assert.Equal(3, Server.Emulator.Ledger.Count);
             // Re-run with a variable of the keyed row edited: the key, not the variables, names the row.

@@ -283,12 +283,30 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
-        public async Task Repeated_rows_are_distinct_rows_and_duplicate_explicit_keys_are_refused()
+        public async Task A_repeated_row_is_sent_once_and_with_repeats_allowed_is_its_own_row()
+        {
+            var rows = new[] { new Row("+1", "same"), new Row("+2", "other"), new Row("+1", "same "), new Row("+1", "same"), new Row("+1", "different") };
+            foreach (var journaled in new[] { false, true })
+            {
+                var service = new FakeService();
+                var journal = journaled ? SendJournal.Open(Path.Combine(_dir, "repeats.jsonl")) : null;
+                using var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), journal);
+                var outcomes = await RunAll(engine, rows);
+                Assert.Equal(new[] { BulkRowKind.Sent, BulkRowKind.Sent, BulkRowKind.Duplicate, BulkRowKind.Duplicate, BulkRowKind.Sent }, outcomes.Select(o => o.Kind));
+                Assert.Equal(ErrorNames.DuplicateRow, outcomes[2].Error!.ErrorName);
+                Assert.Contains("-AllowDuplicate", outcomes[2].Error!.Fix);
+                Assert.Equal(3, service.Calls);
+                Assert.Equal(2, engine.Counters.Duplicates);
+            }
+        }
+
+        [Fact]
+        public async Task Repeated_rows_allowed_are_distinct_rows_and_duplicate_explicit_keys_are_refused()
         {
             var path = Path.Combine(_dir, "dup.jsonl");
             var rows = new[] { new Row("+1", "same"), new Row("+1", "same"), new Row("+2", "x"), new Row("+3", "y") };
             var service = new FakeService();
-            using (var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            using (var engine = new BulkSender<Row, string>(service.Operation(), new BulkOptions { AllowDuplicates = true }, new SendGate(SystemClock.Instance), SendJournal.Open(path)))
             {
                 var outcomes = await RunAll(engine, rows, r => r.To == "+3" || r.To == "+2" ? "K" : null);
                 Assert.Equal(new[] { BulkRowKind.Sent, BulkRowKind.Sent, BulkRowKind.Sent, BulkRowKind.Failed }, outcomes.Select(o => o.Kind));
@@ -296,7 +314,7 @@ namespace Octopods.Tests.Bulk
                 Assert.NotEqual(outcomes[0].RowId, outcomes[1].RowId);
             }
             var again = new FakeService();
-            using (var engine = new BulkSender<Row, string>(again.Operation(), new BulkOptions(), new SendGate(SystemClock.Instance), SendJournal.Open(path)))
+            using (var engine = new BulkSender<Row, string>(again.Operation(), new BulkOptions { AllowDuplicates = true }, new SendGate(SystemClock.Instance), SendJournal.Open(path)))
             {
                 var outcomes = await RunAll(engine, rows.Take(3), r => r.To == "+2" ? "K" : null);
                 Assert.All(outcomes, o => Assert.Equal(BulkRowKind.FromJournal, o.Kind));

@@ -136,7 +136,7 @@ namespace Octopods.Tests.Bulk
 
         private static async Task<BulkRowKind[]> Run(string path, Sends sends, params (string, string)[] rows)
         {
-            using var engine = new BulkSender<(string, string), string>(sends.Operation(), new BulkOptions { ThrottleLimit = 1 },
+            using var engine = new BulkSender<(string, string), string>(sends.Operation(), new BulkOptions { ThrottleLimit = 1, AllowDuplicates = true },
                 new SendGate(SystemClock.Instance), SendJournal.Open(path, By(RowRule.Content)));
             foreach (var row in rows) engine.Submit(row, null);
             await engine.WaitAllDoneAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
