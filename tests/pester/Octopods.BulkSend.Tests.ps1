@@ -362,6 +362,11 @@ Describe 'A resume never sends again because a rule changed' {
         (Send-OctopodsSms @typed -Body 'Your appointment is at 9').FromJournal | Should -BeFalse
         (Send-OctopodsSms @typed -Body 'Your appointment is at 9:00').FromJournal | Should -BeTrue
         @(Get-Ledger).Count | Should -Be ($sent + 1)
+        # A loop of typed commands, some with a key and some without, shares one journal.
+        $typed.Remove('IdempotencyKey')
+        (Send-OctopodsSms @typed -Body 'No key for this one').FromJournal | Should -BeFalse
+        (Send-OctopodsSms @typed -Body 'Keyed again' -IdempotencyKey 'reminder-43').FromJournal | Should -BeFalse
+        @(Get-Ledger).Count | Should -Be ($sent + 3)
     }
 }
 

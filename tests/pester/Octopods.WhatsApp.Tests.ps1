@@ -120,7 +120,7 @@ Describe 'Send-OctopodsWhatsAppTemplate in the sandbox' {
         $errs | Should -HaveCount 2
         $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'Octopods.VariableInvalid*' }
         "$($errs[0])" | Should -BeLike '*Body variable 2 is empty*'
-        "$($errs[1])" | Should -BeLike '*Body variable 2 is 200,000 characters long*'
+        "$($errs[1])" | Should -BeLike "*Body variable 2 is $((200000).ToString('N0')) characters long*"
         $errs[1].TargetObject.Phone | Should -Be '+14155550133'
         @(Get-OctopodsWhatsAppMessage).Count | Should -Be ($before + 1)
     }

@@ -134,7 +134,7 @@ namespace Octopods.PowerShell.CommandBases
                 Target = () => Connection.Target,
                 AcceptOtherTarget = AcceptJournalTarget,
                 RowRule = () => Keys.RuleFor(InputObject),
-                SandboxStoreFailure = () => Connection.SandboxStoreFailure,
+                SandboxStoreFailures = () => Connection.SandboxStoreFailures,
                 TotalCount = TotalCount,
                 HoldOutput = HoldOutput,
                 Activity = ProgressActivity,

@@ -34,6 +34,7 @@ namespace Octopods.PowerShell.Infrastructure
         private bool _downstreamDone;   // a command after this one (Select-Object -First) needs no more
         private bool _outageReported;
         private IDisposable? _termination;
+        private int _unkeptAtStart;   // sends the sandbox could not keep before this run
 
         public BulkPipeline(ICommandOutput cmdlet, BulkPipelineSettings settings, Time.IClock clock)
         {
@@ -86,6 +87,7 @@ namespace Octopods.PowerShell.Infrastructure
                 throw;
             }
             _engine = run;
+            _unkeptAtStart = _settings.SandboxStoreFailures().Count;
             _termination = ProcessTermination.Register(() => Terminate(run));
             _cmdlet.WriteVerbose($"Bulk send: up to {_settings.ThrottleLimit} in flight" +
                                  (run.PacingInterval is { } interval ? $", at most {_settings.RatePerSecond:0.###}/s (one every {interval.TotalMilliseconds:0} ms)" : ", no pacing") +
@@ -109,9 +111,9 @@ namespace Octopods.PowerShell.Infrastructure
                 recorded.Wait(TimeSpan.FromSeconds(1));
                 Console.Error.WriteLine(Summary(engine, stopped: true).ToString());
             }
-            catch (Exception ex) when (ex is AggregateException || ex is ObjectDisposedException || ex is InvalidOperationException)
+            catch (Exception)
             {
-                // The run was ending anyway: the process ends as asked.
+                // Whatever failed here, on the signal's thread, the process ends as asked.
             }
         }
 
@@ -177,9 +179,13 @@ namespace Octopods.PowerShell.Infrastructure
             });
             _cmdlet.WriteProgress(new ProgressRecord(ProgressId, _settings.Activity, "Done") { RecordType = ProgressRecordType.Completed });
             WriteSummary(stopped: false);
-            if (_settings.SandboxStoreFailure() is { } why)
-                _cmdlet.WriteWarning($"The sandbox accepted these messages but could not keep them in its file ({why}): another session will not find them. " +
-                    "Check OCTOPODS_SANDBOX_PATH and the disk, then Connect-Octopods -Sandbox again.");
+            var unkept = _settings.SandboxStoreFailures();
+            if (unkept.Count > _unkeptAtStart)
+                _cmdlet.WriteWarning($"The sandbox accepted {unkept.Count - _unkeptAtStart} of these messages but could not keep them in its file ({unkept.Latest}): " +
+                    "another session will not find them. Check OCTOPODS_SANDBOX_PATH and the disk, then Connect-Octopods -Sandbox again.");
+            // The run's sends are done: from here (a -Wait) a SIGTERM ends the process as usual.
+            _termination?.Dispose();
+            _termination = null;
         }
 
         /// <summary>Writes what was held for -Wait, results and errors in input order.</summary>

@@ -18,8 +18,8 @@ namespace Octopods.PowerShell.Infrastructure
         public bool AcceptOtherTarget { get; init; }
         /// <summary>How the run names its rows, asked when it starts (its first row decides).</summary>
         public System.Func<Bulk.RowRule?> RowRule { get; init; } = () => null;
-        /// <summary>Why the sandbox could not keep what it accepted, asked at the end (null: it could, or no sandbox).</summary>
-        public System.Func<string?> SandboxStoreFailure { get; init; } = () => null;
+        /// <summary>How many sends the sandbox could not keep in its file so far, and why the latest could not (asked at the start and the end).</summary>
+        public System.Func<(int Count, string? Latest)> SandboxStoreFailures { get; init; } = () => (0, null);
         /// <summary>Rows to expect, for the progress bar's percentage (0: unknown).</summary>
         public long TotalCount { get; init; }
         /// <summary>Hold results and errors until WriteHeld (a -Wait follows the messages first).</summary>

@@ -37,12 +37,18 @@ namespace Octopods.PowerShell.Infrastructure
             return new IdempotencyKeys(null, string.IsNullOrWhiteSpace(text) ? null : text!.Trim(), piped);
         }
 
-        /// <summary>The run's rule, decided by the first row (a CSV's rows share their columns): a resume of the same input has the same rule.</summary>
-        public RowRule RuleFor(PSObject? firstRow)
+        /// <summary>
+        /// The run's rule, decided by the first row (a CSV's rows share their columns): a resume of the
+        /// same input has the same rule. Null for a typed command: it sends one message, which the same
+        /// command typed again names the same way, and a loop of typed commands may give a key to some
+        /// and not to others without any two names meeting.
+        /// </summary>
+        public RowRule? RuleFor(PSObject? firstRow)
         {
+            if (!_piped) return null;
             if (_rule != null) return _rule;
             if (_script != null) _rule = RowRule.Script(_script.ToString());
-            else if (_text != null) _rule = _piped ? RowRule.Column(_text) : RowRule.PerCommand;
+            else if (_text != null) _rule = RowRule.Column(_text);
             else
             {
                 var column = firstRow == null ? null : KeyColumns.FirstOrDefault(c => PowerShellValues.Property(firstRow, c) != null);
@@ -86,7 +92,7 @@ namespace Octopods.PowerShell.Infrastructure
             {
                 values = script.InvokeWithContext(null, new List<PSVariable> { new PSVariable("_", row) });
             }
-            catch (RuntimeException ex)
+            catch (RuntimeException ex) when (!(ex is PipelineStoppedException))
             {
                 throw new OctopodsException(ErrorNames.IdempotencyKeyInvalid, OctopodsErrorKind.InvalidArgument,
                     $"-IdempotencyKey {{{script}}} failed for this row: {ex.Message}; it was not sent", "Fix the script block, or the row it failed on.", ex);

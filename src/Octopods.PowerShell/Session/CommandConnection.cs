@@ -55,11 +55,10 @@ namespace Octopods.PowerShell.Session
         /// <summary>False only in a dry run (-WhatIf) that found no key: then nothing may be asked of the service.</summary>
         public bool HasConnection => _connection != null;
 
-        /// <summary>Where the resolved connection sends, for the journal: the sandbox or the service's address, and the key. Null before a key is resolved.</summary>
-        /// <summary>Why the sandbox could not keep its latest send in its file (null: it could, or this is no sandbox connection).</summary>
-        public string? SandboxStoreFailure =>
-            _connection != null && _connection.Description.Sandbox ? SessionConnections.Current.Sandbox.StoreFailure : null;
+        /// <summary>How many sends the connection's sandbox could not keep in its file, and why the latest could not; none for a real service.</summary>
+        public (int Count, string? Latest) SandboxStoreFailures => _connection?.Sandbox?.StoreFailures ?? (0, null);
 
+        /// <summary>Where the resolved connection sends, for the journal: the sandbox or the service's address, and the key. Null before a key is resolved.</summary>
         public Bulk.JournalTarget? Target =>
             _connection == null ? null : new Bulk.JournalTarget(_connection.Description.Sandbox, _connection.Options.BaseUri, _connection.Options.ApiKey);
 

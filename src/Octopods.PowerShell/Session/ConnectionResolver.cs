@@ -186,7 +186,7 @@ namespace Octopods.PowerShell.Session
                 {
                     options = _settings.Apply(new OctopodsClientOptions(channel, key, uri) { Handler = sandbox.CreateHttpHandler(), Clock = sandbox.Clock }, ProxySettings.System);
                 }
-                return new ResolvedConnection(options, new OctopodsConnection { Channel = channel, BaseUri = uri, KeySource = source });
+                return new ResolvedConnection(options, new OctopodsConnection { Channel = channel, BaseUri = uri, KeySource = source }) { Sandbox = sandbox };
             }
         }
 

@@ -13,5 +13,7 @@ namespace Octopods.PowerShell.Session
 
         public OctopodsClientOptions Options { get; }
         public OctopodsConnection Description { get; }
+        /// <summary>The sandbox the connection sends to; null for a real service.</summary>
+        public Sandbox.OctopodsEmulator? Sandbox { get; init; }
     }
 }

@@ -327,8 +327,9 @@ namespace Octopods.Bulk
         /// </summary>
         public Task StopBecause(string kind, string reason, string message)
         {
-            if (Interlocked.CompareExchange(ref _stopReason, reason, null) != null) return Task.CompletedTask;
-            Volatile.Write(ref _stopKind, kind);
+            // The kind first: whoever sees the reason sees its kind (only the first stopper gets here).
+            if (Interlocked.CompareExchange(ref _stopKind, kind, null) != null) return Task.CompletedTask;
+            Volatile.Write(ref _stopReason, reason);
             var recorded = _journal == null ? Task.CompletedTask : Quietly(_journal.WriteStoppedAsync(kind, message));
             Stop();
             return recorded;

@@ -19,7 +19,7 @@ namespace Octopods.Bulk
         public double? LearnedRatePerSecond { get; set; }
         public TimeSpan Elapsed { get; set; }
         public bool Stopped { get; set; }
-        /// <summary>Why the run stopped itself (the service kept failing); null after Ctrl+C or when it did not stop.</summary>
+        /// <summary>Why the run stopped by itself (the service kept failing, the process was asked to end); null after Ctrl+C or when it did not stop.</summary>
         public string? StopReason { get; set; }
         public string? JournalPath { get; set; }
         /// <summary>Rows not sent because they repeat an earlier row of the run (without -AllowDuplicate).</summary>

@@ -4,14 +4,14 @@ using System.Text.RegularExpressions;
 namespace Octopods.Bulk
 {
     /// <summary>
-    /// How a run names its rows in the journal: by their content, or by an idempotency key from a
-    /// column, from a script block, or given to each command. Each run record keeps it, because rows
+    /// How a run of piped rows names them in the journal: by their content, or by an idempotency key
+    /// from a column or from a script block. Each run record keeps it, because rows
     /// named one way are not found when looked for another way: a resume under another rule would
     /// take every row for new and send it again, so the journal refuses it.
     /// </summary>
     internal sealed class RowRule
     {
-        private const string ContentToken = "content", PerCommandToken = "value", ColumnPrefix = "column:", ScriptPrefix = "script:";
+        private const string ContentToken = "content", ColumnPrefix = "column:", ScriptPrefix = "script:";
         private const int LongestScript = 400;
 
         private RowRule(string token) => Token = token;
@@ -21,9 +21,6 @@ namespace Octopods.Bulk
 
         /// <summary>No key: channel, number and content name the row.</summary>
         public static RowRule Content { get; } = new RowRule(ContentToken);
-
-        /// <summary>One key per command, typed with it (no rows piped in).</summary>
-        public static RowRule PerCommand { get; } = new RowRule(PerCommandToken);
 
         /// <summary>Each row's key is its column <paramref name="name"/>.</summary>
         public static RowRule Column(string name) => new RowRule(ColumnPrefix + name.Trim());
@@ -44,7 +41,6 @@ namespace Octopods.Bulk
         /// <summary>What names the rows, in words: "their content (no -IdempotencyKey)", "-IdempotencyKey OrderId"…</summary>
         public string Describe() =>
             Token == ContentToken ? "their content (no -IdempotencyKey)"
-            : Token == PerCommandToken ? "an -IdempotencyKey given to each command"
             : Token.StartsWith(ColumnPrefix, StringComparison.Ordinal) ? "-IdempotencyKey " + Token.Substring(ColumnPrefix.Length) + " (a column)"
             : Token.StartsWith(ScriptPrefix, StringComparison.Ordinal) ? "-IdempotencyKey { " + Token.Substring(ScriptPrefix.Length) + " }"
             : Token;

@@ -140,7 +140,7 @@ namespace Octopods.Bulk
                 if (stream.Length == 0)
                 {
                     // It will hold phone numbers: its owner's only, before anything is written to it.
-                    OwnerOnlyFile.Restrict(full);
+                    OwnerOnlyFile.Restrict(stream);
                     journal.Append(w =>
                     {
                         w.WriteString("type", HeaderType);
@@ -245,14 +245,18 @@ namespace Octopods.Bulk
             // Lines a kill explains: cut short at the end of the file, or just before the next run's record.
             int unexplained = 0, pending = 0;
             RowRule? rule = null;   // the rule of the run whose records are being read
+            var utf8 = new UTF8Encoding(false);
             foreach (var (line, tooLong) in Lines(stream))
             {
-                if (!tooLong && line.Count == 0) continue;
+                // Decoded as a text reader would (a stray byte of another encoding becomes U+FFFD, not a refusal);
+                // a blank line, or the CR a CRLF editor leaves of one, is no record and no damage.
+                var text = tooLong ? null : utf8.GetString(line.Array!, line.Offset, line.Count);
+                if (text != null && string.IsNullOrWhiteSpace(text)) continue;
                 try
                 {
                     // No record is near this long: a line that is cannot be one, and is not read whole.
-                    if (tooLong) throw new JsonException("The line is too long to be a journal record.");
-                    using var doc = JsonDocument.Parse(new ReadOnlyMemory<byte>(line.Array, line.Offset, line.Count));
+                    if (text == null) throw new JsonException("The line is too long to be a journal record.");
+                    using var doc = JsonDocument.Parse(text);
                     if (first)
                     {
                         header = HeaderVersion(doc.RootElement);
@@ -386,7 +390,7 @@ namespace Octopods.Bulk
             var type = JsonFields.GetString(record, "type");
             if (type == "run")
             {
-                current = RowRule.Parse(JsonFields.GetString(record, "rows_by"));
+                current = RowRule.Parse(JsonFields.GetRawString(record, "rows_by"));
                 if (current != null && hadRows) Remember(current, facts);
             }
             else if (type == "intent" && current != null) Remember(current, facts);

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Runtime.InteropServices;
 
 namespace Octopods.Files
@@ -12,21 +13,32 @@ namespace Octopods.Files
     {
         private const uint OwnerReadWrite = 0x180;   // 0600
 
-        // A Unix path is bytes: the name in UTF-8, as .NET itself passes it there, ending in NUL.
-        [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
-        private static extern int Chmod(byte[] path, uint mode);
+        [DllImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+        private static extern int Fchmod(int descriptor, uint mode);
 
-        /// <summary>Restricts <paramref name="path"/> to its owner; false when the platform could not (the file stays as it was).</summary>
-        public static bool Restrict(string path)
+        /// <summary>
+        /// Restricts the open file <paramref name="stream"/> to its owner, through its handle: the file
+        /// written, never another one a link or a rename put at its path meanwhile. False when the
+        /// platform could not (the file stays as it was).
+        /// </summary>
+        public static bool Restrict(FileStream stream)
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return true;
+            var handle = stream.SafeFileHandle;
+            var added = false;
             try
             {
-                return Chmod(System.Text.Encoding.UTF8.GetBytes(path + "\0"), OwnerReadWrite) == 0;
+                handle.DangerousAddRef(ref added);
+                // On Linux and macOS a file handle is its descriptor.
+                return Fchmod(handle.DangerousGetHandle().ToInt32(), OwnerReadWrite) == 0;
             }
             catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
             {
                 return false;
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
             }
         }
     }

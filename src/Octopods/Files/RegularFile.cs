@@ -17,6 +17,8 @@ namespace Octopods.Files
         public static bool Is(FileStream stream)
         {
             if (!stream.CanSeek) return false;
+            // A device says it is empty: a file with content is ordinary, and is left as it is (not even its time).
+            if (stream.Length > 0) return true;
             try
             {
                 stream.SetLength(stream.Length);

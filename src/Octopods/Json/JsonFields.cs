@@ -46,6 +46,10 @@ namespace Octopods.Json
             }
         }
 
+        /// <summary>A string field exactly as written, for JSON the module wrote itself (the sandbox's file, a journal's rule).</summary>
+        public static string? GetRawString(JsonElement obj, string name) =>
+            TryGet(obj, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : GetString(obj, name);
+
         /// <summary>An id: a string or a number. Anything else (an object, an array, true) is no id at all.</summary>
         public static string? GetId(JsonElement obj, string name)
         {
@@ -101,7 +105,7 @@ namespace Octopods.Json
                 var code = GetString(value, "code");
                 return code != null && title != null ? $"{title} ({code})" : title ?? code;
             }
-            return value.ValueKind == JsonValueKind.String ? value.GetString() : value.ValueKind == JsonValueKind.Null ? null : value.GetRawText();
+            return value.ValueKind == JsonValueKind.String ? PrintableText.Of(value.GetString()) : value.ValueKind == JsonValueKind.Null ? null : PrintableText.Of(value.GetRawText());
         }
     }
 }

@@ -46,8 +46,14 @@ namespace Octopods.Sandbox
         /// <summary>When the latest send kept in the store was accepted (null: none, or no store).</summary>
         public DateTimeOffset? LatestKept { get; }
 
-        /// <summary>Why the store could not keep the latest send (the sandbox went on answering); null when it could.</summary>
-        public string? StoreFailure => _store?.WriteFailure;
+        private int _storeFailures;
+        private string? _latestStoreFailure;
+
+        /// <summary>How many of this emulator's sends its store could not keep (it went on answering), and why the latest could not.</summary>
+        public (int Count, string? Latest) StoreFailures
+        {
+            get { lock (_gate) return (_storeFailures, _latestStoreFailure); }
+        }
 
         /// <summary>
         /// Takes back the sends the store keeps (every process's), once, before the first look-up:
@@ -166,6 +172,7 @@ namespace Octopods.Sandbox
         {
             lock (_gate)
             {
+                string? failure = null;
                 var send = _store == null
                     ? make(NextId())
                     : _store.Keep(highest =>
@@ -173,7 +180,12 @@ namespace Octopods.Sandbox
                         if (Options.NumericMessageIds) highest -= 100000;
                         if (highest > _messageCounter) _messageCounter = highest;
                         return make(NextId());
-                    });
+                    }, out failure);
+                if (failure != null)
+                {
+                    _storeFailures++;
+                    _latestStoreFailure = failure;
+                }
                 _ledger.Add(send);
                 _given.Add(send.MessageId);
                 return send;

@@ -41,6 +41,7 @@ namespace Octopods.Sandbox
         private readonly object _lock = new object();
         private long _readUpTo;   // how far this process has read the file for ids
         private long _highestId;
+        private string? _firstLine;   // the file's first line when last read: another one means it was reset and written again
 
         public SandboxStore(string path)
         {
@@ -61,9 +62,6 @@ namespace Octopods.Sandbox
         public string Path { get; }
 
         private string LockPath => Path + ".lock";
-
-        /// <summary>The last failure to keep a send (the sandbox went on answering); null when none.</summary>
-        public string? WriteFailure { get; private set; }
 
         /// <summary>OCTOPODS_SANDBOX_PATH set to this keeps each session's sandbox in memory only.</summary>
         public const string InMemory = "none";
@@ -113,6 +111,7 @@ namespace Octopods.Sandbox
                     if (!RegularFile.Is(stream)) throw Unusable("it is not an ordinary file (a device, say)", null);
                     if (stream.Length == 0) WriteHeader(stream);
                     else if (!Recognised(stream)) throw NotOurs();
+                    _firstLine = FirstLine(stream);
                     return ReadTail(stream, fromStart: true);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -155,13 +154,13 @@ namespace Octopods.Sandbox
                 using var document = JsonDocument.Parse(line);
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object) return null;
-                if (!Enum.TryParse<OctopodsChannel>(JsonFields.GetString(root, "channel"), true, out var channel)) return null;
-                var at = DateTimeOffset.Parse(JsonFields.GetString(root, "at") ?? "", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-                return new AcceptedSend(channel, JsonFields.GetString(root, "id") ?? "", JsonFields.GetString(root, "phone") ?? "",
-                    JsonFields.GetString(root, "content") ?? "", at, JsonFields.GetString(root, "request_id") ?? "")
+                if (!Enum.TryParse<OctopodsChannel>(JsonFields.GetRawString(root, "channel"), true, out var channel)) return null;
+                var at = DateTimeOffset.Parse(JsonFields.GetRawString(root, "at") ?? "", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+                return new AcceptedSend(channel, JsonFields.GetRawString(root, "id") ?? "", JsonFields.GetRawString(root, "phone") ?? "",
+                    JsonFields.GetRawString(root, "content") ?? "", at, JsonFields.GetRawString(root, "request_id") ?? "")
                 {
-                    KeyHash = JsonFields.GetString(root, "key") ?? "",
-                    TemplateId = JsonFields.GetString(root, "template"),
+                    KeyHash = JsonFields.GetRawString(root, "key") ?? "",
+                    TemplateId = JsonFields.GetRawString(root, "template"),
                     OpenConversation = JsonFields.TryGet(root, "open", out var open) && open.ValueKind == JsonValueKind.True,
                 };
             }
@@ -174,10 +173,11 @@ namespace Octopods.Sandbox
         /// <summary>
         /// Keeps one more send, made by <paramref name="make"/> from the highest message number any
         /// process has kept, under the file's lock. A store that cannot be written only stops
-        /// remembering (<see cref="WriteFailure"/>); the send is made either way.
+        /// remembering (<paramref name="failure"/> says why); the send is made either way.
         /// </summary>
-        public AcceptedSend Keep(Func<long, AcceptedSend> make)
+        public AcceptedSend Keep(Func<long, AcceptedSend> make, out string? failure)
         {
+            failure = null;
             lock (_lock)
             {
                 AcceptedSend? send = null;
@@ -185,9 +185,19 @@ namespace Octopods.Sandbox
                 {
                     using var held = Hold();
                     using var stream = OpenFile();
-                    if (stream.Length == 0) WriteHeader(stream);
-                    else if (stream.Length < _readUpTo) ReadTail(stream, fromStart: true);   // reset and written again meanwhile
-                    else ReadTail(stream, fromStart: false);
+                    if (stream.Length == 0)
+                    {
+                        if (!RegularFile.Is(stream)) throw new IOException("it is no longer an ordinary file");
+                        WriteHeader(stream);
+                    }
+                    else
+                    {
+                        // Reset by another session and written again: its first line (and so every offset) is another.
+                        var first = FirstLine(stream);
+                        var reset = first != _firstLine || stream.Length < _readUpTo;
+                        _firstLine = first;
+                        ReadTail(stream, fromStart: reset);
+                    }
                     send = make(_highestId);
                     _highestId = Math.Max(_highestId, MessageNumber(send.MessageId));
                     var line = Line(send);
@@ -196,11 +206,10 @@ namespace Octopods.Sandbox
                     if (stream.ReadByte() != '\n') stream.WriteByte((byte)'\n');
                     stream.Write(line, 0, line.Length);
                     _readUpTo = stream.Length;
-                    WriteFailure = null;
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    WriteFailure = ex.Message;
+                    failure = ex.Message;
                     send ??= make(_highestId);
                     _highestId = Math.Max(_highestId, MessageNumber(send.MessageId));
                 }
@@ -215,7 +224,8 @@ namespace Octopods.Sandbox
             {
                 try
                 {
-                    if (CheckOurs())
+                    // Only a file with the sandbox's first line: an empty file may be anyone's.
+                    if (CheckOurs() && new FileInfo(Path).Length > 0)
                     {
                         using var held = Hold();
                         File.Delete(Path);
@@ -238,9 +248,19 @@ namespace Octopods.Sandbox
         {
             if (Directory.Exists(Path)) throw Unusable("it is a folder", null);
             if (!File.Exists(Path)) return false;
+            // Read first: a file of someone else's is only read, never opened for writing.
+            using (var reading = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                if (reading.Length > 0)
+                {
+                    if (!Recognised(reading)) throw NotOurs();
+                    return true;
+                }
+                if (!RegularFile.IsReadable(reading)) throw Unusable("it is not an ordinary file (a device, say)", null);
+            }
+            // Empty: an ordinary empty file, or a device such as /dev/null that keeps nothing.
             using var stream = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
             if (!RegularFile.Is(stream)) throw Unusable("it is not an ordinary file (a device, say)", null);
-            if (stream.Length > 0 && !Recognised(stream)) throw NotOurs();
             return true;
         }
 
@@ -270,34 +290,42 @@ namespace Octopods.Sandbox
             {
                 w.WriteString("type", HeaderType);
                 w.WriteNumber("version", 1);
+                // Tells this file from one written after a reset by another session (ids and offsets start again).
+                w.WriteString("file", Guid.NewGuid().ToString("N"));
             });
+            // It will hold phone numbers and texts: its owner's only (the file open here, an ordinary one).
+            OwnerOnlyFile.Restrict(stream);
             stream.Seek(0, SeekOrigin.Begin);
             stream.Write(header, 0, header.Length);
             stream.WriteByte((byte)'\n');
             stream.Flush();
-            // It will hold phone numbers and texts: its owner's only (an ordinary file, checked).
-            OwnerOnlyFile.Restrict(Path);
+            _firstLine = FirstLine(stream);
             _readUpTo = stream.Length;
             _highestId = 0;
         }
 
-        /// <summary>The sandbox's file: its header, or a send line as files from before headers began.</summary>
-        private static bool Recognised(FileStream stream)
+        /// <summary>The file's first line (at most <see cref="TailBytes"/>), or "" when it has none.</summary>
+        private static string FirstLine(FileStream stream)
         {
             stream.Seek(0, SeekOrigin.Begin);
-            var head = new byte[(int)Math.Min(4096, stream.Length)];
+            var head = new byte[(int)Math.Min(TailBytes, stream.Length)];
             var read = 0;
             for (int n; read < head.Length && (n = stream.Read(head, read, head.Length - read)) > 0;) read += n;
             var text = Encoding.UTF8.GetString(head, 0, read);
             var end = text.IndexOf('\n');
-            var first = end < 0 ? text : text.Substring(0, end);
+            return end < 0 ? text : text.Substring(0, end);
+        }
+
+        /// <summary>The sandbox's file: its header, or a send line as files from before headers began (even one cut short).</summary>
+        private static bool Recognised(FileStream stream)
+        {
+            var first = FirstLine(stream);
+            if (first.StartsWith("{\"channel\":", StringComparison.Ordinal)) return true;
             try
             {
                 using var document = JsonDocument.Parse(first);
                 var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object) return false;
-                return JsonFields.GetString(root, "type") == HeaderType
-                    || (JsonFields.GetString(root, "channel") != null && JsonFields.GetString(root, "id") != null && JsonFields.GetString(root, "at") != null);
+                return root.ValueKind == JsonValueKind.Object && JsonFields.GetRawString(root, "type") == HeaderType;
             }
             catch (JsonException)
             {

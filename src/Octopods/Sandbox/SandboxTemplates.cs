@@ -96,7 +96,7 @@ namespace Octopods.Sandbox
         /// <summary>The variable and header checks of the template send endpoints, in the API's codes.</summary>
         public static Checked CheckSend(SandboxTemplate template, JsonElement root, string headerField, bool withButtons)
         {
-            var url = Json.JsonFields.GetString(root, headerField);
+            var url = Json.JsonFields.GetRawString(root, headerField);
             if (template.HasMediaHeader && string.IsNullOrWhiteSpace(url))
                 return Fail(1, $"You must supply {headerField} for a template with a {template.HeaderFormat!.ToLowerInvariant()} header.");
             if (!string.IsNullOrWhiteSpace(url) &&

@@ -53,8 +53,8 @@ namespace Octopods.Sandbox
                 return EmulatorResponse.Error(400, requestId, null, "The request body is not valid JSON.");
             }
 
-            var phone = JsonFields.GetString(root, "destination_phone");
-            var body = JsonFields.GetString(root, "body");
+            var phone = JsonFields.GetRawString(root, "destination_phone");
+            var body = JsonFields.GetRawString(root, "body");
             if (string.IsNullOrWhiteSpace(phone))
                 return EmulatorResponse.Error(400, requestId, 1, "You must supply destination_phone in your request payload.");
             if (string.IsNullOrWhiteSpace(body))

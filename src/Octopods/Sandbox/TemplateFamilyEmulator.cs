@@ -98,7 +98,7 @@ namespace Octopods.Sandbox
             var template = Templates.FirstOrDefault(t => t.Id == templateId && t.IsAccepted);
             if (template == null) return EmulatorResponse.Error(400, requestId, 3, "Message Template does not exist.");
 
-            var phone = JsonFields.GetString(root, "destination_phone");
+            var phone = JsonFields.GetRawString(root, "destination_phone");
             if (string.IsNullOrWhiteSpace(phone))
                 return EmulatorResponse.Error(400, requestId, 1, "You must supply destination_phone in your request payload.");
             if (!PhoneNumberNormalizer.IsE164(phone))

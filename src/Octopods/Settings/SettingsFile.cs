@@ -185,13 +185,14 @@ namespace Octopods.Settings
             if (!info.Exists) return path;
             if ((info.Attributes & FileAttributes.ReparsePoint) != 0)
             {
-                // FileSystemInfo.ResolveLinkTarget exists from .NET 6 (PowerShell 7); Windows PowerShell cannot follow one.
+                // FileSystemInfo.ResolveLinkTarget exists from .NET 6 (PowerShell 7). Where it does not, or the
+                // reparse point is no link (OneDrive, deduplication), the file is replaced at its path as before.
                 var resolve = typeof(FileSystemInfo).GetMethod("ResolveLinkTarget", new[] { typeof(bool) });
-                if (!(resolve?.Invoke(info, new object[] { true }) is FileSystemInfo target))
-                    throw OctopodsSettings.FileInvalid(path, "is a link this PowerShell cannot follow; nothing was changed",
-                        $"Point {PathVariable} at the file the link names.");
-                path = target.FullName;
-                if (!File.Exists(path)) return path;
+                if (resolve?.Invoke(info, new object[] { true }) is FileSystemInfo target)
+                {
+                    path = target.FullName;
+                    if (!File.Exists(path)) return path;
+                }
             }
             try
             {
@@ -200,7 +201,11 @@ namespace Octopods.Settings
                     throw OctopodsSettings.FileInvalid(path, "is not an ordinary file (a device, say); nothing was changed",
                         $"Point {PathVariable} at a settings file, or remove the variable to use the per-user file.");
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            catch (UnauthorizedAccessException)
+            {
+                // A read-only file (devices are writable by all): replacing it is the folder's business, as before.
+            }
+            catch (IOException ex)
             {
                 throw OctopodsSettings.FileInvalid(path, $"cannot be written ({ex.Message}); nothing was changed", "Check the file's permissions, or set OCTOPODS_CONFIG_PATH to a file you can write.", ex);
             }

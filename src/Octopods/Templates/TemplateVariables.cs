@@ -242,7 +242,7 @@ namespace Octopods.Templates
             {
                 if (string.IsNullOrWhiteSpace(values[i]))
                     throw new OctopodsException(ErrorNames.VariableInvalid, OctopodsErrorKind.InvalidArgument,
-                        $"{section} variable {i + 1} is empty; the template's placeholder would be left blank, which WhatsApp refuses, so it was not sent",
+                        $"{section} variable {i + 1} is empty; the template's placeholder would be left blank, which the service refuses, so it was not sent",
                         "Give every placeholder a value: check the column it is read from (an empty cell in this row), or the order of the values.");
                 if (values[i].Length > LongestValue)
                     throw new OctopodsException(ErrorNames.VariableInvalid, OctopodsErrorKind.InvalidArgument,

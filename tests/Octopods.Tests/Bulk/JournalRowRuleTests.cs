@@ -43,7 +43,6 @@ namespace Octopods.Tests.Bulk
         [InlineData("column:OrderId", "content")]         // a key removed
         [InlineData("column:OrderId", "column:CustomerId")]   // another column
         [InlineData("column:OrderId", "script:$_.OrderId")]   // the same column, another rule
-        [InlineData("value", "content")]
         public void A_resume_under_another_rule_is_refused_and_leaves_the_journal_untouched(string recorded, string asked)
         {
             var path = JournalWithARow(RowRule.Parse(recorded)!);

@@ -47,12 +47,15 @@ namespace Octopods.Tests.Bulk
             var path = PathOf("customers.csv");
             Directory.CreateDirectory(_dir);
             File.WriteAllText(path, content);
+            var written = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+            File.SetLastWriteTimeUtc(path, written);
 
             var ex = Assert.Throws<OctopodsException>(() => SendJournal.Open(path));
 
             Assert.Equal(ErrorNames.JournalNotRecognized, ex.ErrorName);
             Assert.Contains("left untouched", ex.Message);
             Assert.Equal(content, File.ReadAllText(path));
+            Assert.Equal(written, File.GetLastWriteTimeUtc(path));   // not even its time
             using (SendJournal.Open(path + ".jsonl")) { }   // and nothing keeps the refused file open
             File.Delete(path);
         }
@@ -100,7 +103,32 @@ namespace Octopods.Tests.Bulk
             Assert.Equal(ErrorNames.JournalUnavailable, ex.ErrorName);
             Assert.Contains("not an ordinary file", ex.Message);
             Assert.Equal(mode, File.GetUnixFileMode(device));   // never made owner-only
-            Assert.Equal(0, new FileInfo(device).Length);
+        }
+
+        [Fact]
+        public async Task A_journal_saved_again_in_another_encoding_or_with_crlf_blank_lines_still_resumes()
+        {
+            var path = PathOf("resaved.jsonl");
+            using (var journal = SendJournal.Open(path))
+            {
+                await journal.WriteIntentAsync("a", 0, OctopodsChannel.Sms, "+1");
+                await journal.WriteSentAsync("a", new JournalOutcome { MessageId = "m1" });
+                await journal.WriteIntentAsync("b", 1, OctopodsChannel.Sms, "+2");
+                await journal.WriteFailureAsync("b", true, new OctopodsException(ErrorNames.ProviderError, OctopodsErrorKind.ProviderError, "Refus\u00e9"));
+            }
+            // An editor's CRLF and blank lines, and the failure's text saved as Latin-1 (one byte that is not UTF-8).
+            var text = File.ReadAllText(path).Replace("\n", "\r\n\r\n", StringComparison.Ordinal);
+            var bytes = Encoding.UTF8.GetBytes(text).ToList();
+            var accent = Encoding.UTF8.GetBytes("\u00e9");
+            var at = Enumerable.Range(0, bytes.Count - 1).First(i => bytes[i] == accent[0] && bytes[i + 1] == accent[1]);
+            bytes.RemoveAt(at + 1);
+            bytes[at] = 0xE9;
+            File.WriteAllBytes(path, bytes.ToArray());
+
+            using var reopened = SendJournal.Open(path);
+            Assert.Equal(0, reopened.SkippedLines);
+            Assert.Equal("m1", reopened.Find("a")!.MessageId);
+            Assert.Equal("Refus\uFFFD", reopened.Find("b")!.Message);
         }
 
         [Fact]

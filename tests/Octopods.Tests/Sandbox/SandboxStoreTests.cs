@@ -183,6 +183,29 @@ namespace Octopods.Tests.Sandbox
         }
 
         [Fact]
+        public void An_empty_file_of_someone_elses_is_not_deleted_by_a_reset()
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            File.WriteAllText(_path, "");
+            new SandboxStore(_path).Reset();
+            Assert.True(File.Exists(_path));
+        }
+
+        [Fact]
+        public async Task A_store_from_before_headers_is_taken_even_when_its_first_line_is_long_and_texts_are_kept_as_sent()
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            var longText = string.Concat(Enumerable.Repeat("\u4f60\u597d", 800));   // 1,600 CJK characters: about 4.8 KB of UTF-8
+            File.WriteAllText(_path, "{\"channel\":\"Sms\",\"id\":\"msg_sbx_00000007\",\"phone\":\"+14155552671\",\"content\":\"" + longText +
+                "\",\"at\":\"2026-01-01T00:00:00.0000000+00:00\",\"request_id\":\"r\",\"key\":\"k\"}\n", new UTF8Encoding(false));
+            var emulator = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path));
+            Assert.Equal(longText, Assert.Single(emulator.Ledger).Content);
+            var sent = await Sms(emulator).SendAsync(SmsSendRequest.Create("+14155552671", "two\r\nlines"), CancellationToken.None);
+            Assert.Equal("msg_sbx_00000008", sent.MessageId);
+            Assert.Equal("two\r\nlines", new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path)).Ledger[^1].Content);
+        }
+
+        [Fact]
         public void Without_a_store_nothing_is_written()
         {
             _ = new OctopodsEmulator(new VirtualClock());

@@ -123,7 +123,6 @@ namespace Octopods.Tests.Settings
             Assert.Equal(ErrorNames.SettingsFileNotOurs, Refused(() => SettingsFile.Delete("/dev/zero")).ErrorName);
             Assert.Equal(ErrorNames.SettingsFileNotOurs, Refused(() => SettingsFile.Delete("/dev/null")).ErrorName);
             Assert.Equal(modes, new[] { "/dev/null", "/dev/zero" }.Select(File.GetUnixFileMode).ToArray());
-            Assert.Equal(0, new FileInfo("/dev/null").Length);
             Assert.Empty(Directory.GetFiles("/dev", "null.*.tmp"));
         }
 
