@@ -41,6 +41,12 @@ namespace Octopods.TestServer
         /// <summary>A proxy that wants <paramref name="userName"/> and <paramref name="password"/>; without a user name it asks for nothing.</summary>
         public static AuthenticatingProxy Start(string? userName = null, string? password = null) => new AuthenticatingProxy(userName, password);
 
+        /// <summary>
+        /// How the proxy answers a tunnel request (CONNECT) instead of opening it: "502" (or any status)
+        /// answers that status, "reset" drops the connection. Null: it opens the tunnel.
+        /// </summary>
+        public string? ConnectFault { get; set; }
+
         public Uri Address { get; }
 
         /// <summary>"POST http://127.0.0.1:5000/api/v1/sms/messages -> 407 (no credentials)", "... -> 201 (as ann)", "CONNECT host:443 -> 200 (as ann)".</summary>
@@ -100,6 +106,17 @@ namespace Octopods.TestServer
                             continue;
                         }
                         var who = _userName == null ? "" : $" (as {_userName})";
+                        if (string.Equals(method, "CONNECT", StringComparison.OrdinalIgnoreCase) && ConnectFault is { } fault)
+                        {
+                            Write($"CONNECT {target} -> {fault}");
+                            if (fault == "reset")
+                            {
+                                client.Client.LingerState = new LingerOption(true, 0);
+                                return;
+                            }
+                            await SendAsync(stream, $"HTTP/1.1 {fault} Proxy Fault\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", Array.Empty<byte>()).ConfigureAwait(false);
+                            return;
+                        }
                         if (string.Equals(method, "CONNECT", StringComparison.OrdinalIgnoreCase))
                         {
                             await TunnelAsync(stream, reader, target, who).ConfigureAwait(false);

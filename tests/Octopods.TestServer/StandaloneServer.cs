@@ -9,7 +9,7 @@ using Octopods.Time;
 namespace Octopods.TestServer
 {
     /// <summary>
-    /// `dotnet Octopods.TestServer.dll [latency-ms] [--fault Name] [--proxy user:password]`: the emulator on
+    /// `dotnet Octopods.TestServer.dll [latency-ms] [--fault Name] [--proxy user:password | --proxy-fault 502|reset]`: the emulator on
     /// loopback for tests in another process. Prints "URL &lt;address&gt;" (and, with --proxy, "PROXY
     /// &lt;address&gt;" of an <see cref="AuthenticatingProxy"/> wanting those credentials), answers GET
     /// /__test/ledger with the accepted messages' texts and GET /__test/proxy-log with the proxy's log,
@@ -29,6 +29,12 @@ namespace Octopods.TestServer
                     var credential = args[++i];
                     var colon = credential.IndexOf(':', StringComparison.Ordinal);
                     proxy = AuthenticatingProxy.Start(credential.Substring(0, colon), credential.Substring(colon + 1));
+                }
+                else if (args[i] == "--proxy-fault" && i + 1 < args.Length)
+                {
+                    // A proxy that asks for nothing and refuses every tunnel: with a status ("502") or by dropping it ("reset").
+                    proxy = AuthenticatingProxy.Start();
+                    proxy.ConnectFault = args[++i];
                 }
                 else server.Latency = TimeSpan.FromMilliseconds(int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture));
             }

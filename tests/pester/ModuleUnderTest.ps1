@@ -50,7 +50,7 @@ function Invoke-FreshPwsh {
 function Start-OctopodsTestServer {
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'A test fixture: a loopback server that Stop-OctopodsTestServer ends.')]
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingPlainTextForPassword', 'ProxyCredential', Justification = 'The test proxy''s throwaway user:password, passed on its command line as it is.')]
-    param([int]$LatencyMs = 0, [string]$Fault, [string]$ProxyCredential)
+    param([int]$LatencyMs = 0, [string]$Fault, [string]$ProxyCredential, [string]$ProxyFault)
     $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $serverDll = if ($env:OCTOPODS_TEST_SERVER) { $env:OCTOPODS_TEST_SERVER } else {
         @('Release', 'Debug') | ForEach-Object { Join-Path $repoRoot "tests/Octopods.TestServer/bin/$_/net10.0/Octopods.TestServer.dll" } |
@@ -64,12 +64,13 @@ function Start-OctopodsTestServer {
     if ($LatencyMs -gt 0) { $info.ArgumentList.Add("$LatencyMs") }
     if ($Fault) { $info.ArgumentList.Add('--fault'); $info.ArgumentList.Add($Fault) }   # every request (tests/Octopods.TestServer/ServerFault.cs)
     if ($ProxyCredential) { $info.ArgumentList.Add('--proxy'); $info.ArgumentList.Add($ProxyCredential) }
+    if ($ProxyFault) { $info.ArgumentList.Add('--proxy-fault'); $info.ArgumentList.Add($ProxyFault) }   # a proxy that refuses every tunnel
     $info.RedirectStandardInput = $true
     $info.RedirectStandardOutput = $true
     $info.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($info)
     $uri = $process.StandardOutput.ReadLine().Substring(4).Trim()
-    $proxyUri = if ($ProxyCredential) { $process.StandardOutput.ReadLine().Substring(6).Trim() }
+    $proxyUri = if ($ProxyCredential -or $ProxyFault) { $process.StandardOutput.ReadLine().Substring(6).Trim() }
     [pscustomobject]@{ Process = $process; Uri = $uri; ProxyUri = $proxyUri }
 }
 

@@ -182,6 +182,58 @@ Describe 'Addresses never carry credentials' {
         { Set-OctopodsConfiguration -BaseUri 'https://app.octopods.io/?region=eu' -ErrorAction Stop } | Should -Throw -ErrorId 'Octopods.BaseUriInvalid*'
         Test-Path -LiteralPath $env:OCTOPODS_CONFIG_PATH | Should -BeFalse
     }
+
+    It 'a -BaseUri that already holds the API''s path (/api/v1) is caught, naming the root to give' {
+        $refused = $null
+        try { Set-OctopodsConfiguration -BaseUri 'https://app.octopods.io/api/v1' -ErrorAction Stop }
+        catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'Octopods.BaseUriInvalid*'
+        "$refused" | Should -BeLike '*/api/v1*every request adds itself*'
+        $refused.ErrorDetails.RecommendedAction | Should -BeLike '*https://app.octopods.io*'
+        Test-Path -LiteralPath $env:OCTOPODS_CONFIG_PATH | Should -BeFalse
+    }
+}
+
+Describe 'A proxy that fails is named, and what it stopped counts as not sent' {
+    BeforeAll {
+        $script:Refusing = Start-OctopodsTestServer -ProxyFault 502
+        $script:Dropping = Start-OctopodsTestServer -ProxyFault reset
+        # A port nothing listens on: a proxy that refuses the connection.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $script:DeadProxy = "http://127.0.0.1:$($listener.LocalEndpoint.Port)/"
+        $listener.Stop()
+        $script:ProxyKey = ConvertTo-SecureString -String 'sk_pester_proxy_fault_0e3d' -AsPlainText -Force
+        # An https service address: the proxy is asked for a tunnel (CONNECT) to it, which it refuses, so nothing reaches it.
+        $script:Service = 'https://127.0.0.1:9/'
+    }
+
+    AfterAll {
+        Stop-OctopodsTestServer $Refusing
+        Stop-OctopodsTestServer $Dropping
+        Reset-OctopodsConfiguration -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'a proxy <Case> is named with its address, never blamed on the service, and the row is failed, not unknown' -ForEach @(
+        @{ Case = 'that refuses the connection'; Proxy = 'dead'; Said = '*could not be used*' }
+        @{ Case = 'that answers the tunnel with HTTP 502'; Proxy = 'refusing'; Said = '*refused the tunnel to 127.0.0.1:9 with HTTP 502*' }
+        @{ Case = 'that drops the tunnel'; Proxy = 'dropping'; Said = '*could not be used*' }
+    ) {
+        $address = switch ($Proxy) { 'dead' { $DeadProxy } 'refusing' { $Refusing.ProxyUri } 'dropping' { $Dropping.ProxyUri } }
+        Set-OctopodsConfiguration -Proxy $address
+        $journal = Join-Path $TestDrive "proxy-$Proxy.jsonl"
+        $row = [pscustomobject]@{ To = '+14155550160'; Message = "through a proxy $Proxy" }
+        $null = $row | Send-OctopodsSms -ApiKey $ProxyKey -BaseUri $Service -JournalPath $journal -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'Octopods.ProxyFailed*'
+        "$($failed[0])" | Should -BeLike "*The proxy $($address.TrimEnd('/'))*"
+        "$($failed[0])" | Should -BeLike $Said
+        "$($failed[0])" | Should -BeLike '*nothing reached Octopods*'
+        "$($failed[0])" | Should -Not -BeLike '*may or may not*'
+        # Certainly not sent: the journal says failed, so a resume sends it (not "unknown", which it would not).
+        (Get-OctopodsSendReport -JournalPath $journal).Outcome | Should -Be 'Failed'
+    }
 }
 
 Describe 'The module deletes only its own settings file' {

@@ -28,6 +28,7 @@ namespace Octopods.Errors
         public const string SandboxStoreNotOurs = "SandboxStoreNotOurs";
         public const string VariableInvalid = "VariableInvalid";
         public const string DuplicateRow = "DuplicateRow";
+        public const string ProxyFailed = "ProxyFailed";
         public const string SettingsFileNotOurs = "SettingsFileNotOurs";
         public const string ServiceOutage = "ServiceOutage";
         public const string BodyControlCharacter = "BodyControlCharacter";

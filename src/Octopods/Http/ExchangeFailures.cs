@@ -70,10 +70,22 @@ namespace Octopods.Http
         public OctopodsException TransportFailure(HttpMethod method, Uri uri, Exception ex, bool timedOut, bool notSent)
         {
             var what = $"{method.Method} {uri.AbsolutePath}";
+            var why = timedOut ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s" : TransportSecurity.WithoutUserInfo(ex.GetBaseException().Message);
+            // Through a proxy, a failure before the request left is the proxy's: it is named, not the service.
+            if (notSent && ProxyFor(uri) is { } proxy)
+            {
+                var tunnel = ProxyTunnelStatus.Match(ex.ToString());
+                return new OctopodsException(ErrorNames.ProxyFailed, OctopodsErrorKind.ConnectionError,
+                    tunnel.Success
+                        ? $"{proxy} refused the tunnel to {uri.Authority} with HTTP {tunnel.Groups[1].Value} for {what}; nothing reached Octopods"
+                        : $"{proxy} could not be used for {what} ({why}); nothing reached Octopods",
+                    "Nothing was sent, so it is safe to run again: check the proxy (Get-OctopodsConfiguration shows which one is used), " +
+                    "or set another with Set-OctopodsConfiguration -Proxy.", ex);
+            }
             if (notSent)
             {
                 return new OctopodsException(ErrorNames.ConnectionFailed, OctopodsErrorKind.ConnectionError,
-                    $"Could not connect to {uri.GetLeftPart(UriPartial.Authority)} for {what}: {TransportSecurity.WithoutUserInfo(ex.GetBaseException().Message)}",
+                    $"Could not connect to {uri.GetLeftPart(UriPartial.Authority)} for {what}: {why}",
                     "Nothing was sent, so it is safe to run again. Check the network, proxy and -BaseUri.", ex);
             }
             if (method == HttpMethod.Post)
@@ -120,6 +132,22 @@ namespace Octopods.Http
                 $"{who} refused {proxy.CredentialOrigin} (HTTP 407) for {what}; nothing reached Octopods",
                 "Nothing was sent, so it is safe to run again with the right credentials: check the user name (DOMAIN\\user if the proxy wants a domain) " +
                 "and the password, and store them again (Set-Secret -Name <secret> -Secret (Get-Credential)). Get-OctopodsConfiguration shows which credentials are used.", inner);
+        }
+
+        /// <summary>.NET's words for a tunnel (CONNECT) a proxy answered with an error: "The proxy tunnel request to proxy '…' failed with status code '502'."</summary>
+        private static readonly System.Text.RegularExpressions.Regex ProxyTunnelStatus =
+            new System.Text.RegularExpressions.Regex(@"proxy tunnel request.*?status code '?(\d{3})", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        /// <summary>"The proxy http://proxy:8080" or "The system proxy http://…" when requests to <paramref name="uri"/> go through one; null when they go direct.</summary>
+        private string? ProxyFor(Uri uri)
+        {
+            var proxy = _options.Proxy;
+            return proxy.Mode switch
+            {
+                ProxyMode.Address => proxy.IsBypassed(uri) ? null : $"The proxy {ServerOnly(proxy.Address!)}",
+                ProxyMode.System => SystemProxyFor(uri) is { } found && found != uri ? $"The system proxy {ServerOnly(found)}" : null,
+                _ => null,
+            };
         }
 
         private static readonly System.Text.RegularExpressions.Regex ProxyStatus407 =

@@ -144,9 +144,16 @@ namespace Octopods.Http
             // The header as it goes out, for -Debug: redacted like everything else that is logged.
             exchange.AuthHeader = _options.ApiKey.Redact(string.Join(", ", request.Headers.GetValues(AuthHeader)));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            // Whether a byte of the body was written: a POST whose body never left cannot have been taken,
+            // whatever failed before (a proxy's tunnel, a connection, a timeout while waiting for one).
+            var bodyWritten = false;
             if (body != null)
             {
-                request.Content = onWire != null ? new WireTimedContent(body, onWire) : new ByteArrayContent(body);
+                request.Content = new WireTimedContent(body, () =>
+                {
+                    bodyWritten = true;
+                    onWire?.Invoke();
+                });
                 request.Content.Headers.ContentType = JsonType;
             }
 
@@ -178,7 +185,7 @@ namespace Octopods.Http
                     throw _failures.ProxyRefused(method, uri, ex);
                 }
                 var timedOut = ex is OperationCanceledException;
-                var notSent = !timedOut && ExchangeFailures.NeverReachedServer(ex);
+                var notSent = (body != null && !Volatile.Read(ref bodyWritten)) || (!timedOut && ExchangeFailures.NeverReachedServer(ex));
                 exchange.Failure = timedOut ? "timeout" : notSent ? "connection failed" : "connection lost";
                 _options.Log?.Invoke(exchange);
                 throw _failures.TransportFailure(method, uri, ex, timedOut, notSent);

@@ -37,6 +37,13 @@ namespace Octopods.Http
                     $"'{shown}' has a query or fragment ('?…' or '#…'), which a service root cannot carry: it would be dropped from every request",
                     $"Give the service root alone, e.g. {uri.GetLeftPart(UriPartial.Path)}.");
             }
+            // Every request adds /api/v1/… itself: a root that already holds it sends to /api/v1/api/v1/…, answered 404.
+            if (System.Text.RegularExpressions.Regex.IsMatch(uri.AbsolutePath, @"(^|/)api(/v\d+)?(/|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            {
+                throw new OctopodsException(ErrorNames.BaseUriInvalid, OctopodsErrorKind.InvalidArgument,
+                    $"'{shown}' includes the API's path ({uri.AbsolutePath.TrimEnd('/')}), which every request adds itself: they would go to {uri.AbsolutePath.TrimEnd('/')}/api/v1/…",
+                    $"Give the service root alone, e.g. {uri.GetLeftPart(UriPartial.Authority)}.");
+            }
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
             {
                 throw new OctopodsException(ErrorNames.InsecureBaseUri, OctopodsErrorKind.InvalidArgument,
