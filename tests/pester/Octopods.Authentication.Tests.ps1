@@ -207,8 +207,8 @@ Describe 'Keys from a real SecretStore vault in a job that cannot prompt' {
 
             $failure.FullyQualifiedErrorId | Should -BeLike 'Octopods.VaultLocked,*'
             $failure.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::AuthenticationError)
-            "$failure" | Should -Match 'Unlock-SecretStore -Password'
-            "$failure" | Should -Match '-Interaction None'
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'Unlock-SecretStore -Password'
+            $failure.ErrorDetails.RecommendedAction | Should -Match '-Interaction None'
             $script:Recorder.Keys.Count | Should -Be 0
         }
         finally {

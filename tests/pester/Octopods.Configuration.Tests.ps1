@@ -64,7 +64,7 @@ Get-OctopodsConfiguration | Out-String -Width 80 -Stream
 try {
     Send-OctopodsSms -To +14155552671 -Body 'sent by a later session' -ErrorAction Stop | ForEach-Object { "SENT $($_.MessageId)" }
 }
-catch { "ERROR $($_.FullyQualifiedErrorId): $_" }
+catch { "ERROR $($_.FullyQualifiedErrorId): $($_.Exception.Message)" }
 '@
     function Invoke-LaterSession { @(Invoke-FreshPwsh -Arguments '-File', $SessionScript, $Module.Manifest) | ForEach-Object { "$_" } }
     # Invoke-RestMethod writes a JSON array as one object: unrolled here, one line per request.

@@ -116,6 +116,14 @@ Describe 'Cmdlet help' {
         $stale = @($documented | ForEach-Object name | Where-Object { -not $command.Parameters.ContainsKey($_) })
         $stale | Should -BeNullOrEmpty -Because 'the help documents no parameter the command does not have'
     }
+
+    It 'Get-Help <Name> -Online opens the command''s page in the repository''s docs' -ForEach $CommandCases {
+        # Get-Help -Online opens the help's first link, else the command's HelpUri: both name the page.
+        $page = "https://github.com/octopods-powershell/Octopods/blob/main/docs/en-US/$Name.md"
+        (Get-Command -Name $Name -Module Octopods).HelpUri | Should -BeExactly $page
+        @((Get-Help -Name $Name).relatedLinks.navigationLink | Where-Object uri)[0].uri | Should -BeExactly $page
+        Join-Path (Split-Path -Parent (Split-Path -Parent $PSScriptRoot)) "docs/en-US/$Name.md" | Should -Exist
+    }
 }
 
 Describe 'About topics' {

@@ -73,7 +73,7 @@ Describe 'Send-OctopodsSms in the sandbox' {
             $errs[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
             $errs[0].TargetObject.Name | Should -Be 'Bob'
             $errs[0].TargetObject.To | Should -Be '4155550101'
-            $errs[0].ToString() | Should -Match '-DefaultRegion'
+            $errs[0].ErrorDetails.RecommendedAction | Should -Match '-DefaultRegion'
 
             $errs[1].FullyQualifiedErrorId | Should -BeLike 'Octopods.BodyEmpty*'
             $errs[1].TargetObject.Name | Should -Be 'Dan'

@@ -219,7 +219,7 @@ Describe 'Export-Csv of results' {
     }
 }
 
-Describe 'Get-Error shows the fix' {
+Describe 'Get-Error shows the fix, and the error view prints it once' {
     BeforeEach { Connect-Octopods -Sandbox }
 
     It 'shows RecommendedAction for <Name>' -ForEach @(
@@ -242,15 +242,18 @@ Describe 'Get-Error shows the fix' {
         $failure = @(& $Command 2>&1 | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })[0]
         $failure.FullyQualifiedErrorId | Should -BeLike "Octopods.$Name,*"
         $failure.ErrorDetails.RecommendedAction | Should -BeExactly $Fix
-        # The message users grep is unchanged: it still ends with the fix.
-        "$failure" | Should -BeExactly $failure.Exception.Message
-        "$failure" | Should -BeLike "*$Fix"
+        # The message users grep ends with the fix; the text shown stops before it.
+        $failure.Exception.Message | Should -BeLike "*$Fix"
+        "$failure" | Should -Not -BeLike "*$Fix*"
+        $failure.Exception.Message | Should -BeExactly ("$failure " + $Fix)
 
-        # The console's error view gives the fix a line of its own, from RecommendedAction.
-        $failure | Out-String -Width 4096 | Should -Match "(?m)^\s*Recommendation: $([regex]::Escape($Fix))\s*$"
+        # The console's error view gives the fix a line of its own, from RecommendedAction: once.
+        $view = $failure | Out-String -Width 4096
+        $view | Should -Match "(?m)^\s*Recommendation: $([regex]::Escape($Fix))\s*$"
+        ([regex]::Matches($view, [regex]::Escape($Fix))).Count | Should -Be 1
         # Get-Error shows the record's details, the fix among them.
         $shown = $failure | Get-Error | Out-String -Width 4096
         $shown | Should -Match "FullyQualifiedErrorId\s*:\s*Octopods\.$Name,"
-        $shown | Should -Match "ErrorDetails\s*:.*$([regex]::Escape($Fix))"
+        $shown | Should -Match "Fix\s*:\s*$([regex]::Escape($Fix))"
     }
 }

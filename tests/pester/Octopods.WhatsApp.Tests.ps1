@@ -188,6 +188,6 @@ Describe 'Send-OctopodsViberTemplate in the sandbox' {
 
         $errs | Should -HaveCount 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'Octopods.ArgumentMissing*'
-        $errs[0].ToString() | Should -Match '-HeaderImageUrl'
+        $errs[0].ErrorDetails.RecommendedAction | Should -Match '-HeaderImageUrl'
     }
 }

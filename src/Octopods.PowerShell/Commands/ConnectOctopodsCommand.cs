@@ -12,7 +12,7 @@ using Octopods.Sandbox;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>Records, for this session, the key (and address) each channel's commands use.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "Octopods", DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommunications.Connect, "Octopods", HelpUri = HelpPages.Root + "Connect-Octopods.md", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(OctopodsConnection))]
     public sealed class ConnectOctopodsCommand : OctopodsCmdlet
     {

@@ -6,7 +6,7 @@ using Octopods.PowerShell.Session;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>Forgets the session's connections (all channels, or the ones named).</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "Octopods")]
+    [Cmdlet(VerbsCommunications.Disconnect, "Octopods", HelpUri = HelpPages.Root + "Disconnect-Octopods.md")]
     [OutputType(typeof(void))]
     public sealed class DisconnectOctopodsCommand : OctopodsCmdlet
     {

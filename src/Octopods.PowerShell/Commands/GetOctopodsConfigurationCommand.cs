@@ -7,7 +7,7 @@ using Octopods.Settings;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>Shows the settings every command uses and where each comes from (file, environment, session, default). Never a password.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsConfiguration")]
+    [Cmdlet(VerbsCommon.Get, "OctopodsConfiguration", HelpUri = HelpPages.Root + "Get-OctopodsConfiguration.md")]
     [OutputType(typeof(OctopodsConfiguration))]
     public sealed class GetOctopodsConfigurationCommand : OctopodsCmdlet
     {

@@ -7,7 +7,7 @@ using Octopods.PowerShell.Session;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>Shows which key source and address each channel would use now. Never the key.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsConnection")]
+    [Cmdlet(VerbsCommon.Get, "OctopodsConnection", HelpUri = HelpPages.Root + "Get-OctopodsConnection.md")]
     [OutputType(typeof(OctopodsConnection))]
     public sealed class GetOctopodsConnectionCommand : OctopodsCmdlet
     {

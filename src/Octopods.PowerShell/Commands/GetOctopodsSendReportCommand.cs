@@ -12,7 +12,7 @@ namespace Octopods.PowerShell.Commands
     /// One row per row of a bulk run, read back from its journal: accepted, failed (and why) or unknown;
     /// with -Refresh, where each accepted SMS or WhatsApp message is now. Reading needs no key; -Refresh does.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsSendReport", DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommon.Get, "OctopodsSendReport", HelpUri = HelpPages.Root + "Get-OctopodsSendReport.md", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SendReportRow))]
     public sealed class GetOctopodsSendReportCommand : OctopodsApiCmdlet
     {

@@ -6,7 +6,7 @@ using Octopods.Sms;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>The status of SMS messages by id; pipe Send-OctopodsSms into it. -Wait follows them to a final status.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsSmsStatus", DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommon.Get, "OctopodsSmsStatus", HelpUri = HelpPages.Root + "Get-OctopodsSmsStatus.md", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsStatus))]
     public sealed class GetOctopodsSmsStatusCommand : StatusCmdlet<SmsStatus>
     {

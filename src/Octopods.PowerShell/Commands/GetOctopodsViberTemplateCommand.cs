@@ -7,7 +7,7 @@ using Octopods.Viber;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>The accepted templates of the Viber Business Messages channel, with the number of placeholders per section.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsViberTemplate", DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommon.Get, "OctopodsViberTemplate", HelpUri = HelpPages.Root + "Get-OctopodsViberTemplate.md", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(MessageTemplate))]
     public sealed class GetOctopodsViberTemplateCommand : TemplateListCmdlet
     {

@@ -6,7 +6,7 @@ using Octopods.WhatsApp;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>The most recent messages this WhatsApp key sent through the API. A key that never sent gives nothing, not an error.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppMessage", DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppMessage", HelpUri = HelpPages.Root + "Get-OctopodsWhatsAppMessage.md", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(WhatsAppMessage))]
     public sealed class GetOctopodsWhatsAppMessageCommand : OctopodsApiCmdlet
     {

@@ -6,7 +6,7 @@ using Octopods.WhatsApp;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>The status of WhatsApp messages by id; pipe Send-OctopodsWhatsAppTemplate into it. -Wait follows them to a final status.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppStatus", DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppStatus", HelpUri = HelpPages.Root + "Get-OctopodsWhatsAppStatus.md", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(WhatsAppStatus))]
     public sealed class GetOctopodsWhatsAppStatusCommand : StatusCmdlet<WhatsAppStatus>
     {

@@ -7,7 +7,7 @@ using Octopods.WhatsApp;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>The templates of the WhatsApp Business Account, with the number of placeholders per section.</summary>
-    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppTemplate", DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommon.Get, "OctopodsWhatsAppTemplate", HelpUri = HelpPages.Root + "Get-OctopodsWhatsAppTemplate.md", DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(MessageTemplate))]
     public sealed class GetOctopodsWhatsAppTemplateCommand : TemplateListCmdlet
     {

@@ -4,7 +4,7 @@ using Octopods.Sms;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>Offline: how a body is encoded and how many segments it is billed as.</summary>
-    [Cmdlet(VerbsDiagnostic.Measure, "OctopodsSms")]
+    [Cmdlet(VerbsDiagnostic.Measure, "OctopodsSms", HelpUri = HelpPages.Root + "Measure-OctopodsSms.md")]
     [OutputType(typeof(SmsSegmentInfo))]
     public sealed class MeasureOctopodsSmsCommand : PSCmdlet
     {

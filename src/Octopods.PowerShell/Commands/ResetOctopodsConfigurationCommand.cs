@@ -11,7 +11,7 @@ namespace Octopods.PowerShell.Commands
     /// Returns settings to their defaults: the ones named (removed from the settings file), or all
     /// (the file deleted). The proxy credential given for the session is forgotten with ProxyCredential, or with all.
     /// </summary>
-    [Cmdlet(VerbsCommon.Reset, "OctopodsConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Reset, "OctopodsConfiguration", HelpUri = HelpPages.Root + "Reset-OctopodsConfiguration.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(OctopodsConfiguration))]
     public sealed class ResetOctopodsConfigurationCommand : OctopodsCmdlet
     {

@@ -14,7 +14,7 @@ namespace Octopods.PowerShell.Commands
     /// the run goes on; results come out in input order. Sends run through the core's bulk engine:
     /// -ThrottleLimit in flight, -RatePerSecond pacing, 429 pauses shared by all, -JournalPath resume.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Send, "OctopodsSms", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommunications.Send, "OctopodsSms", HelpUri = HelpPages.Root + "Send-OctopodsSms.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(SmsSendResult))]
     public sealed class SendOctopodsSmsCommand : SendCmdlet, IDynamicParameters
     {

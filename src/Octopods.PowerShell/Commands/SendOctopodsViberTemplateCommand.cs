@@ -13,7 +13,7 @@ namespace Octopods.PowerShell.Commands
     /// with an image header URL and no button variables. Sends run through the core's bulk run
     /// (-ThrottleLimit, -RatePerSecond, -JournalPath resume). VBM has no status endpoint, so there is no -Wait.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Send, "OctopodsViberTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommunications.Send, "OctopodsViberTemplate", HelpUri = HelpPages.Root + "Send-OctopodsViberTemplate.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(ViberSendResult))]
     public sealed class SendOctopodsViberTemplateCommand : SendCmdlet, ITemplateVariableParameters
     {

@@ -18,7 +18,7 @@ namespace Octopods.PowerShell.Commands
     /// parameters are declared here and on Send-OctopodsViberTemplate (PowerShell shares parameters
     /// only by inheritance); what they mean is <see cref="TemplateRows"/>'s.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Send, "OctopodsWhatsAppTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
+    [Cmdlet(VerbsCommunications.Send, "OctopodsWhatsAppTemplate", HelpUri = HelpPages.Root + "Send-OctopodsWhatsAppTemplate.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ApiKeySet)]
     [OutputType(typeof(WhatsAppSendResult))]
     public sealed class SendOctopodsWhatsAppTemplateCommand : SendCmdlet, IDynamicParameters, ITemplateVariableParameters
     {

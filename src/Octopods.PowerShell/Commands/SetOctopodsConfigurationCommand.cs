@@ -14,7 +14,7 @@ namespace Octopods.PowerShell.Commands
     /// PSCredential only for this session), the request timeout and the 429 limits. Values not given
     /// stay as they are. Never writes a key or a password.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "OctopodsConfiguration", SupportsShouldProcess = true, DefaultParameterSetName = SettingsSet)]
+    [Cmdlet(VerbsCommon.Set, "OctopodsConfiguration", HelpUri = HelpPages.Root + "Set-OctopodsConfiguration.md", SupportsShouldProcess = true, DefaultParameterSetName = SettingsSet)]
     [OutputType(typeof(OctopodsConfiguration))]
     public sealed class SetOctopodsConfigurationCommand : OctopodsCmdlet
     {

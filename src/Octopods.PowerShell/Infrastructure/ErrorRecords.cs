@@ -6,16 +6,21 @@ namespace Octopods.PowerShell.Infrastructure
     /// <summary>
     /// Turns a core error into the ErrorRecord the design promises: named id, fitting category, the
     /// input as target, and the fix in ErrorDetails.RecommendedAction, where Get-Error and other
-    /// generic tools look for it. The message keeps ending with the fix too (users grep it), so
-    /// ErrorDetails.Message is the exception's message unchanged.
+    /// generic tools look for it. The fix is printed once: PowerShell 7's error view shows it on a
+    /// "Recommendation:" line of its own, so there the shown message (ErrorDetails.Message) stops
+    /// before it; Windows PowerShell's view shows no recommendation, so there the message keeps it.
+    /// The exception's own message always ends with the fix (users grep $_.Exception.Message).
     /// </summary>
     internal static class ErrorRecords
     {
+        // Windows PowerShell is the only edition on .NET Framework.
+        private static readonly bool ShowsRecommendation = !System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", System.StringComparison.Ordinal);
+
         public static ErrorRecord From(OctopodsException ex, object? target)
         {
             var record = new ErrorRecord(ex, "Octopods." + ex.ErrorName, Category(ex.Kind), target);
             if (!string.IsNullOrWhiteSpace(ex.Fix))
-                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.Fix!.Trim() };
+                record.ErrorDetails = new ErrorDetails(ShowsRecommendation ? ex.Statement : ex.Message) { RecommendedAction = ex.Fix!.Trim() };
             return record;
         }
 

@@ -44,6 +44,10 @@ namespace Octopods.Errors
         public int? HttpStatus { get; }
         public OctopodsChannel? Channel { get; }
 
+        /// <summary>The message without its fix (the text, and the API's code and request_id), for a view that shows the fix on its own line.</summary>
+        public string Statement => Compose(Detail, ApiErrorCode.HasValue || HttpStatus.HasValue || RequestId != null
+            ? new ApiErrorInfo { Code = ApiErrorCode, HttpStatus = HttpStatus, RequestId = RequestId, Channel = Channel ?? default } : null, null);
+
         private static string Compose(string text, ApiErrorInfo? info, string? fix)
         {
             var message = text.TrimEnd();

@@ -149,7 +149,7 @@ namespace Octopods.PowerShell.Tests.Commands
             Assert.Equal(first.All<SmsSendResult>().Select(r => r.MessageId), results.Select(r => r.MessageId));
             Assert.Equal(new[] { "Octopods.ProviderError", "Octopods.OutcomeUnknown", "Octopods.PhoneInvalid" },
                 second.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
-            Assert.Contains("-ResendUnknown", second.Errors[1].ToString());
+            Assert.Contains("-ResendUnknown", second.Errors[1].Exception.Message);
             Assert.Contains(second.Verbose, v => v.Contains("Resuming from the journal") && v.Contains("2 row(s) accepted earlier"));
             // Only the refused row went out again (and was refused again); the unknown row was not re-sent.
             Assert.Equal(2, Server.Emulator.Ledger.Count);
@@ -223,7 +223,7 @@ namespace Octopods.PowerShell.Tests.Commands
             Assert.Equal(7, items.Count);
             var error = Assert.IsType<ErrorRecord>(items[1]);
             Assert.StartsWith("Octopods.PhoneInvalid,", error.FullyQualifiedErrorId);
-            Assert.Contains("'nonsense'", error.ToString());
+            Assert.Contains("'nonsense'", error.Exception.Message);
             Assert.Equal("row 1", ((PSObject)error.TargetObject).Properties["Message"].Value);
             Assert.Equal(new[] { "+14155553101", "+14155553102", "+14155553103", "+14155553104", "+14155553105", "+14155553106" },
                 items.OfType<SmsSendResult>().Select(r => r.PhoneNumber));

@@ -65,8 +65,8 @@ namespace Octopods.PowerShell.Tests.Commands
             var phoneError = (ErrorRecord)run.Output[1].BaseObject;
             Assert.StartsWith("Octopods.PhoneInvalid,", phoneError.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidArgument, phoneError.CategoryInfo.Category);
-            Assert.Contains("'4155550102'", phoneError.ToString());
-            Assert.Contains("-DefaultRegion", phoneError.ToString());
+            Assert.Contains("'4155550102'", phoneError.Exception.Message);
+            Assert.Contains("-DefaultRegion", phoneError.Exception.Message);
             Assert.Equal("Bob", ((PSObject)phoneError.TargetObject).Properties["Name"].Value);
 
             var bodyError = (ErrorRecord)run.Output[3].BaseObject;
@@ -179,7 +179,7 @@ namespace Octopods.PowerShell.Tests.Commands
             var error = Assert.Single(run.Errors);
             Assert.StartsWith("Octopods.DeprecatedApiKey,", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
-            Assert.Contains("Deprecated API Key", error.ToString());
+            Assert.Contains("Deprecated API Key", error.Exception.Message);
             Assert.Contains("settings screen", error.Exception.Message);
             Assert.Contains("settings screen", ((Octopods.Errors.OctopodsException)error.Exception).Fix);
         }
@@ -293,7 +293,7 @@ namespace Octopods.PowerShell.Tests.Commands
             var error = Assert.Single(run.Errors);
             Assert.StartsWith("Octopods.ApiKeyInvalid,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
             Assert.Contains(what, error.Exception.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("sk_live_", error.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("sk_live_", error.Exception.Message, StringComparison.Ordinal);
             Assert.Empty(_server.Requests);
         }
 

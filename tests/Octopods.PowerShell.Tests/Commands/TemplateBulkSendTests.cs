@@ -109,7 +109,7 @@ namespace Octopods.PowerShell.Tests.Commands
             Assert.Equal(5, items.Count);
             var error = Assert.IsType<ErrorRecord>(items[1]);
             Assert.Equal("Octopods.PhoneInvalid", Id(error));
-            Assert.Contains("'bad'", error.ToString());
+            Assert.Contains("'bad'", error.Exception.Message);
             Assert.Equal(new[] { "+14155556001", "+14155556002", "+14155556003", "+14155556004" },
                 items.OfType<TemplateSendResult>().Select(r => r.PhoneNumber));
             Assert.Equal(4, Server.Emulator.Ledger.Count(s => s.Channel == channel));
@@ -164,7 +164,7 @@ namespace Octopods.PowerShell.Tests.Commands
             Assert.Equal(first.All<WhatsAppSendResult>().Select(r => r.MessageId), new[] { results[0].MessageId, results[2].MessageId });
             Assert.All(results, r => Assert.Equal("1001", r.TemplateId));
             Assert.Equal(new[] { "Octopods.OutcomeUnknown", "Octopods.PhoneInvalid" }, second.Errors.Select(Id));
-            Assert.Contains("-ResendUnknown", second.Errors[0].ToString());
+            Assert.Contains("-ResendUnknown", second.Errors[0].Exception.Message);
             Assert.Contains(second.Verbose, v => v.Contains("Resuming from the journal") && v.Contains("2 row(s) accepted earlier"));
             Assert.Contains(second.Information, i => i.Contains("1 sent") && i.Contains("2 from the journal") && i.Contains("1 unknown"));
             // Only the refused row went out again; the unknown row was not re-sent.

@@ -79,8 +79,8 @@ namespace Octopods.PowerShell.Tests.Commands
                 "Octopods.VariablesShape", "Octopods.TemplateNotAccepted", "Octopods.TemplateNotExist", "Octopods.VariablesConflict",
             }, run.Errors.Select(Id));
             Assert.All(run.Errors, e => Assert.Contains(e.CategoryInfo.Category, new[] { ErrorCategory.InvalidArgument, ErrorCategory.ObjectNotFound }));
-            Assert.Contains("expects header 1, body 3", run.Errors[2].ToString());
-            Assert.Contains("-HeaderAttachmentUrl", run.Errors[3].ToString());
+            Assert.Contains("expects header 1, body 3", run.Errors[2].Exception.Message);
+            Assert.Contains("-HeaderAttachmentUrl", run.Errors[3].Exception.Message);
             Assert.Equal("+14155552671", run.Errors[0].TargetObject);
         }
 
@@ -176,7 +176,7 @@ namespace Octopods.PowerShell.Tests.Commands
             Assert.Equal(2, results.Count);
             Assert.Equal("2003", results[0].TemplateId);
             Assert.Equal(new[] { "Octopods.ArgumentMissing", "Octopods.VariablesSize" }, run.Errors.Select(Id));
-            Assert.Contains("-HeaderImageUrl", run.Errors[0].ToString());
+            Assert.Contains("-HeaderImageUrl", run.Errors[0].Exception.Message);
             Assert.Equal(new object[] { "2001,2002,2003", false, false }, run.Output.Skip(2).Select(o => o.BaseObject));
         }
 
@@ -188,7 +188,7 @@ namespace Octopods.PowerShell.Tests.Commands
             var error = Assert.Single(run.Errors);
             Assert.Equal("Octopods.DeprecatedApiKey", Id(error));
             Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
-            Assert.Contains("Octopods WhatsApp error 6", error.ToString());
+            Assert.Contains("Octopods WhatsApp error 6", error.Exception.Message);
         }
 
         [Fact]
@@ -290,7 +290,7 @@ namespace Octopods.PowerShell.Tests.Commands
             Assert.Contains(run.Verbose, v => v.Contains("sending without checking its variables"));
             var error = Assert.Single(run.Errors);
             Assert.Equal("Octopods.VariablesSize", error.FullyQualifiedErrorId.Split(',')[0]);
-            Assert.Contains("Octopods WhatsApp error 4", error.ToString());
+            Assert.Contains("Octopods WhatsApp error 4", error.Exception.Message);
             Assert.Equal(2, _server.Requests.Count(r => r.StartsWith("POST ", StringComparison.Ordinal)));
         }
 
@@ -380,7 +380,7 @@ namespace Octopods.PowerShell.Tests
             var error = Assert.Single(run.Errors);
             Assert.StartsWith("Octopods.NotConnected", error.FullyQualifiedErrorId);
             foreach (var way in new[] { "Connect-Octopods -Channel WhatsApp", "OCTOPODS_WHATSAPP_API_KEY", "Octopods.WhatsApp" })
-                Assert.Contains(way, error.ToString());
+                Assert.Contains(way, error.Exception.Message);
             Assert.Empty(_server.Requests);
         }
     }

@@ -7,8 +7,9 @@ using Xunit;
 namespace Octopods.PowerShell.Tests.Infrastructure
 {
     /// <summary>
-    /// Every Octopods error carries its fix in ErrorDetails.RecommendedAction, where Get-Error and other
-    /// generic tools look, while the message users grep stays as it was (it still ends with the fix).
+    /// Every Octopods error carries its fix in ErrorDetails.RecommendedAction, where Get-Error and
+    /// PowerShell 7's error view ("Recommendation:") show it, so the shown message stops before it and
+    /// the fix prints once; the exception's message users grep still ends with the fix.
     /// </summary>
     public sealed class ErrorRecordTests : IDisposable
     {
@@ -22,10 +23,12 @@ namespace Octopods.PowerShell.Tests.Infrastructure
             Assert.NotNull(error.ErrorDetails);
             Assert.Equal(fix, error.ErrorDetails.RecommendedAction);
             Assert.Equal(((OctopodsException)error.Exception).Fix, error.ErrorDetails.RecommendedAction);
-            // The text shown and grepped is the exception's message, fix included, unchanged.
-            Assert.Equal(error.Exception.Message, error.ErrorDetails.Message);
-            Assert.Equal(error.Exception.Message, error.ToString());
-            Assert.EndsWith(fix, error.ToString(), StringComparison.Ordinal);
+            // Shown: the statement alone (the view adds the fix once); grepped: the exception's message, fix included.
+            Assert.Equal(((OctopodsException)error.Exception).Statement, error.ErrorDetails.Message);
+            Assert.Equal(error.ErrorDetails.Message, error.ToString());
+            Assert.DoesNotContain(fix, error.ToString(), StringComparison.Ordinal);
+            Assert.EndsWith(fix, error.Exception.Message, StringComparison.Ordinal);
+            Assert.StartsWith(error.ToString(), error.Exception.Message, StringComparison.Ordinal);
         }
 
         [Fact]
@@ -57,7 +60,7 @@ namespace Octopods.PowerShell.Tests.Infrastructure
                 Assert.StartsWith("Give one in any of these ways: (1) -ApiKey", action);
                 Assert.EndsWith("To try the module without an account: Connect-Octopods -Sandbox.", action);
                 Assert.Equal(((OctopodsException)error.Exception).Fix, action);
-                Assert.Equal(error.Exception.Message, error.ToString());
+                Assert.Equal("No WhatsApp API key was found.", error.ToString());
             }
             finally
             {

@@ -32,7 +32,7 @@ namespace Octopods.PowerShell.Tests.Session
             Assert.StartsWith("Octopods.NotConnected", error.FullyQualifiedErrorId);
             Assert.Equal(System.Management.Automation.ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
             foreach (var way in new[] { "-ApiKey", "Connect-Octopods -Channel Sms", "OCTOPODS_SMS_API_KEY", "Connect-Octopods -Sandbox" })
-                Assert.Contains(way, error.ToString());
+                Assert.Contains(way, error.Exception.Message);
             Assert.Empty(run.Output);
         }
 

@@ -88,8 +88,8 @@ namespace Octopods.PowerShell.Tests.Session
             WithVaults(storeSecrets: "'k' = @{ key = 'x' }");
             var error = Assert.Single(_engine.Run($"Send-OctopodsSms -To +14155552671 -Body hi -SecretName k -BaseUri {Uri}").Errors);
             Assert.StartsWith("Octopods.SecretWrongType", error.FullyQualifiedErrorId);
-            Assert.Contains("Hashtable", error.ToString());
-            Assert.Contains("Set-Secret -Name k -Secret (Read-Host -AsSecureString)", error.ToString());
+            Assert.Contains("Hashtable", error.Exception.Message);
+            Assert.Contains("Set-Secret -Name k -Secret (Read-Host -AsSecureString)", error.Exception.Message);
             Assert.Empty(_server.Requests);
         }
 
@@ -100,7 +100,7 @@ namespace Octopods.PowerShell.Tests.Session
             // covers the user's): without autoloading, a SecretManagement installed there stays out of reach.
             var error = Assert.Single(_engine.Run($"$PSModuleAutoLoadingPreference = 'None'; Send-OctopodsSms -To +14155552671 -Body hi -SecretName k -BaseUri {Uri}").Errors);
             Assert.StartsWith("Octopods.SecretManagementMissing", error.FullyQualifiedErrorId);
-            Assert.Contains("Install-Module Microsoft.PowerShell.SecretManagement", error.ToString());
+            Assert.Contains("Install-Module Microsoft.PowerShell.SecretManagement", error.Exception.Message);
         }
 
         [Fact]
@@ -110,8 +110,8 @@ namespace Octopods.PowerShell.Tests.Session
             var error = Assert.Single(_engine.Run($"Send-OctopodsSms -To +14155552671 -Body hi -SecretName k -BaseUri {Uri}").Errors);
             Assert.StartsWith("Octopods.VaultLocked", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
-            Assert.Contains("Unlock-SecretStore -Password", error.ToString());
-            Assert.Contains("-Interaction None", error.ToString());
+            Assert.Contains("Unlock-SecretStore -Password", error.Exception.Message);
+            Assert.Contains("-Interaction None", error.Exception.Message);
             Assert.StartsWith("Unlock it first: Unlock-SecretStore -Password $password", error.ErrorDetails.RecommendedAction);
             Assert.EndsWith("Set-SecretStoreConfiguration -Authentication None -Interaction None.", error.ErrorDetails.RecommendedAction);
 
@@ -127,12 +127,12 @@ namespace Octopods.PowerShell.Tests.Session
             WithVaults();
             var missing = Assert.Single(_engine.Run($"Send-OctopodsSms -To +14155552671 -Body hi -SecretName nope -Vault Work -BaseUri {Uri}").Errors);
             Assert.StartsWith("Octopods.SecretNotFound", missing.FullyQualifiedErrorId);
-            Assert.Contains("Set-Secret -Name nope -Secret (Read-Host -AsSecureString) -Vault Work", missing.ToString());
+            Assert.Contains("Set-Secret -Name nope -Secret (Read-Host -AsSecureString) -Vault Work", missing.Exception.Message);
             Assert.Equal("Store the channel key once: Set-Secret -Name nope -Secret (Read-Host -AsSecureString) -Vault Work.", missing.ErrorDetails.RecommendedAction);
 
             var noVault = Assert.Single(_engine.Run($"Send-OctopodsSms -To +14155552671 -Body hi -SecretName k -Vault Elsewhere -BaseUri {Uri}").Errors);
             Assert.StartsWith("Octopods.SecretVaultError", noVault.FullyQualifiedErrorId);
-            Assert.Contains("Elsewhere does not exist", noVault.ToString());
+            Assert.Contains("Elsewhere does not exist", noVault.Exception.Message);
         }
 
         [Fact]
@@ -178,7 +178,7 @@ namespace Octopods.PowerShell.Tests.Session
             var none = Assert.Single(_engine.Run("Send-OctopodsSms -To +14155552671 -Body 6").Errors);
             Assert.StartsWith("Octopods.NotConnected", none.FullyQualifiedErrorId);
             foreach (var way in new[] { "-ApiKey", "-SecretName", "Connect-Octopods -Channel Sms", "secret named Octopods.Sms", "OCTOPODS_SMS_API_KEY" })
-                Assert.Contains(way, none.ToString());
+                Assert.Contains(way, none.Exception.Message);
         }
 
         [Fact]
@@ -192,7 +192,7 @@ namespace Octopods.PowerShell.Tests.Session
             Environment.SetEnvironmentVariable("OCTOPODS_SMS_API_KEY", null);
             var error = Assert.Single(_engine.Run($"Send-OctopodsSms -To +14155552671 -Body b -BaseUri {Uri}").Errors);
             Assert.StartsWith("Octopods.NotConnected", error.FullyQualifiedErrorId);
-            Assert.Contains("is locked", error.ToString());
+            Assert.Contains("is locked", error.Exception.Message);
         }
 
         [Fact]
