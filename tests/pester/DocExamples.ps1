@@ -188,7 +188,7 @@ $script:DocBlockSetup = @(
     }
     @{
         # "The latest messages": an account that has sent some.
-        Document = 'Get-OctopodsWhatsAppMessage.md'; Block = 'PS C:\> Get-OctopodsWhatsAppMessage -Limit 3*'
+        Document = 'Get-OctopodsWhatsAppMessage.md'; Block = 'PS C:\> Get-OctopodsWhatsAppMessage -First 3*'
         Script = '''+14155552671'', ''+14155550101'', ''+15005550001'' | ForEach-Object {
                         Send-OctopodsWhatsAppTemplate -TemplateId 1001 -To $_ -BodyVariable ''Ann'', ''ORD-1001'' -Wait }'
     }

@@ -111,6 +111,10 @@ Describe 'Views at 80 columns' {
         Assert-FitsEighty $list $typeName
         ($list -replace '\s') | Should -BeLike "*$($script:LongReason -replace '\s')*"
         $list | Should -Not -Match 'RawResponse'
+
+        # In a wider window the column grows with it: the whole reason on the row.
+        $wide = ($object | Out-String -Width 250) -split '\r?\n' | Where-Object { $_ -like '*msg_sbx_*' }
+        $wide | Should -BeLike "*$($script:LongReason)*"
     }
 
     It 'shows times as short local times: HH:mm:ss today, yyyy-MM-dd HH:mm before' {
@@ -162,7 +166,7 @@ Describe 'Export-Csv of results' {
             Send-OctopodsSms -To '+15005550001' -Body 'Your order has shipped.' -Wait
             Send-OctopodsWhatsAppTemplate -To '+14155552671' -TemplateId 1001 -BodyVariable 'Sam', 'ORD-1' -Wait
             Send-OctopodsViberTemplate -To '+14155552671' -TemplateId 2001 -BodyVariable 'Sam', 'ORD-1'
-            Get-OctopodsWhatsAppMessage -Limit 2
+            Get-OctopodsWhatsAppMessage -First 2
             Get-OctopodsWhatsAppTemplate
             Get-OctopodsViberTemplate
             Measure-OctopodsSms -Body 'Zażółć 🚚'
