@@ -144,7 +144,10 @@ Describe 'About topics' {
         $synopsis | Should -Not -BeNullOrEmpty
         $synopsis | Should -Not -Match '^#' -Because 'the synopsis is text, not a markdown heading'
         $synopsis | Should -Not -Match 'SHORT DESCRIPTION'
-        $ShortDescription.StartsWith($synopsis) | Should -BeTrue -Because "the synopsis '$synopsis' is the start of the short description"
+        # The whole short description, one sentence: a synopsis cut at the end of a line would end mid-phrase.
+        $synopsis | Should -BeExactly $ShortDescription -Because "the synopsis is the short description, whole"
+        $synopsis | Should -Match '\.$' -Because 'the synopsis is a whole sentence'
+        $synopsis.Length | Should -BeLessOrEqual 80 -Because 'the synopsis fits the Synopsis column of Get-Help about_*'
 
         $heading = [array]::FindIndex($helpLines, [Predicate[string]] { param($line) $line.Trim() -ceq 'SHORT DESCRIPTION' })
         $heading | Should -BeGreaterOrEqual 0 -Because 'the topic has a SHORT DESCRIPTION section'
