@@ -49,3 +49,23 @@ $Line -ErrorVariable failed -ErrorAction SilentlyContinue
         $output | Should -Not -Match 'NotConnected|API key was found'
     }
 }
+
+Describe '-WhatIf on a bulk send' {
+    It 'ends with a total of rows, messages and SMS segments' {
+        $script = @"
+`$env:OCTOPODS_SMS_API_KEY = `$null
+Import-Module '$Manifest'
+`$rows = @(
+    [pscustomobject]@{ To = '+14155550101'; Message = 'short' }
+    [pscustomobject]@{ To = '+14155550102;+14155550103'; Message = 'x' * 200 }
+    [pscustomobject]@{ To = 'nonsense'; Message = 'refused' }
+)
+`$rows | Send-OctopodsSms -WhatIf -ErrorAction SilentlyContinue -InformationVariable info
+'total: ' + (`$info | Where-Object { `$_.Tags -contains 'WhatIf' } | ForEach-Object { `$_.MessageData.Messages, `$_.MessageData.Segments -join '/' })
+"@
+        $output = Invoke-FreshPwsh -Arguments @('-Command', $script) | Out-String
+        # 3 rows; 3 messages (one row lists two numbers, one is refused); 1 + 2 x 2 segments of 200 GSM-7 characters.
+        $output | Should -Match 'What if: Send-OctopodsSms would send 3 message\(s\) from 3 row\(s\), 5 SMS segment\(s\)'
+        $output | Should -Match 'total: 3/5'
+    }
+}

@@ -115,6 +115,8 @@ namespace Octopods.PowerShell.CommandBases
         private Action? _disposeRows;
         private AmbiguousColumns? _ambiguous;
         private IdempotencyKeys? _keys;
+        private readonly DryRunTotal _dryRun = new DryRunTotal();
+        private static readonly string[] DryRunTags = { "Octopods", "WhatIf" };
         private bool _keyed;
 
         /// <summary>Each row's key, and the run's rule for naming rows (decided at the first row).</summary>
@@ -160,6 +162,7 @@ namespace Octopods.PowerShell.CommandBases
             Func<string, object, TRequest?> build, Func<TRequest, string> destination, Func<TRequest, string> action,
             Func<BulkOperation<TRequest, TResult>> operation) where TRequest : class where TResult : class
         {
+            _dryRun.Rows++;
             if ((_ambiguous ??= new AmbiguousColumns(MyInvocation.MyCommand)).Check(InputObject) is { } ambiguous)
             {
                 rows.SubmitInvalid(ambiguous, InputObject ?? (object)"");
@@ -192,7 +195,11 @@ namespace Octopods.PowerShell.CommandBases
                     WriteVerbose($"{to} is listed more than once in -DestinationPhone; the message is sent to it once.");
                     continue;
                 }
-                if (!ShouldSend(to, action(request))) continue;
+                if (!ShouldSend(to, action(request)))
+                {
+                    if (Runtime.WhatIfInEffect) _dryRun.Count(request);
+                    continue;
+                }
                 var key = string.IsNullOrWhiteSpace(rowKey) || numbers.Count < 2 ? rowKey : RowIdentity.KeyForDestination(rowKey!, to);
                 _ = Client;   // resolves the key (or stops the command) on the pipeline thread
                 rows.Start(operation);
@@ -232,6 +239,19 @@ namespace Octopods.PowerShell.CommandBases
             if (check.NotChecked != null)
                 WriteVerbose($"Template {request.TemplateId} could not be read ({check.NotChecked.Detail}); sending without checking its variables.");
             return request;
+        }
+
+        /// <summary>
+        /// After a dry run (-WhatIf) of a bulk send: one line with what it would have sent, below the
+        /// "What if:" lines, on the host where they are (the segments are what SMS bills).
+        /// </summary>
+        private protected void WriteDryRunTotal()
+        {
+            if (!Runtime.WhatIfInEffect || _dryRun.Rows < 2) return;
+            var line = _dryRun.Describe(MyInvocation.MyCommand.Name);
+            try { Host?.UI?.WriteLine(line); }
+            catch (Exception ex) when (ex is NotImplementedException || ex is InvalidOperationException) { }
+            WriteInformation(_dryRun, DryRunTags);
         }
 
         private protected override void OnStopping() => _stopRows?.Invoke();

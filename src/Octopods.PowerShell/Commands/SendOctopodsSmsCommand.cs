@@ -75,6 +75,7 @@ namespace Octopods.PowerShell.Commands
         protected override void EndProcessing()
         {
             _rows!.Finish();
+            WriteDryRunTotal();
             if (!_wait.Wait) return;
             var sent = _rows.HeldResults.Where(r => r.MessageId.Length > 0).ToList();
             // Nothing sent (-WhatIf, every row rejected): nothing to follow, and no key is needed to say so.

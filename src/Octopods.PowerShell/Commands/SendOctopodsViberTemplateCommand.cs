@@ -98,6 +98,10 @@ namespace Octopods.PowerShell.Commands
             () => ChannelOperations.Viber(Api));
 
         /// <summary>Waits for the rows still in flight and writes them in order, then the summary.</summary>
-        protected override void EndProcessing() => _rows!.Finish();
+        protected override void EndProcessing()
+        {
+            _rows!.Finish();
+            WriteDryRunTotal();
+        }
     }
 }
