@@ -85,6 +85,53 @@ while (-not (Test-Path -LiteralPath $Go) -and [DateTime]::UtcNow -lt $deadline) 
     }
 }
 
+Describe 'Files the module writes are private, and the sandbox''s stays bounded' -Skip:$IsWindows {
+    # On Windows the profile's ACLs already keep them to their owner.
+    It 'creates the journal, the sandbox file and the settings file readable by their owner only' {
+        $saved = @{ Sandbox = $env:OCTOPODS_SANDBOX_PATH; Config = $env:OCTOPODS_CONFIG_PATH }
+        $env:OCTOPODS_SANDBOX_PATH = Join-Path $TestDrive 'private/sandbox.jsonl'
+        $env:OCTOPODS_CONFIG_PATH = Join-Path $TestDrive 'private/settings.json'
+        try {
+            Disconnect-Octopods
+            Connect-Octopods -Sandbox
+            $journal = Join-Path $TestDrive 'private/campaign.jsonl'
+            $null = [pscustomobject]@{ To = '+14155550170'; Message = 'private' } | Send-OctopodsSms -JournalPath $journal
+            Set-OctopodsConfiguration -RequestTimeoutSeconds 45
+            foreach ($file in $journal, $env:OCTOPODS_SANDBOX_PATH, $env:OCTOPODS_CONFIG_PATH) {
+                (Get-Item -LiteralPath $file).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') -Because $file
+            }
+        }
+        finally {
+            Reset-OctopodsConfiguration -Confirm:$false -ErrorAction SilentlyContinue
+            $env:OCTOPODS_SANDBOX_PATH = $saved.Sandbox
+            $env:OCTOPODS_CONFIG_PATH = $saved.Config
+            Disconnect-Octopods
+        }
+    }
+
+    It 'keeps only the latest sends OCTOPODS_SANDBOX_KEEP says, and message ids go on' {
+        $store = Join-Path $TestDrive 'bounded/sandbox.jsonl'
+        $env:OCTOPODS_SANDBOX_PATH = $store
+        $env:OCTOPODS_SANDBOX_KEEP = '50'
+        try {
+            Disconnect-Octopods
+            Connect-Octopods -Sandbox
+            $sent = @(1..800 | ForEach-Object { [pscustomobject]@{ To = '+1415556{0:D4}' -f $_; Message = "bounded $_" } } | Send-OctopodsSms -ThrottleLimit 16)
+        }
+        finally {
+            $env:OCTOPODS_SANDBOX_PATH = $script:SuiteSandbox
+            Remove-Item Env:OCTOPODS_SANDBOX_KEEP
+            Disconnect-Octopods
+        }
+        $sent | Should -HaveCount 800
+        @($sent.MessageId | Sort-Object -Unique) | Should -HaveCount 800
+        $kept = @(Get-Content -LiteralPath $store | Select-Object -Skip 1)
+        $kept.Count | Should -BeGreaterOrEqual 50
+        $kept.Count | Should -BeLessThan 800 -Because 'the file was cut back to the latest sends'
+        ($kept[-1] | ConvertFrom-Json).id | Should -Be 'msg_sbx_00000800'
+    }
+}
+
 Describe 'A sandbox file that can no longer be written' {
     It 'still answers, and the send says the messages were not kept' {
         $folder = Join-Path $TestDrive 'vanishing'

@@ -43,10 +43,25 @@ namespace Octopods.Sandbox
         private long _highestId;
         private string? _firstLine;   // the file's first line when last read: another one means it was reset and written again
 
-        public SandboxStore(string path)
+        /// <summary>How many sends the file keeps, from OCTOPODS_SANDBOX_KEEP (at least <see cref="FewestKept"/>); older ones are dropped.</summary>
+        public const string KeepVariable = "OCTOPODS_SANDBOX_KEEP";
+        public const int DefaultKept = 10_000, FewestKept = 10;
+        // A line is about 200 bytes: past twice that per send kept, the file is cut back to the latest sends.
+        private const int BytesPerKeptSend = 400;
+
+        /// <param name="path">The file.</param>
+        /// <param name="keep">How many of the latest sends it keeps; null: <see cref="KeepVariable"/>, else <see cref="DefaultKept"/>.</param>
+        public SandboxStore(string path, int? keep = null)
         {
             Path = System.IO.Path.GetFullPath(path ?? throw new ArgumentNullException(nameof(path)));
+            Keeps = Math.Max(FewestKept, keep ?? KeptFromEnvironment());
         }
+
+        /// <summary>How many of the latest sends the file keeps: a file that never shrank made every connect and look-up slower.</summary>
+        public int Keeps { get; }
+
+        private static int KeptFromEnvironment() =>
+            int.TryParse(Environment.GetEnvironmentVariable(KeepVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : DefaultKept;
 
         /// <summary>The process's store for <paramref name="path"/>.</summary>
         public static SandboxStore At(string path)
@@ -184,28 +199,33 @@ namespace Octopods.Sandbox
                 try
                 {
                     using var held = Hold();
-                    using var stream = OpenFile();
-                    if (stream.Length == 0)
+                    long length;
+                    using (var stream = OpenFile())
                     {
-                        if (!RegularFile.Is(stream)) throw new IOException("it is no longer an ordinary file");
-                        WriteHeader(stream);
+                        if (stream.Length == 0)
+                        {
+                            if (!RegularFile.Is(stream)) throw new IOException("it is no longer an ordinary file");
+                            WriteHeader(stream);
+                        }
+                        else
+                        {
+                            // Reset by another session and written again: its first line (and so every offset) is another.
+                            var first = FirstLine(stream);
+                            var reset = first != _firstLine || stream.Length < _readUpTo;
+                            _firstLine = first;
+                            ReadTail(stream, fromStart: reset);
+                        }
+                        send = make(_highestId);
+                        _highestId = Math.Max(_highestId, MessageNumber(send.MessageId));
+                        var line = Line(send);
+                        // A line cut short by a killed process must not swallow this one: it starts on a line of its own.
+                        stream.Seek(-1, SeekOrigin.End);
+                        if (stream.ReadByte() != '\n') stream.WriteByte((byte)'\n');
+                        stream.Write(line, 0, line.Length);
+                        _readUpTo = length = stream.Length;
                     }
-                    else
-                    {
-                        // Reset by another session and written again: its first line (and so every offset) is another.
-                        var first = FirstLine(stream);
-                        var reset = first != _firstLine || stream.Length < _readUpTo;
-                        _firstLine = first;
-                        ReadTail(stream, fromStart: reset);
-                    }
-                    send = make(_highestId);
-                    _highestId = Math.Max(_highestId, MessageNumber(send.MessageId));
-                    var line = Line(send);
-                    // A line cut short by a killed process must not swallow this one: it starts on a line of its own.
-                    stream.Seek(-1, SeekOrigin.End);
-                    if (stream.ReadByte() != '\n') stream.WriteByte((byte)'\n');
-                    stream.Write(line, 0, line.Length);
-                    _readUpTo = stream.Length;
+                    // Still under the lock: no other process writes while the file is cut back.
+                    if (length > (long)Keeps * BytesPerKeptSend && length > TailBytes) CutBack();
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -262,6 +282,39 @@ namespace Octopods.Sandbox
             using var stream = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
             if (!RegularFile.Is(stream)) throw Unusable("it is not an ordinary file (a device, say)", null);
             return true;
+        }
+
+        /// <summary>
+        /// Keeps only the latest <see cref="Keeps"/> sends: the file is written again beside itself and
+        /// put in place at once (a kill leaves the old one whole), under a new header, so every process
+        /// reads the ids again rather than going on from an offset that no longer means anything.
+        /// </summary>
+        private void CutBack()
+        {
+            var sends = new List<string>();
+            foreach (var line in File.ReadLines(Path, new UTF8Encoding(false)))
+                if (line.StartsWith("{\"channel\":", StringComparison.Ordinal)) sends.Add(line);
+            var temporary = Path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            try
+            {
+                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+                {
+                    WriteHeader(stream);
+                    using var writer = new StreamWriter(stream, new UTF8Encoding(false), 65536) { NewLine = "\n" };
+                    for (var i = Math.Max(0, sends.Count - Keeps); i < sends.Count; i++) writer.WriteLine(sends[i]);
+                }
+                File.Replace(temporary, Path, null);
+            }
+            finally
+            {
+                if (File.Exists(temporary)) File.Delete(temporary);
+            }
+            // The ids are the file's newest: read them again, from the new file's end.
+            using var kept = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            _firstLine = FirstLine(kept);
+            var highest = _highestId;
+            ReadTail(kept, fromStart: true);
+            _highestId = Math.Max(_highestId, highest);
         }
 
         private FileStream OpenFile() => new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);

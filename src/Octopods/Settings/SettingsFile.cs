@@ -105,7 +105,13 @@ namespace Octopods.Settings
                 try
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    File.WriteAllBytes(temporary, content.ToJson());
+                    using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                    {
+                        // It names proxies and vaults: its owner's only, before a byte is in it (it replaces the file whole).
+                        OwnerOnlyFile.Restrict(stream);
+                        var json = content.ToJson();
+                        stream.Write(json, 0, json.Length);
+                    }
                     if (File.Exists(target)) File.Replace(temporary, target, null);
                     else File.Move(temporary, target);
                 }

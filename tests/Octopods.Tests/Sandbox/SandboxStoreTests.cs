@@ -206,6 +206,28 @@ namespace Octopods.Tests.Sandbox
         }
 
         [Fact]
+        public async Task The_file_keeps_only_the_latest_sends_and_ids_go_on()
+        {
+            var emulator = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path, keep: 20));
+            var sms = Sms(emulator);
+            string last = "";
+            for (var i = 1; i <= 600; i++) last = (await sms.SendAsync(SmsSendRequest.Create("+14155552671", $"m{i}"), CancellationToken.None)).MessageId;
+            Assert.Equal("msg_sbx_00000600", last);
+
+            var lines = File.ReadAllLines(_path);
+            Assert.StartsWith("{\"type\":\"octopods-sandbox\"", lines[0], StringComparison.Ordinal);
+            Assert.InRange(lines.Length - 1, 20, 400);   // cut back to 20 at least once; never all 600
+            Assert.Equal(lines.Length - 1, lines.Skip(1).Distinct().Count());
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_path));
+
+            // Another session: ids go on from the newest, and the newest message is still found.
+            var later = new OctopodsEmulator(new VirtualClock(), store: new SandboxStore(_path, keep: 20));
+            Assert.Equal("m600", later.Ledger[^1].Content);
+            Assert.Equal("msg_sbx_00000601", (await Sms(later).SendAsync(SmsSendRequest.Create("+14155552671", "next"), CancellationToken.None)).MessageId);
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(_path)!, "*.tmp"));
+        }
+
+        [Fact]
         public void Without_a_store_nothing_is_written()
         {
             _ = new OctopodsEmulator(new VirtualClock());

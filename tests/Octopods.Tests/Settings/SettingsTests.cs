@@ -104,6 +104,14 @@ namespace Octopods.Tests.Settings
         }
 
         [Fact]
+        public void The_settings_file_is_its_owners_only()
+        {
+            if (OperatingSystem.IsWindows()) return;   // under the profile, the owner-only ACL already applies
+            SettingsFile.Save(SettingsPath, Full);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SettingsPath));
+        }
+
+        [Fact]
         public void A_file_far_larger_than_settings_is_not_read()
         {
             Directory.CreateDirectory(Path.GetDirectoryName(SettingsPath)!);
