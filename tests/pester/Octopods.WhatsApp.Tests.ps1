@@ -92,17 +92,33 @@ Describe 'Send-OctopodsWhatsAppTemplate in the sandbox' {
             $statuses.Status | Should -Be @('Delivered', 'Failed', 'Read')
         }
 
-        It 'reports a row whose variables do not fit the template as VariablesSize without sending it' {
+        It 'stops once, before any row is sent, when the command''s columns cannot fit the template' {
             $before = @(Get-OctopodsWhatsAppMessage).Count
+            $stopped = $null
+            $errs = $null
+            try {
+                Import-Csv -LiteralPath $script:Orders |
+                    Send-OctopodsWhatsAppTemplate -TemplateId $script:OrderShipped -BodyVariableProperty FirstName -ErrorVariable errs -ErrorAction SilentlyContinue
+            }
+            catch { $stopped = $_ }
 
-            $results = @(Import-Csv -LiteralPath $script:Orders |
-                    Send-OctopodsWhatsAppTemplate -TemplateId $script:OrderShipped -BodyVariableProperty FirstName `
-                        -ErrorVariable errs -ErrorAction SilentlyContinue)
-
-            $results | Should -HaveCount 0
-            $errs | Should -HaveCount 4
-            @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'Octopods.VariablesSize*' }) | Should -HaveCount 3
+            # One error for the command's mistake, not one per row; worded for what was given.
+            $stopped.FullyQualifiedErrorId | Should -BeLike 'Octopods.VariablesSize*'
+            "$stopped" | Should -BeLike '*expects header 0, body 2*but got header 0, body 1*no row was sent*'
+            "$stopped" | Should -Not -BeLike '*+1415*'
+            @($errs).Count | Should -Be 1
             @(Get-OctopodsWhatsAppMessage).Count | Should -Be $before
+        }
+
+        It 'still reports a row of its own mistake as that row''s error, and sends the others' {
+            $rows = @(
+                [pscustomobject]@{ Phone = '+14155550181'; FirstName = 'Ann'; OrderId = 'ORD-3001' }
+                [pscustomobject]@{ Phone = '+14155550182'; FirstName = 'Bob'; message_variables = '["only one"]' }
+            )
+            $results = @($rows | Send-OctopodsWhatsAppTemplate -TemplateId $script:OrderShipped -BodyVariableProperty FirstName, OrderId -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $results | Should -HaveCount 1
+            $errs | Should -HaveCount 1
+            $errs[0].TargetObject.Phone | Should -Be '+14155550182'
         }
     }
 

@@ -233,6 +233,7 @@ namespace Octopods.PowerShell.CommandBases
             var check = rows.RunGuarded(ct => templates.CheckAsync(request, ct));
             if (check.Refusal != null)
             {
+                StopIfEveryRowWouldFail(check.Refusal, request);
                 rows.SubmitInvalid(check.Refusal, target);
                 return null;
             }
@@ -252,6 +253,37 @@ namespace Octopods.PowerShell.CommandBases
             try { Host?.UI?.WriteLine(line); }
             catch (Exception ex) when (ex is NotImplementedException || ex is InvalidOperationException) { }
             WriteInformation(_dryRun, DryRunTags);
+        }
+
+        // The parameters typed on the command line (known at BeginProcessing): the others come from each row.
+        private HashSet<string>? _typed;
+
+        protected override void BeginProcessing()
+        {
+            _typed = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+            base.BeginProcessing();
+        }
+
+        private static readonly string[] RowTemplateParameters =
+            { "TemplateId", "HeaderVariable", "BodyVariable", "FooterVariable", "ButtonVariable", "Variables", "HeaderAttachmentUrl", "HeaderImageUrl" };
+
+        private static readonly HashSet<string> TemplateShapeErrors = new HashSet<string>(StringComparer.Ordinal)
+            { ErrorNames.VariablesShape, ErrorNames.VariablesSize, ErrorNames.TemplateNotExist, ErrorNames.TemplateNotAccepted, ErrorNames.ArgumentMissing };
+
+        /// <summary>
+        /// A template refusal that the command's own parameters cause for every row (the template and
+        /// everything that fills it typed on the command, none of it from the rows): the same error for
+        /// each of 300 rows is one mistake, so the command stops at once, before any row is sent.
+        /// </summary>
+        private protected void StopIfEveryRowWouldFail(OctopodsException refusal, TemplateSendRequest request)
+        {
+            // Rows come from the pipeline (a typed command is one row: its error is the command's anyway).
+            if (!MyInvocation.ExpectingInput || !TemplateShapeErrors.Contains(refusal.ErrorName) || _typed == null || !_typed.Contains("TemplateId")) return;
+            foreach (var name in RowTemplateParameters)
+                if (MyInvocation.BoundParameters.ContainsKey(name) && !_typed.Contains(name)) return;   // bound from the row: the row's own mistake
+            var detail = refusal.Detail.Replace($" for {request.DestinationPhone}", "");
+            Runtime.ThrowTerminating(new OctopodsException(refusal.ErrorName, refusal.Kind,
+                $"{detail}; the command's parameters give every row the same, so no row was sent", refusal.Fix, refusal), request.TemplateId);
         }
 
         private protected override void OnStopping() => _stopRows?.Invoke();

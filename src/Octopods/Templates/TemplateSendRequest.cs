@@ -96,7 +96,8 @@ namespace Octopods.Templates
             if (v.IsArray && template.HasNonBodyVariables)
             {
                 throw new OctopodsException(ErrorNames.VariablesShape, OctopodsErrorKind.InvalidArgument,
-                    $"The {what} has placeholders outside the body (header {template.HeaderVariables}, footer {template.FooterVariables}, buttons {template.ButtonVariables}), but the variables are a plain list",
+                    $"The {what} has placeholders outside the body (header {template.HeaderVariables}, footer {template.FooterVariables}, buttons {template.ButtonVariables}), " +
+                    (v.Shape == TemplateVariablesShape.List ? "but only body variables were given (-BodyVariable or -BodyVariableProperty)" : "but -Variables is a plain list"),
                     "Give them by section: -HeaderVariable, -BodyVariable, -FooterVariable" + (Channel == OctopodsChannel.WhatsApp ? ", -ButtonVariable" : "") + " (or the -…VariableProperty forms).");
             }
             // A raw {"1": …} map is passed through unchecked: its keys do not say which section they fill.
