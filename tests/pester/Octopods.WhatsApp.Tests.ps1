@@ -110,6 +110,20 @@ Describe 'Send-OctopodsWhatsAppTemplate in the sandbox' {
             @(Get-OctopodsWhatsAppMessage).Count | Should -Be $before
         }
 
+        It 'stops once, before any row is sent, when -BodyVariableProperty names a column the file lacks' {
+            $before = @(Get-OctopodsWhatsAppMessage).Count
+            $stopped = $null
+            try {
+                Import-Csv -LiteralPath $script:Orders |
+                    Send-OctopodsWhatsAppTemplate -TemplateId $script:OrderShipped -BodyVariableProperty FirstName, OrderNumber -ErrorVariable errs -ErrorAction SilentlyContinue
+            }
+            catch { $stopped = $_ }
+            $stopped.FullyQualifiedErrorId | Should -BeLike 'Octopods.ArgumentMissing*'
+            "$stopped" | Should -BeLike "*no column 'OrderNumber' for -BodyVariableProperty (their columns: Phone, FirstName, OrderId)*"
+            @($errs).Count | Should -Be 1
+            @(Get-OctopodsWhatsAppMessage).Count | Should -Be $before
+        }
+
         It 'still reports a row of its own mistake as that row''s error, and sends the others' {
             $rows = @(
                 [pscustomobject]@{ Phone = '+14155550181'; FirstName = 'Ann'; OrderId = 'ORD-3001' }

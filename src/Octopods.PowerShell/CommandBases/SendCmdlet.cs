@@ -171,8 +171,9 @@ namespace Octopods.PowerShell.CommandBases
             string? rowKey;
             try
             {
-                // A column every row lacks stops the command at its first row; any other key trouble is the row's.
+                // A column every row lacks stops the command at its first row; any other trouble is the row's.
                 if (!_keyed && Keys.MissingColumn(InputObject) is { } missing) Runtime.ThrowTerminating(missing, IdempotencyKey);
+                if (!_keyed && MyInvocation.ExpectingInput && MissingColumns(InputObject) is { } unmapped) Runtime.ThrowTerminating(unmapped, InputObject);
                 _keyed = true;
                 rowKey = Keys.KeyOf(InputObject);
             }
@@ -254,6 +255,9 @@ namespace Octopods.PowerShell.CommandBases
             catch (Exception ex) when (ex is NotImplementedException || ex is InvalidOperationException) { }
             WriteInformation(_dryRun, DryRunTags);
         }
+
+        /// <summary>The error for a first piped row that lacks a column the command's parameters name (templates' -…VariableProperty); null when none.</summary>
+        private protected virtual OctopodsException? MissingColumns(PSObject? row) => null;
 
         // The parameters typed on the command line (known at BeginProcessing): the others come from each row.
         private HashSet<string>? _typed;

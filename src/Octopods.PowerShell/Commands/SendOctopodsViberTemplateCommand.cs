@@ -98,6 +98,8 @@ namespace Octopods.PowerShell.Commands
             () => ChannelOperations.Viber(Api));
 
         /// <summary>Waits for the rows still in flight and writes them in order, then the summary.</summary>
+        private protected override Errors.OctopodsException? MissingColumns(PSObject? row) => _templates?.MissingColumns(row);
+
         protected override void EndProcessing()
         {
             _rows!.Finish();

@@ -112,6 +112,8 @@ namespace Octopods.PowerShell.Commands
             request => $"Send {Channel} template {request.TemplateId} ({request.Variables})",
             () => ChannelOperations.WhatsApp(Api));
 
+        private protected override Errors.OctopodsException? MissingColumns(PSObject? row) => _templates?.MissingColumns(row);
+
         protected override void EndProcessing()
         {
             _rows!.Finish();

@@ -56,6 +56,31 @@ namespace Octopods.PowerShell.Infrastructure
             return TemplateVariables.FromSections(header, body, footer, buttons);
         }
 
+        /// <summary>
+        /// The error for a first piped row that lacks a column a -…VariableProperty names: a CSV's rows
+        /// share their columns, so no row could be filled, and the command stops before any is sent.
+        /// Null when every named column is there.
+        /// </summary>
+        public OctopodsException? MissingColumns(PSObject? row)
+        {
+            if (row == null) return null;
+            var p = _parameters;
+            foreach (var (names, parameter) in new[]
+            {
+                (p.HeaderVariableProperty, nameof(p.HeaderVariable)), (p.BodyVariableProperty, nameof(p.BodyVariable)),
+                (p.FooterVariableProperty, nameof(p.FooterVariable)), (p.ButtonVariableProperty, nameof(p.ButtonVariable)),
+            })
+            {
+                var missing = names?.Where(name => PowerShellValues.Property(row, name) == null).ToList();
+                if (missing == null || missing.Count == 0) continue;
+                return new OctopodsException(ErrorNames.ArgumentMissing, OctopodsErrorKind.InvalidArgument,
+                    $"The rows have no column {string.Join(", ", missing.Select(m => "'" + m + "'"))} for -{parameter}Property " +
+                    $"(their columns: {string.Join(", ", PowerShellValues.PropertyNames(row))}); nothing was sent",
+                    $"Name the file's own columns in -{parameter}Property (names are matched without regard to case).");
+            }
+            return null;
+        }
+
         /// <summary>A section's values: given directly, or read from the named properties of the piped row.</summary>
         private string[]? Section(string[]? values, string[]? properties, string parameter, PSObject? row, IDictionary<string, object> bound)
         {
