@@ -65,7 +65,7 @@ Import-Module '$Manifest'
 "@
         $output = Invoke-FreshPwsh -Arguments @('-Command', $script) | Out-String
         # 3 rows; 3 messages (one row lists two numbers, one is refused); 1 + 2 x 2 segments of 200 GSM-7 characters.
-        $output | Should -Match 'What if: Send-OctopodsSms would send 3 message\(s\) from 3 row\(s\), 5 SMS segment\(s\)'
+        $output | Should -Match 'What if: Send-OctopodsSms would send up to 3 message\(s\) for 3 row\(s\) read, 5 SMS segment\(s\)'
         $output | Should -Match 'total: 3/5'
     }
 }

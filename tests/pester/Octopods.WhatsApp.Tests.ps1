@@ -125,13 +125,16 @@ Describe 'Send-OctopodsWhatsAppTemplate in the sandbox' {
         }
 
         It 'still reports a row of its own mistake as that row''s error, and sends the others' {
+            # Each row's variables come from its own message_variables column: the second row's count is its own mistake.
             $rows = @(
-                [pscustomobject]@{ Phone = '+14155550181'; FirstName = 'Ann'; OrderId = 'ORD-3001' }
-                [pscustomobject]@{ Phone = '+14155550182'; FirstName = 'Bob'; message_variables = '["only one"]' }
+                [pscustomobject]@{ Phone = '+14155550181'; message_variables = '["Ann", "ORD-3001"]' }
+                [pscustomobject]@{ Phone = '+14155550182'; message_variables = '["only one"]' }
+                [pscustomobject]@{ Phone = '+14155550183'; message_variables = '["Cat", "ORD-3003"]' }
             )
-            $results = @($rows | Send-OctopodsWhatsAppTemplate -TemplateId $script:OrderShipped -BodyVariableProperty FirstName, OrderId -ErrorVariable errs -ErrorAction SilentlyContinue)
-            $results | Should -HaveCount 1
+            $results = @($rows | Send-OctopodsWhatsAppTemplate -TemplateId $script:OrderShipped -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $results | Should -HaveCount 2
             $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'Octopods.VariablesSize*'
             $errs[0].TargetObject.Phone | Should -Be '+14155550182'
         }
     }

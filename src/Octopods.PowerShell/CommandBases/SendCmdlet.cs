@@ -234,7 +234,7 @@ namespace Octopods.PowerShell.CommandBases
             var check = rows.RunGuarded(ct => templates.CheckAsync(request, ct));
             if (check.Refusal != null)
             {
-                StopIfEveryRowWouldFail(check.Refusal, request);
+                StopIfEveryRowWouldFail(check.Refusal, request, rows.Started);
                 rows.SubmitInvalid(check.Refusal, target);
                 return null;
             }
@@ -279,8 +279,10 @@ namespace Octopods.PowerShell.CommandBases
         /// everything that fills it typed on the command, none of it from the rows): the same error for
         /// each of 300 rows is one mistake, so the command stops at once, before any row is sent.
         /// </summary>
-        private protected void StopIfEveryRowWouldFail(OctopodsException refusal, TemplateSendRequest request)
+        private protected void StopIfEveryRowWouldFail(OctopodsException refusal, TemplateSendRequest request, bool anySubmitted)
         {
+            // Only before any row went out (a template read that failed at first lets rows go unchecked): "no row was sent" must be true.
+            if (anySubmitted) return;
             // Rows come from the pipeline (a typed command is one row: its error is the command's anyway).
             if (!MyInvocation.ExpectingInput || !TemplateShapeErrors.Contains(refusal.ErrorName) || _typed == null || !_typed.Contains("TemplateId")) return;
             foreach (var name in RowTemplateParameters)

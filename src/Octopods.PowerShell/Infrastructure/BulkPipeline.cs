@@ -43,6 +43,9 @@ namespace Octopods.PowerShell.Infrastructure
             _clock = clock;
         }
 
+        /// <summary>True once a row was handed to the run (something may have been sent).</summary>
+        public bool Started => _engine != null;
+
         /// <summary>The accepted results held for -Wait so far, in input order.</summary>
         public List<TResult> HeldResults => _held.OfType<TResult>().ToList();
 

@@ -21,9 +21,10 @@ namespace Octopods.PowerShell.Infrastructure
 
         internal string Describe(string command)
         {
-            var text = string.Format(CultureInfo.InvariantCulture, "What if: {0} would send {1} message(s) from {2} row(s)", command, Messages, Rows);
+            var text = string.Format(CultureInfo.InvariantCulture, "What if: {0} would send up to {1} message(s) for {2} row(s) read", command, Messages, Rows);
             if (Segments > 0) text += string.Format(CultureInfo.InvariantCulture, ", {0} SMS segment(s)", Segments);
-            return text + "; rows with errors above are not counted.";
+            // Repeats of a row and rows a journal already holds are left out only when sending.
+            return text + "; the errors above are not counted, and repeats and journaled rows would be skipped.";
         }
 
         public override string ToString() => Describe("The command");

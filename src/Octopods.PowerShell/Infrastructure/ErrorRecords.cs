@@ -6,15 +6,15 @@ namespace Octopods.PowerShell.Infrastructure
     /// <summary>
     /// Turns a core error into the ErrorRecord the design promises: named id, fitting category, the
     /// input as target, and the fix in ErrorDetails.RecommendedAction, where Get-Error and other
-    /// generic tools look for it. The fix is printed once: PowerShell 7's error view shows it on a
+    /// generic tools look for it. The fix is printed once: PowerShell 7.5's error view shows it on a
     /// "Recommendation:" line of its own, so there the shown message (ErrorDetails.Message) stops
-    /// before it; Windows PowerShell's view shows no recommendation, so there the message keeps it.
+    /// before it; the views of Windows PowerShell and 7.4 show no recommendation, so there the message keeps it.
     /// The exception's own message always ends with the fix (users grep $_.Exception.Message).
     /// </summary>
     internal static class ErrorRecords
     {
-        // Windows PowerShell is the only edition on .NET Framework.
-        private static readonly bool ShowsRecommendation = !System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", System.StringComparison.Ordinal);
+        // PowerShell's error view shows RecommendedAction on a line of its own from 7.5; Windows PowerShell and 7.4 do not.
+        private static readonly bool ShowsRecommendation = typeof(PSObject).Assembly.GetName().Version >= new System.Version(7, 5);
 
         public static ErrorRecord From(OctopodsException ex, object? target)
         {

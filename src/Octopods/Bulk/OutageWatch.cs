@@ -40,7 +40,7 @@ namespace Octopods.Bulk
 
         /// <summary>Whether <paramref name="error"/> says the service (or the way to it) failed, rather than the row.</summary>
         public static bool IsServerTrouble(OctopodsException error) =>
-            error.ErrorName == ErrorNames.ServerError || error.ErrorName == ErrorNames.ConnectionFailed ||
+            error.ErrorName == ErrorNames.ServerError || error.ErrorName == ErrorNames.ConnectionFailed || error.ErrorName == ErrorNames.ProxyFailed ||
             (error.ErrorName == ErrorNames.OutcomeUnknown && error.InnerException != null);   // a send's connection lost, or no answer in time
 
         /// <summary>A send the service answered (taken or refused for the row's own reasons): the run of errors ends.</summary>

@@ -72,7 +72,8 @@ namespace Octopods.Http
             var what = $"{method.Method} {uri.AbsolutePath}";
             var why = timedOut ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s" : TransportSecurity.WithoutUserInfo(ex.GetBaseException().Message);
             // Through a proxy, a failure before the request left is the proxy's: it is named, not the service.
-            if (notSent && ProxyFor(uri) is { } proxy)
+            // (A TLS failure is the service's own certificate, seen through the tunnel: not the proxy's.)
+            if (notSent && !(ex.GetBaseException() is System.Security.Authentication.AuthenticationException) && ProxyFor(uri) is { } proxy)
             {
                 var tunnel = ProxyTunnelStatus.Match(ex.ToString());
                 return new OctopodsException(ErrorNames.ProxyFailed, OctopodsErrorKind.ConnectionError,

@@ -38,11 +38,13 @@ namespace Octopods.Http
                     $"Give the service root alone, e.g. {uri.GetLeftPart(UriPartial.Path)}.");
             }
             // Every request adds /api/v1/… itself: a root that already holds it sends to /api/v1/api/v1/…, answered 404.
-            if (System.Text.RegularExpressions.Regex.IsMatch(uri.AbsolutePath, @"(^|/)api(/v\d+)?(/|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            var apiPath = System.Text.RegularExpressions.Regex.Match(uri.AbsolutePath, @"/api/v\d+/?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+            if (apiPath.Success)
             {
+                var before = uri.GetLeftPart(UriPartial.Authority) + uri.AbsolutePath.Substring(0, apiPath.Index);
                 throw new OctopodsException(ErrorNames.BaseUriInvalid, OctopodsErrorKind.InvalidArgument,
-                    $"'{shown}' includes the API's path ({uri.AbsolutePath.TrimEnd('/')}), which every request adds itself: they would go to {uri.AbsolutePath.TrimEnd('/')}/api/v1/…",
-                    $"Give the service root alone, e.g. {uri.GetLeftPart(UriPartial.Authority)}.");
+                    $"'{shown}' ends in the API's path ({apiPath.Value.TrimEnd('/')}), which every request adds itself: they would go to …{apiPath.Value.TrimEnd('/')}/api/v1/…",
+                    $"Give the address before it, e.g. {before}.");
             }
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
             {

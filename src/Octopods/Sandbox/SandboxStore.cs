@@ -42,6 +42,7 @@ namespace Octopods.Sandbox
         private long _readUpTo;   // how far this process has read the file for ids
         private long _highestId;
         private string? _firstLine;   // the file's first line when last read: another one means it was reset and written again
+        private long _cutAbove = -1;   // the length past which the file is cut back (set from Keeps at first use)
 
         /// <summary>How many sends the file keeps, from OCTOPODS_SANDBOX_KEEP (at least <see cref="FewestKept"/>); older ones are dropped.</summary>
         public const string KeepVariable = "OCTOPODS_SANDBOX_KEEP";
@@ -55,6 +56,7 @@ namespace Octopods.Sandbox
         {
             Path = System.IO.Path.GetFullPath(path ?? throw new ArgumentNullException(nameof(path)));
             Keeps = Math.Max(FewestKept, keep ?? KeptFromEnvironment());
+            _cutAbove = (long)Keeps * BytesPerKeptSend;
         }
 
         /// <summary>How many of the latest sends the file keeps: a file that never shrank made every connect and look-up slower.</summary>
@@ -225,7 +227,20 @@ namespace Octopods.Sandbox
                         _readUpTo = length = stream.Length;
                     }
                     // Still under the lock: no other process writes while the file is cut back.
-                    if (length > (long)Keeps * BytesPerKeptSend && length > TailBytes) CutBack();
+                    if (length > Math.Max(_cutAbove, TailBytes))
+                    {
+                        try
+                        {
+                            CutBack();
+                            // Long lines (long texts) may leave the kept sends above the mark: the next cut waits for twice as much.
+                            _cutAbove = Math.Max((long)Keeps * BytesPerKeptSend, 2 * new FileInfo(Path).Length);
+                        }
+                        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                        {
+                            // The send is kept; only the cut failed (a read-only folder, a scanner holding the file): try again much later.
+                            _cutAbove = 2 * length;
+                        }
+                    }
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
