@@ -118,6 +118,8 @@ namespace Octopods.PowerShell.CommandBases
         private readonly DryRunTotal _dryRun = new DryRunTotal();
         private static readonly string[] DryRunTags = { "Octopods", "WhatIf" };
         private bool _keyed;
+        // The parameters typed on the command line (known at BeginProcessing): the others come from each row.
+        private HashSet<string>? _typed;
 
         /// <summary>Each row's key, and the run's rule for naming rows (decided at the first row).</summary>
         private IdempotencyKeys Keys => _keys ??= IdempotencyKeys.From(IdempotencyKey, MyInvocation.ExpectingInput);
@@ -258,9 +260,6 @@ namespace Octopods.PowerShell.CommandBases
 
         /// <summary>The error for a first piped row that lacks a column the command's parameters name (templates' -…VariableProperty); null when none.</summary>
         private protected virtual OctopodsException? MissingColumns(PSObject? row) => null;
-
-        // The parameters typed on the command line (known at BeginProcessing): the others come from each row.
-        private HashSet<string>? _typed;
 
         protected override void BeginProcessing()
         {

@@ -24,16 +24,7 @@ namespace Octopods.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            string path;
-            try
-            {
-                path = SettingsFile.CurrentPath();
-            }
-            catch (OctopodsException ex)
-            {
-                Runtime.ThrowTerminating(ex, SettingsFile.PathVariable);
-                return;
-            }
+            var path = Runtime.SettingsPath();
             var session = SessionConnections.Current;
             try
             {

@@ -75,16 +75,7 @@ namespace Octopods.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            string path;
-            try
-            {
-                path = SettingsFile.CurrentPath();
-            }
-            catch (OctopodsException ex)
-            {
-                Runtime.ThrowTerminating(ex, SettingsFile.PathVariable);
-                return;
-            }
+            var path = Runtime.SettingsPath();
             var bound = MyInvocation.BoundParameters;
             var changed = new List<string>();
             var removed = new List<string>();

@@ -91,6 +91,20 @@ namespace Octopods.PowerShell.Infrastructure
 
         public void ThrowTerminating(OctopodsException error, object? target) => _cmdlet.ThrowTerminatingError(ErrorRecords.From(error, target));
 
+        /// <summary>The settings file's path (OCTOPODS_CONFIG_PATH or the per-user default); a bad variable stops the command, naming it.</summary>
+        public string SettingsPath()
+        {
+            try
+            {
+                return Settings.SettingsFile.CurrentPath();
+            }
+            catch (OctopodsException ex)
+            {
+                ThrowTerminating(ex, Settings.SettingsFile.PathVariable);
+                throw;
+            }
+        }
+
         public void WarnThroughHost(string text)
         {
             // The warning stream is closed after a stop; the preference it would have honoured still is.

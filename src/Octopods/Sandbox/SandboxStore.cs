@@ -41,7 +41,7 @@ namespace Octopods.Sandbox
         private readonly object _lock = new object();
         private long _readUpTo;   // how far this process has read the file for ids
         private long _highestId;
-        private string? _firstLine;   // the file's first line when last read: another one means it was reset and written again
+        private string? _head;   // the start of the file's first line when last read: another one means it was reset and written again
         private long _cutAbove = -1;   // the length past which the file is cut back (set from Keeps at first use)
 
         /// <summary>How many sends the file keeps, from OCTOPODS_SANDBOX_KEEP (at least <see cref="FewestKept"/>); older ones are dropped.</summary>
@@ -128,7 +128,7 @@ namespace Octopods.Sandbox
                     if (!RegularFile.Is(stream)) throw Unusable("it is not an ordinary file (a device, say)", null);
                     if (stream.Length == 0) WriteHeader(stream);
                     else if (!Recognised(stream)) throw NotOurs();
-                    _firstLine = FirstLine(stream);
+                    _head = Head(stream);
                     return ReadTail(stream, fromStart: true);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -212,9 +212,9 @@ namespace Octopods.Sandbox
                         else
                         {
                             // Reset by another session and written again: its first line (and so every offset) is another.
-                            var first = FirstLine(stream);
-                            var reset = first != _firstLine || stream.Length < _readUpTo;
-                            _firstLine = first;
+                            var first = Head(stream);
+                            var reset = first != _head || stream.Length < _readUpTo;
+                            _head = first;
                             ReadTail(stream, fromStart: reset);
                         }
                         send = make(_highestId);
@@ -326,7 +326,7 @@ namespace Octopods.Sandbox
             }
             // The ids are the file's newest: read them again, from the new file's end.
             using var kept = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            _firstLine = FirstLine(kept);
+            _head = Head(kept);
             var highest = _highestId;
             ReadTail(kept, fromStart: true);
             _highestId = Math.Max(_highestId, highest);
@@ -367,16 +367,22 @@ namespace Octopods.Sandbox
             stream.Write(header, 0, header.Length);
             stream.WriteByte((byte)'\n');
             stream.Flush();
-            _firstLine = FirstLine(stream);
+            _head = Head(stream);
             _readUpTo = stream.Length;
             _highestId = 0;
         }
 
-        /// <summary>The file's first line (at most <see cref="TailBytes"/>), or "" when it has none.</summary>
-        private static string FirstLine(FileStream stream)
+        // Enough of the first line to tell one file from another (a header's random id, or an old file's first send).
+        private const int HeadBytes = 512;
+
+        /// <summary>
+        /// The start of the file's first line (at most <see cref="HeadBytes"/>), or "" when it has none:
+        /// read at every send to notice a reset, so a few hundred bytes, never a whole long line.
+        /// </summary>
+        private static string Head(FileStream stream)
         {
             stream.Seek(0, SeekOrigin.Begin);
-            var head = new byte[(int)Math.Min(TailBytes, stream.Length)];
+            var head = new byte[(int)Math.Min(HeadBytes, stream.Length)];
             var read = 0;
             for (int n; read < head.Length && (n = stream.Read(head, read, head.Length - read)) > 0;) read += n;
             var text = Encoding.UTF8.GetString(head, 0, read);
@@ -384,10 +390,10 @@ namespace Octopods.Sandbox
             return end < 0 ? text : text.Substring(0, end);
         }
 
-        /// <summary>The sandbox's file: its header, or a send line as files from before headers began (even one cut short).</summary>
+        /// <summary>The sandbox's file: its header, or a send line as files from before headers began (even a long one, or one cut short).</summary>
         private static bool Recognised(FileStream stream)
         {
-            var first = FirstLine(stream);
+            var first = Head(stream);
             if (first.StartsWith("{\"channel\":", StringComparison.Ordinal)) return true;
             try
             {

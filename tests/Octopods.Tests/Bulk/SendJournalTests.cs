@@ -21,6 +21,16 @@ namespace Octopods.Tests.Bulk
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "octopods-journal-" + Guid.NewGuid().ToString("N"));
         private string PathOf(string name) => Path.Combine(_dir, name);
 
+        /// <summary>A journal whose row "a" (to +1) was accepted as message m1.</summary>
+        private async Task<string> JournalWithOneAcceptedRow(string name)
+        {
+            var path = PathOf(name);
+            using var journal = SendJournal.Open(path);
+            await journal.WriteIntentAsync("a", 0, OctopodsChannel.Sms, "+1");
+            await journal.WriteSentAsync("a", new JournalOutcome { MessageId = "m1" });
+            return path;
+        }
+
         public void Dispose()
         {
             try { Directory.Delete(_dir, true); } catch (IOException) { }
@@ -192,12 +202,7 @@ namespace Octopods.Tests.Bulk
         [Fact]
         public async Task A_journal_saved_again_with_a_byte_order_mark_resumes()
         {
-            var path = PathOf("bom.jsonl");
-            using (var journal = SendJournal.Open(path))
-            {
-                await journal.WriteIntentAsync("a", 0, OctopodsChannel.Sms, "+1");
-                await journal.WriteSentAsync("a", new JournalOutcome { MessageId = "m1" });
-            }
+            var path = await JournalWithOneAcceptedRow("bom.jsonl");
             // As Notepad or Set-Content -Encoding utf8BOM would save it.
             File.WriteAllBytes(path, new byte[] { 0xEF, 0xBB, 0xBF }.Concat(File.ReadAllBytes(path)).ToArray());
             using var reopened = SendJournal.Open(path);
@@ -209,12 +214,7 @@ namespace Octopods.Tests.Bulk
         [Fact]
         public async Task A_line_far_longer_than_any_record_is_skipped_without_being_read_whole()
         {
-            var path = PathOf("long.jsonl");
-            using (var journal = SendJournal.Open(path))
-            {
-                await journal.WriteIntentAsync("a", 0, OctopodsChannel.Sms, "+1");
-                await journal.WriteSentAsync("a", new JournalOutcome { MessageId = "m1" });
-            }
+            var path = await JournalWithOneAcceptedRow("long.jsonl");
             using (var file = new FileStream(path, FileMode.Append))
             {
                 var junk = new byte[1 << 20];
@@ -234,12 +234,7 @@ namespace Octopods.Tests.Bulk
         [Fact]
         public async Task A_torn_last_line_is_skipped_and_new_records_still_read()
         {
-            var path = PathOf("torn.jsonl");
-            using (var journal = SendJournal.Open(path))
-            {
-                await journal.WriteIntentAsync("a", 0, OctopodsChannel.Sms, "+1");
-                await journal.WriteSentAsync("a", new JournalOutcome { MessageId = "m1" });
-            }
+            var path = await JournalWithOneAcceptedRow("torn.jsonl");
             File.AppendAllText(path, "{\"type\":\"intent\",\"row\":\"b\",\"se");   // killed mid-write
             using (var journal = SendJournal.Open(path))
             {
