@@ -413,6 +413,30 @@ Describe 'An outage stops the run' {
     }
 }
 
+Describe 'A refused key stops the run' {
+    BeforeAll { $script:KeyServer = Start-OctopodsTestServer }
+    AfterAll { Stop-OctopodsTestServer $KeyServer }
+
+    It 'stops at the first refusal with one named error, and the report lists every row as not sent' {
+        $journal = Join-Path $TestDrive 'refused-key.jsonl'
+        $key = ConvertTo-SecureString -String 'sandbox-invalid-key' -AsPlainText -Force
+        $rows = 1..30 | ForEach-Object { [pscustomobject]@{ To = "+1415555$('{0:D4}' -f (8600 + $_))"; Message = "Key message $_" } }
+        $results = @($rows | Send-OctopodsSms -ApiKey $key -BaseUri $KeyServer.Uri -JournalPath $journal -ThrottleLimit 1 `
+                -ErrorVariable failures -ErrorAction SilentlyContinue -InformationVariable info)
+        $results | Should -HaveCount 0
+        # Before, each of the 30 rows was sent with the refused key and met its own 401.
+        @($failures | Where-Object FullyQualifiedErrorId -Like 'Octopods.Unauthorized*') | Should -HaveCount 1
+        $stop = @($failures | Where-Object FullyQualifiedErrorId -Like 'Octopods.KeyRefusedStop*')
+        $stop | Should -HaveCount 1
+        "$($stop[0])" | Should -BeLike '*refused the key*the 29 row(s) after it were not attempted*'
+        $failures[-1].FullyQualifiedErrorId | Should -BeLike 'Octopods.KeyRefusedStop*'   # after the refusal itself
+        ($info | Where-Object { $_.Tags -contains 'Summary' }).MessageData.NotAttempted | Should -Be 29
+        $report = @(Get-OctopodsSendReport $journal -WarningAction SilentlyContinue)
+        @($report.InputRow) | Should -Be (1..30)
+        @($report.Outcome | ForEach-Object { "$_" } | Group-Object -NoElement | ForEach-Object { "$($_.Count) $($_.Name)" }) | Should -Be @('1 Failed', '29 NotAttempted')
+    }
+}
+
 Describe 'Stop means stop' {
     BeforeAll {
         # 40 ms a request: rows pile up behind the window while the first ones are on the wire.

@@ -90,6 +90,14 @@ namespace Octopods.PowerShell.CommandBases
         [AllowNull]
         public object? IdempotencyKey { get; set; }
 
+        /// <summary>
+        /// Columns of the piped rows to carry to each row's result, error, journal lines and send report
+        /// (CustomerId, …), so every outcome joins back to the input. Each row's position (InputRow) is carried anyway.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TrackingProperty { get; set; }
+
         /// <summary>How many messages to expect (rows, when each names one number), for the progress bar's percentage and time left.</summary>
         [Parameter]
         [ValidateRange(1L, long.MaxValue)]
@@ -115,6 +123,7 @@ namespace Octopods.PowerShell.CommandBases
         private Action? _disposeRows;
         private AmbiguousColumns? _ambiguous;
         private IdempotencyKeys? _keys;
+        private TrackedColumns? _tracked;
         private readonly DryRunTotal _dryRun = new DryRunTotal();
         private static readonly string[] DryRunTags = { "Octopods", "WhatIf" };
         private bool _keyed;
@@ -123,6 +132,9 @@ namespace Octopods.PowerShell.CommandBases
 
         /// <summary>Each row's key, and the run's rule for naming rows (decided at the first row).</summary>
         private IdempotencyKeys Keys => _keys ??= IdempotencyKeys.From(IdempotencyKey, MyInvocation.ExpectingInput);
+
+        /// <summary>The row being submitted: its position in the input and its tracked columns.</summary>
+        private protected RowOrigin CurrentOrigin { get; private set; } = RowOrigin.None;
 
         /// <summary>This invocation's pipeline for the command's requests; the command keeps it from BeginProcessing.</summary>
         private protected BulkPipeline<TRequest, TResult> StartRows<TRequest, TResult>() where TResult : class
@@ -139,6 +151,8 @@ namespace Octopods.PowerShell.CommandBases
                 AcceptOtherTarget = AcceptJournalTarget,
                 RowRule = () => Keys.RuleFor(InputObject),
                 SandboxStoreFailures = () => Connection.SandboxStoreFailures,
+                Channel = Channel,
+                DryRun = Runtime.WhatIfInEffect,
                 TotalCount = TotalCount,
                 HoldOutput = HoldOutput,
                 Activity = ProgressActivity,
@@ -165,9 +179,18 @@ namespace Octopods.PowerShell.CommandBases
             Func<BulkOperation<TRequest, TResult>> operation) where TRequest : class where TResult : class
         {
             _dryRun.Rows++;
+            var origin = CurrentOrigin = _tracked!.Next(InputObject);
+            var given = destinationPhone == null ? null : string.Join(";", destinationPhone);
+            if (BooleanTextAttribute.TakeRejected() is { } notYesNo)
+            {
+                rows.SubmitInvalid(new OctopodsException(ErrorNames.YesNoInvalid, OctopodsErrorKind.InvalidArgument,
+                    $"'{notYesNo}' is not a yes/no value for -OpenIntercomConversation (open_intercom_conversation); the row was not sent",
+                    "Use true or false (also accepted: yes/no, 1/0, on/off, or empty for no)."), InputObject ?? (object)"", origin, given);
+                return;
+            }
             if ((_ambiguous ??= new AmbiguousColumns(MyInvocation.MyCommand)).Check(InputObject) is { } ambiguous)
             {
-                rows.SubmitInvalid(ambiguous, InputObject ?? (object)"");
+                rows.SubmitInvalid(ambiguous, InputObject ?? (object)"", origin, given);
                 return;
             }
             string? rowKey;
@@ -175,13 +198,14 @@ namespace Octopods.PowerShell.CommandBases
             {
                 // A column every row lacks stops the command at its first row; any other trouble is the row's.
                 if (!_keyed && Keys.MissingColumn(InputObject) is { } missing) Runtime.ThrowTerminating(missing, IdempotencyKey);
+                if (!_keyed && _tracked.MissingColumn(InputObject) is { } untracked) Runtime.ThrowTerminating(untracked, TrackingProperty);
                 if (!_keyed && MyInvocation.ExpectingInput && MissingColumns(InputObject) is { } unmapped) Runtime.ThrowTerminating(unmapped, InputObject);
                 _keyed = true;
                 rowKey = Keys.KeyOf(InputObject);
             }
             catch (OctopodsException ex)
             {
-                rows.SubmitInvalid(ex, InputObject ?? (object)"");
+                rows.SubmitInvalid(ex, InputObject ?? (object)"", origin, given);
                 return;
             }
             var numbers = RecipientList.Split(destinationPhone);
@@ -206,7 +230,7 @@ namespace Octopods.PowerShell.CommandBases
                 var key = string.IsNullOrWhiteSpace(rowKey) || numbers.Count < 2 ? rowKey : RowIdentity.KeyForDestination(rowKey!, to);
                 _ = Client;   // resolves the key (or stops the command) on the pipeline thread
                 rows.Start(operation);
-                rows.Submit(request, target, key);
+                rows.Submit(request, target, key, origin);
             }
         }
 
@@ -228,7 +252,7 @@ namespace Octopods.PowerShell.CommandBases
             }
             catch (OctopodsException ex)
             {
-                rows.SubmitInvalid(ex, target);
+                rows.SubmitInvalid(ex, target, CurrentOrigin, number);
                 return null;
             }
             // A dry run without a key cannot read the template; it still validated everything else.
@@ -237,7 +261,7 @@ namespace Octopods.PowerShell.CommandBases
             if (check.Refusal != null)
             {
                 StopIfEveryRowWouldFail(check.Refusal, request, rows.Started);
-                rows.SubmitInvalid(check.Refusal, target);
+                rows.SubmitInvalid(check.Refusal, target, CurrentOrigin, number);
                 return null;
             }
             if (check.NotChecked != null)
@@ -264,6 +288,18 @@ namespace Octopods.PowerShell.CommandBases
         protected override void BeginProcessing()
         {
             _typed = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+            _tracked = new TrackedColumns(TrackingProperty, MyInvocation.ExpectingInput);
+            // An option no row can use is the command's mistake: one error, before any row is read.
+            var resultType = ((OutputTypeAttribute)Attribute.GetCustomAttribute(GetType(), typeof(OutputTypeAttribute))!).Type[0].Type;
+            if (_tracked.Problem(resultType) is { } problem) Runtime.ThrowTerminating(problem, TrackingProperty);
+            foreach (var option in new[] { (ResendUnknown.IsPresent, "-ResendUnknown", "the unknown rows of a journal"), (AcceptJournalTarget.IsPresent, "-AcceptJournalTarget", "a journal of another target") })
+            {
+                // An option that only acts on a journal, given without one, is a mistake the user would not see.
+                if (!option.Item1 || JournalPath != null) continue;
+                Runtime.ThrowTerminating(new OctopodsException(ErrorNames.JournalPathMissing, OctopodsErrorKind.InvalidArgument,
+                    $"{option.Item2} acts on {option.Item3}, and this command has no -JournalPath; nothing was sent",
+                    $"Give the -JournalPath of the run it is for, or leave {option.Item2} out."), option.Item2);
+            }
             base.BeginProcessing();
         }
 

@@ -9,7 +9,8 @@ using Octopods.WhatsApp;
 namespace Octopods.PowerShell.Commands
 {
     /// <summary>
-    /// One row per row of a bulk run, read back from its journal: accepted, failed (and why) or unknown;
+    /// One row per input row of a bulk run, read back from its journal: accepted, failed, refused,
+    /// duplicate or not attempted (and why), or unknown, with the row's position and tracked columns;
     /// with -Refresh, where each accepted SMS or WhatsApp message is now. Reading needs no key; -Refresh does.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "OctopodsSendReport", HelpUri = HelpPages.Root + "Get-OctopodsSendReport.md", DefaultParameterSetName = ApiKeySet)]
@@ -55,7 +56,7 @@ namespace Octopods.PowerShell.Commands
 
             foreach (var (at, message) in report.Stops)
                 WriteWarning((at.HasValue ? $"{at.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: " : "") + message +
-                             " Rows it did not attempt are not in this report: run the send again with the same -JournalPath to send them.");
+                             " Rows it read but did not attempt show as NotAttempted, and rows it never read are not in this report: run the send again with the same -JournalPath to send them.");
             if (report.SkippedLines > 0)
             {
                 if (report.OnlyTornLines)
@@ -74,7 +75,24 @@ namespace Octopods.PowerShell.Commands
                 if (viber > 0) WriteVerbose($"{viber} accepted Viber row(s) keep an empty Status: {JournalReport.NoStatusEndpoint}");
             }
 
-            foreach (var row in report.Rows) WriteObject(row);
+            // The tracked columns become properties of every row (empty where a run did not track one), so Export-Csv keeps them all.
+            var tracked = report.Rows.SelectMany(r => r.Tracking ?? System.Array.Empty<System.Collections.Generic.KeyValuePair<string, string?>>())
+                .Select(t => t.Key).Distinct(System.StringComparer.OrdinalIgnoreCase).ToList();
+            foreach (var row in report.Rows)
+            {
+                if (tracked.Count == 0)
+                {
+                    WriteObject(row);
+                    continue;
+                }
+                var wrapped = new PSObject(row);
+                foreach (var name in tracked)
+                {
+                    var value = row.Tracking?.FirstOrDefault(t => string.Equals(t.Key, name, System.StringComparison.OrdinalIgnoreCase)).Value;
+                    wrapped.Properties.Add(new PSNoteProperty(name, value));
+                }
+                WriteObject(wrapped);
+            }
         }
 
         private void RefreshChannel(JournalReport report, OctopodsChannel channel)

@@ -67,7 +67,7 @@ namespace Octopods.PowerShell.Commands
             }
             catch (OctopodsException ex)
             {
-                _rows!.SubmitInvalid(ex, target);
+                _rows!.SubmitInvalid(ex, target, CurrentOrigin, number);
                 return null;
             }
         }

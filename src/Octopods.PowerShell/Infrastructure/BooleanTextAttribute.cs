@@ -5,11 +5,25 @@ namespace Octopods.PowerShell.Infrastructure
 {
     /// <summary>
     /// Lets a switch bind from CSV text: Import-Csv yields "true", "False", "yes", "1" or "" where
-    /// PowerShell's binder accepts only real booleans for a switch.
+    /// PowerShell's binder accepts only real booleans for a switch. Text that is none of these binds as
+    /// false and is kept for the command to refuse the row by name: a binding error would make
+    /// PowerShell skip the row before the command sees it, and every later row's number would be off.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     internal sealed class BooleanTextAttribute : ArgumentTransformationAttribute
     {
+        // Binding and the ProcessRecord it feeds run on the pipeline thread, one row at a time.
+        [ThreadStatic]
+        private static string? _rejected;
+
+        /// <summary>The text the last binding could not read as yes or no (and forgets it); null when none.</summary>
+        public static string? TakeRejected()
+        {
+            var text = _rejected;
+            _rejected = null;
+            return text;
+        }
+
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             var value = inputData is PSObject ps ? ps.BaseObject : inputData;
@@ -20,8 +34,8 @@ namespace Octopods.PowerShell.Infrastructure
                     case "true": case "yes": case "y": case "1": case "on": return true;
                     case "false": case "no": case "n": case "0": case "off": case "": return false;
                 }
-                throw new ArgumentTransformationMetadataException(
-                    $"'{text}' is not a yes/no value. Use true or false (also accepted: yes/no, 1/0).");
+                _rejected = text;
+                return false;
             }
             if (value is int number) return number != 0;
             return inputData;

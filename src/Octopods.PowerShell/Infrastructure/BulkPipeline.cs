@@ -35,6 +35,12 @@ namespace Octopods.PowerShell.Infrastructure
         private bool _outageReported;
         private IDisposable? _termination;
         private int _unkeptAtStart;   // sends the sandbox could not keep before this run
+        // Rows refused before the run started (no journal yet): journaled once it opens, or at the end.
+        private readonly List<RefusedRow> _refusedBeforeStart = new List<RefusedRow>();
+        private bool _refusedOverflow;
+
+        /// <summary>At most this many refusals wait for the journal to open (a run whose every row is bad is one mistake, and memory is bounded).</summary>
+        private const int MaxRefusedBeforeStart = 50000;
 
         public BulkPipeline(ICommandOutput cmdlet, BulkPipelineSettings settings, Time.IClock clock)
         {
@@ -47,7 +53,7 @@ namespace Octopods.PowerShell.Infrastructure
         public bool Started => _engine != null;
 
         /// <summary>The accepted results held for -Wait so far, in input order.</summary>
-        public List<TResult> HeldResults => _held.OfType<TResult>().ToList();
+        public List<TResult> HeldResults => _held.Select(item => item is PSObject wrapped ? wrapped.BaseObject : item).OfType<TResult>().ToList();
 
         /// <summary>
         /// Starts the run: opens the journal and takes the send operation. Explicit, and only at the
@@ -90,6 +96,8 @@ namespace Octopods.PowerShell.Infrastructure
                 throw;
             }
             _engine = run;
+            run.RecordRefused(_refusedBeforeStart);
+            _refusedBeforeStart.Clear();
             _unkeptAtStart = _settings.SandboxStoreFailures().Count;
             _termination = ProcessTermination.Register(() => Terminate(run));
             _cmdlet.WriteVerbose($"Bulk send: up to {_settings.ThrottleLimit} in flight" +
@@ -131,35 +139,68 @@ namespace Octopods.PowerShell.Infrastructure
                                  $"{resume.Unknown} unknown ({(_settings.ResendUnknown ? "sent again: -ResendUnknown" : "reported, not sent again")}).");
         }
 
-        /// <summary>A row that failed validation: it still takes its place in the output order.</summary>
-        public void SubmitInvalid(OctopodsException error, object target)
+        /// <summary>
+        /// A row that failed validation: it still takes its place in the output order, and the journal
+        /// records it as refused. <paramref name="destination"/>: the number as the row gave it.
+        /// </summary>
+        public void SubmitInvalid(OctopodsException error, object target, RowOrigin origin, string? destination)
         {
             if (_engine == null)
             {
                 // Nothing is in flight yet, so writing it now keeps the order (and -WhatIf needs no key).
                 _failedEarly++;
-                WriteRowError(ErrorRecords.From(error, target));
+                if (_settings.JournalPath != null && !_settings.DryRun)
+                {
+                    if (_refusedBeforeStart.Count < MaxRefusedBeforeStart) _refusedBeforeStart.Add(new RefusedRow(error, origin, destination));
+                    else if (!_refusedOverflow)
+                    {
+                        _refusedOverflow = true;
+                        _cmdlet.WriteWarning($"{MaxRefusedBeforeStart} rows were refused before any row could be sent; the journal records only those, not the rows refused after them. " +
+                            "The errors written here name every row. Check the input's columns: so many bad rows in a row is usually one mistake.");
+                    }
+                }
+                WriteRowError(ErrorRecords.From(error.ForRow(origin.Describe(), origin.Number), target));
                 return;
             }
             var engine = _engine;
             Guard(() =>
             {
                 WaitForRoom(engine);
-                engine.SubmitFailed(target, error);
+                engine.SubmitFailed(target, error, origin, destination);
                 Drain(engine);
             });
         }
 
         /// <summary>Hands a validated, confirmed row to the window (waiting while it is full). <see cref="Start"/> first.</summary>
-        public void Submit(TRequest request, object target, string? idempotencyKey)
+        public void Submit(TRequest request, object target, string? idempotencyKey, RowOrigin origin)
         {
             var engine = _engine ?? throw new InvalidOperationException("Start the bulk pipeline before submitting rows.");
             Guard(() =>
             {
                 WaitForRoom(engine);
-                engine.Submit(request, target, idempotencyKey);
+                engine.Submit(request, target, idempotencyKey, origin);
                 Drain(engine);
             });
+        }
+
+        /// <summary>
+        /// A run that never started (every row refused) still journals its rows at its end, so the report
+        /// lists them. Not when the command stopped instead (a terminating error, Ctrl+C, a journal the run
+        /// was refused): such a command said "nothing was sent", and writes nothing.
+        /// </summary>
+        private void JournalRefusedOnly()
+        {
+            if (_engine != null || _refusedBeforeStart.Count == 0 || _settings.JournalPath == null) return;
+            var rows = _refusedBeforeStart.ToList();
+            _refusedBeforeStart.Clear();
+            try
+            {
+                BulkRun<TRequest, TResult>.JournalRefusedOnly(_settings.JournalPath, _settings.Channel, _clock, rows);
+            }
+            catch (OctopodsException ex)
+            {
+                _cmdlet.WriteWarning($"The {rows.Count} refused row(s) could not be recorded in the journal: {ex.Message}");
+            }
         }
 
         /// <summary>Waits for every row still in flight and writes the rest in order, then the summary.</summary>
@@ -167,6 +208,7 @@ namespace Octopods.PowerShell.Infrastructure
         {
             if (_engine == null)
             {
+                JournalRefusedOnly();
                 if (_failedEarly > 0) WriteSummary(stopped: false);
                 return;
             }
@@ -180,6 +222,7 @@ namespace Octopods.PowerShell.Infrastructure
                 }
                 _cmdlet.Dispatcher.DrainQueued();
             });
+            ReportKeyRefused(engine);
             _cmdlet.WriteProgress(new ProgressRecord(ProgressId, _settings.Activity, "Done") { RecordType = ProgressRecordType.Completed });
             WriteSummary(stopped: false);
             var unkept = _settings.SandboxStoreFailures();
@@ -245,7 +288,7 @@ namespace Octopods.PowerShell.Infrastructure
             engine.Dispose();   // the journal and the gate with it
         }
 
-        private void WriteResult(TResult result)
+        private void WriteResult(object result)
         {
             if (_settings.HoldOutput) _held.Add(result);
             else Emit(result);
@@ -298,22 +341,36 @@ namespace Octopods.PowerShell.Infrastructure
                     "Nothing more was sent. Run the same command again later with the same -JournalPath: the rows not attempted are sent then. " +
                     "Rows that were on the wire when it failed are unknown: check them, and send them again only with -ResendUnknown."), null));
             }
+
             while (engine.TryTake(out var row))
             {
                 switch (row.Kind)
                 {
                     case BulkRowKind.Sent:
                     case BulkRowKind.FromJournal:
-                        WriteResult(row.Result!);
+                        WriteResult(TrackedColumns.Attach(row.Result!, row.Origin));
                         break;
                     case BulkRowKind.Failed:
                     case BulkRowKind.Unknown:
                     case BulkRowKind.Duplicate:
-                        WriteRowError(ErrorRecords.From(row.Error!, row.State));
+                        WriteRowError(ErrorRecords.From(row.Error!.ForRow(row.Origin.Describe(), row.Origin.Number), row.State));
                         break;
                 }
             }
             ShowProgress(engine);
+        }
+
+        /// <summary>
+        /// A refused key spoils every row: after the rows' own errors (the refusal itself, and those on the
+        /// wire with it), one error for the rows not attempted, not one per row.
+        /// </summary>
+        private void ReportKeyRefused(BulkRun<TRequest, TResult> engine)
+        {
+            if (engine.StopKind != BulkSender<TRequest, TResult>.KeyRefusedStop || !(engine.StopReason is { } reason) || engine.Counters.NotAttempted == 0) return;
+            WriteRowError(ErrorRecords.From(new OctopodsException(ErrorNames.KeyRefusedStop, OctopodsErrorKind.Authentication,
+                $"The run stopped itself: {reason}; the {engine.Counters.NotAttempted} row(s) after it were not attempted",
+                "Nothing was sent with that key. Give the channel's current key (Connect-Octopods, or the secret the command reads), " +
+                "then run the same command again with the same -JournalPath: the rows not attempted are sent then."), null));
         }
 
         private void ShowProgress(BulkRun<TRequest, TResult> engine)

@@ -24,6 +24,10 @@ namespace Octopods.PowerShell.Infrastructure
         public long TotalCount { get; init; }
         /// <summary>Hold results and errors until WriteHeld (a -Wait follows the messages first).</summary>
         public bool HoldOutput { get; init; }
+        /// <summary>The channel the command sends on (for the journal's records of refused rows).</summary>
+        public OctopodsChannel Channel { get; init; }
+        /// <summary>-WhatIf: nothing is sent, and no journal is written.</summary>
+        public bool DryRun { get; init; }
         /// <summary>The progress bar's activity: "Sending SMS", …</summary>
         public string Activity { get; init; } = "";
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
@@ -90,10 +91,33 @@ namespace Octopods.Bulk
         public bool IsEmpty => _sender.IsEmpty;
 
         /// <summary>Hands one row to the window (call when <see cref="HasRoom"/>); rows the journal settles complete at once.</summary>
-        public void Submit(TRequest request, object? state, string? idempotencyKey) => _sender.Submit(request, state, idempotencyKey);
+        public void Submit(TRequest request, object? state, string? idempotencyKey, RowOrigin? origin = null) => _sender.Submit(request, state, idempotencyKey, origin);
 
-        /// <summary>A row that failed before it could be submitted (validation): it still comes back in order.</summary>
-        public void SubmitFailed(object? state, OctopodsException error) => _sender.SubmitFailed(default!, state, error);
+        /// <summary>A row that failed before it could be submitted (validation): it still comes back in order, and is journaled as refused.</summary>
+        public void SubmitFailed(object? state, OctopodsException error, RowOrigin? origin = null, string? destination = null) =>
+            _sender.SubmitFailed(default!, state, error, origin, destination);
+
+        /// <summary>Journals rows refused before the run started (their errors are already written); not waited for, as nothing was sent.</summary>
+        public void RecordRefused(IEnumerable<RefusedRow> rows) => RecordRefused(Journal, _sender.Channel, rows);
+
+        /// <summary>
+        /// A run whose every row was refused before a send still journals them, so the report lists them:
+        /// the journal is opened with no target (nothing reached one) and closed again.
+        /// </summary>
+        public static void JournalRefusedOnly(string journalPath, OctopodsChannel channel, IClock clock, IReadOnlyList<RefusedRow> rows)
+        {
+            if (rows.Count == 0) return;
+            using var journal = SendJournal.Open(journalPath, new JournalOptions { Clock = clock });
+            RecordRefused(journal, channel, rows);
+        }
+
+        private static void RecordRefused(SendJournal? journal, OctopodsChannel channel, IEnumerable<RefusedRow> rows)
+        {
+            if (journal == null) return;
+            foreach (var row in rows)
+                _ = journal.WriteUnsentAsync(JournalState.Refused, null, channel, row.Destination, row.Origin, row.Error).ContinueWith(t => _ = t.Exception,
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
 
         /// <summary>The next row in input order, once it is done.</summary>
         public bool TryTake(out BulkRowOutcome<TRequest, TResult> outcome) => _sender.TryTake(out outcome);

@@ -47,6 +47,7 @@ namespace Octopods.Bulk
         }
 
         public BulkCounters Counters { get; } = new BulkCounters();
+        public OctopodsChannel Channel => _operation.Channel;
         public SendGate Gate => _gate;
         public SendJournal? Journal => _journal;
 
@@ -66,9 +67,10 @@ namespace Octopods.Bulk
         public bool IsEmpty { get { lock (_lock) return _order.Count == 0; } }
 
         /// <summary>A row that failed before it could be submitted (validation): it still comes back in order.</summary>
-        public void SubmitFailed(TRequest request, object? state, OctopodsException error)
+        public void SubmitFailed(TRequest request, object? state, OctopodsException error, RowOrigin? origin = null, string? destination = null)
         {
-            var row = Enqueue(request, state);
+            var row = Enqueue(request, state, origin);
+            RecordUnsent(row, JournalState.Refused, destination, error);
             Complete(row, BulkRowKind.Failed, null, error);
         }
 
@@ -76,9 +78,9 @@ namespace Octopods.Bulk
         /// Hands one row to the window. Call only when <see cref="HasRoom"/> (the caller waits with
         /// <see cref="WhenReadyAsync"/>); rows the journal settles complete at once without a send.
         /// </summary>
-        public void Submit(TRequest request, object? state, string? idempotencyKey = null)
+        public void Submit(TRequest request, object? state, string? idempotencyKey = null, RowOrigin? origin = null)
         {
-            var row = Enqueue(request, state);
+            var row = Enqueue(request, state, origin);
             // An explicit key names one message, journal or not: a second row with it is refused.
             string? keyId = null;
             if (!string.IsNullOrWhiteSpace(idempotencyKey))
@@ -86,9 +88,11 @@ namespace Octopods.Bulk
                 keyId = RowIdentity.FromKey(_operation.Channel, idempotencyKey!, _journal?.RowSecret);
                 if (!_explicitKeys.Add(RowKey.FromId(keyId)))
                 {
-                    Complete(row, BulkRowKind.Failed, null, new OctopodsException(ErrorNames.DuplicateIdempotencyKey, OctopodsErrorKind.InvalidArgument,
+                    var error = new OctopodsException(ErrorNames.DuplicateIdempotencyKey, OctopodsErrorKind.InvalidArgument,
                         $"Another row of this run has the same idempotency key as the row to {_operation.Destination(request)}",
-                        "It was not sent. Give every row its own key, or leave the column out to use the content's hash."));
+                        "It was not sent. Give every row its own key, or leave the column out to use the content's hash.");
+                    RecordUnsent(row, JournalState.Refused, _operation.Destination(request), error);
+                    Complete(row, BulkRowKind.Failed, null, error);
                     return;
                 }
             }
@@ -104,9 +108,11 @@ namespace Octopods.Bulk
                 _occurrences.TryGetValue(baseKey, out var seen);
                 if (seen > 0 && !_options.AllowDuplicates)
                 {
-                    Complete(row, BulkRowKind.Duplicate, null, new OctopodsException(ErrorNames.DuplicateRow, OctopodsErrorKind.InvalidArgument,
+                    var error = new OctopodsException(ErrorNames.DuplicateRow, OctopodsErrorKind.InvalidArgument,
                         $"This row repeats an earlier row of this run (the same message to {_operation.Destination(request)}); it was not sent, so the recipient gets it once",
-                        "If the repeat is meant, run with -AllowDuplicate; to tell such rows apart, give each an -IdempotencyKey."));
+                        "If the repeat is meant, run with -AllowDuplicate; to tell such rows apart, give each an -IdempotencyKey.");
+                    RecordUnsent(row, JournalState.Duplicate, _operation.Destination(request), error);
+                    Complete(row, BulkRowKind.Duplicate, null, error);
                     return;
                 }
                 _occurrences[baseKey] = seen + 1;
@@ -147,7 +153,7 @@ namespace Octopods.Bulk
                     _loops++;
                 }
             }
-            if (stopped) Complete(row, BulkRowKind.NotAttempted, null, null);
+            if (stopped) NotAttempted(row);
             else _ = SendLoopAsync(row);
         }
 
@@ -206,9 +212,9 @@ namespace Octopods.Bulk
             }
         }
 
-        private BulkRowOutcome<TRequest, TResult> Enqueue(TRequest request, object? state)
+        private BulkRowOutcome<TRequest, TResult> Enqueue(TRequest request, object? state, RowOrigin? origin)
         {
-            var row = new BulkRowOutcome<TRequest, TResult>(_sequence++, request, state);
+            var row = new BulkRowOutcome<TRequest, TResult>(_sequence++, request, state, origin);
             // In input order, before any later row can reach the pacer: paced turns keep this order.
             _gate.Expect(row.Sequence);
             lock (_lock) _order.Enqueue(row);
@@ -227,12 +233,13 @@ namespace Octopods.Bulk
             }
             catch (OperationCanceledException)
             {
-                Complete(row, BulkRowKind.NotAttempted, null, null);
+                NotAttempted(row);
                 return;
             }
             catch (OctopodsException ex)
             {
                 // Blocked by a 429 asking for longer than allowed: certainly not sent, no intent written.
+                RecordUnsent(row, JournalState.NotAttempted, _operation.Destination(row.Request), ex);
                 Complete(row, BulkRowKind.Failed, null, ex);
                 return;
             }
@@ -241,7 +248,7 @@ namespace Octopods.Bulk
             {
                 try
                 {
-                    await _journal.WriteIntentAsync(row.RowId!, row.Sequence, _operation.Channel, _operation.Destination(row.Request)).ConfigureAwait(false);
+                    await _journal.WriteIntentAsync(row.RowId!, row.Sequence, _operation.Channel, _operation.Destination(row.Request), row.Origin).ConfigureAwait(false);
                 }
                 catch (OctopodsException ex)
                 {
@@ -272,6 +279,7 @@ namespace Octopods.Bulk
             catch (OctopodsException ex)
             {
                 WatchOutage(ex);
+                WatchKey(ex);
                 var certain = ex.Kind != OctopodsErrorKind.OutcomeUnknown;
                 Finish(row, certain ? BulkRowKind.Failed : BulkRowKind.Unknown, null, ex, RecordFailure(row, certain, ex));
                 return;
@@ -321,6 +329,21 @@ namespace Octopods.Bulk
         }
 
         /// <summary>
+        /// The service refused the key (HTTP 401 or 403): every row after this one would be refused the
+        /// same way, so the run stops as Ctrl+C stops it, resumably (nothing was sent). Not the
+        /// deprecated-key error: the service's SMS code 5 also comes back for a bad destination.
+        /// </summary>
+        private void WatchKey(OctopodsException error)
+        {
+            if (error.ErrorName != ErrorNames.Unauthorized) return;
+            var reason = $"the service refused the key ({error.ErrorName}: {error.Detail})";
+            _ = StopBecause(KeyRefusedStop, reason, "The run stopped itself: " + reason + ".");
+        }
+
+        /// <summary>The kind of stop a refused key is (<see cref="StopKind"/>).</summary>
+        public const string KeyRefusedStop = "key-refused";
+
+        /// <summary>
         /// Stops the run for a reason of its own (an outage, the process ending) as Ctrl+C stops it,
         /// recorded in the journal first so the morning-after report can say it. Completes when the
         /// record is on disk; only the first reason counts.
@@ -359,6 +382,22 @@ namespace Octopods.Bulk
         /// <summary>Never faults: when the outcome cannot be written the intent stays alone, unknown on resume (the safe reading).</summary>
         private Task RecordFailure(BulkRowOutcome<TRequest, TResult> row, bool certain, OctopodsException error) =>
             _journal == null ? Task.CompletedTask : Unfailing(_journal.WriteFailureAsync(row.RowId!, certain, error));
+
+        /// <summary>Stopped before its first attempt (no intent written): journaled so the report lists it.</summary>
+        private void NotAttempted(BulkRowOutcome<TRequest, TResult> row)
+        {
+            RecordUnsent(row, JournalState.NotAttempted, _operation.Destination(row.Request), null);
+            Complete(row, BulkRowKind.NotAttempted, null, null);
+        }
+
+        /// <summary>
+        /// A row that was never sent, for the report: not waited for (nothing went out, so a lost record
+        /// costs no resend; a resume sends such a row anyway) and never faulting.
+        /// </summary>
+        private void RecordUnsent(BulkRowOutcome<TRequest, TResult> row, JournalState state, string? destination, OctopodsException? error)
+        {
+            if (_journal != null) _ = Quietly(_journal.WriteUnsentAsync(state, row.RowId, _operation.Channel, destination, row.Origin, error));
+        }
 
         private static async Task Quietly(Task write)
         {
@@ -500,7 +539,7 @@ namespace Octopods.Bulk
                 waiting = _waiting.ToArray();
                 _waiting.Clear();
             }
-            foreach (var row in waiting) Complete(row, BulkRowKind.NotAttempted, null, null);
+            foreach (var row in waiting) NotAttempted(row);
         }
 
         /// <summary>Waits until every submitted row is done (not taken); for stopping and tests.</summary>

@@ -20,5 +20,11 @@ namespace Octopods.Bulk
         /// <summary>Where the row first appears in the journal (0, 1, …): a report lists rows in this order.</summary>
         public int Order { get; internal set; }
         public DateTimeOffset? At { get; internal set; }
+        /// <summary>The row's position in its run's input (null for a typed command, or a journal from before positions).</summary>
+        public long? InputRow { get; internal set; }
+        /// <summary>The -TrackingProperty values its intent recorded.</summary>
+        public System.Collections.Generic.IReadOnlyList<System.Collections.Generic.KeyValuePair<string, string?>>? Tracking { get; internal set; }
+        /// <summary>Which run of the journal (0, 1, …) recorded it last.</summary>
+        public int Run { get; internal set; }
     }
 }

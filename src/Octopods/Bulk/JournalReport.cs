@@ -14,8 +14,8 @@ namespace Octopods.Bulk
 {
     /// <summary>
     /// What a bulk run's journal says about each of its rows, read back after the run (a campaign's
-    /// morning-after report): one row per row key, its last recorded state, in the order the rows first
-    /// appear. <see cref="RefreshAsync"/> adds where each accepted message is now.
+    /// morning-after report): one row per input row (per message, when a row names several numbers), its
+    /// last recorded state, in input-row order. <see cref="RefreshAsync"/> adds where each accepted message is now.
     /// </summary>
     internal sealed class JournalReport
     {
@@ -73,7 +73,7 @@ namespace Octopods.Bulk
             using (stream)
             {
                 if (!RegularFile.IsReadable(stream)) throw Unusable(full, "it is not an ordinary file (a device, say)", "Give the path of the journal file, such as .\\campaign.jsonl.", null);
-                var facts = new JournalFacts();
+                var facts = new JournalFacts { CollectUnsent = true };
                 var (entries, skipped, _, torn, cutHeader) = SendJournal.ReadRecognized(stream, full, facts, "",
                     "Give -JournalPath the journal a send wrote (its first line begins {\"type\":\"octopods-journal\"), not the input CSV or an exported report.",
                     "Read it with the module version that wrote it (Update-PSResource Octopods).");
@@ -81,16 +81,41 @@ namespace Octopods.Bulk
                 if (stream.Length == 0 || cutHeader) return new JournalReport(full, Array.Empty<SendReportRow>(), cutHeader ? 1 : 0, true);
                 var target = facts.Target;
                 var targetName = target == null ? null : target.Sandbox ? "sandbox" : target.Address;
-                var rows = entries.Values.OrderBy(e => e.Order).Select(ToRow).ToList();
+                var rows = Latest(entries, facts).Select(ToRow).ToList();
                 foreach (var row in rows) row.Target = targetName;
                 return new JournalReport(full, rows, skipped, torn) { Stops = facts.Stops };
             }
+        }
+
+        /// <summary>
+        /// One entry per input row: every row's last word, and the rows never sent. A row not sent in one
+        /// run (refused, failed, duplicate, not attempted) gives way to a later run's record of the same input
+        /// row (<see cref="Superseded"/>), as when a bad number is fixed and the run resumed; a row that was or may have been sent
+        /// (accepted, unknown) always stays. In input-row order (rows without one, as the journal has them, last).
+        /// </summary>
+        private static IEnumerable<JournalEntry> Latest(Dictionary<string, JournalEntry> entries, JournalFacts facts) =>
+            entries.Values.Where(e => e.State != JournalState.Failed || !Superseded(e, facts))
+                .Concat(facts.Unsent.Where(e => !Superseded(e, facts) && !SentLater(e, entries)))
+                .OrderBy(e => e.InputRow ?? long.MaxValue).ThenBy(e => e.Order);
+
+        /// <summary>A row not attempted (or a repeat) whose row a later run sent, wherever it stood in that run's input.</summary>
+        private static bool SentLater(JournalEntry unsent, Dictionary<string, JournalEntry> entries) =>
+            unsent.RowId.Length > 0 && entries.TryGetValue(unsent.RowId, out var entry) && entry.Run > unsent.Run;
+
+        /// <summary>A later run recorded the same input row: the same position and, where both tracked columns, the same values (a resume of a reordered file is not taken for one).</summary>
+        private static bool Superseded(JournalEntry entry, JournalFacts facts)
+        {
+            if (!(entry.InputRow is { } input) || !facts.LatestOfInput.TryGetValue(input, out var latest) || latest.Run <= entry.Run) return false;
+            var tracked = JournalFacts.TrackingText(entry.Tracking);
+            return tracked == null || latest.Tracking == null || tracked == latest.Tracking;
         }
 
         private static SendReportRow ToRow(JournalEntry entry)
         {
             var row = new SendReportRow
             {
+                InputRow = entry.InputRow,
+                Tracking = entry.Tracking,
                 RowKey = entry.RowId,
                 Channel = entry.Channel,
                 Destination = entry.Destination,
@@ -105,8 +130,15 @@ namespace Octopods.Bulk
                     if (entry.Channel == OctopodsChannel.Viber) row.Note = NoStatusEndpoint;
                     break;
                 case JournalState.Failed:
+                case JournalState.Refused:
+                case JournalState.Duplicate:
                     row.Reason = Named(entry.Error);
                     row.ReasonMessage = entry.Message;
+                    break;
+                case JournalState.NotAttempted:
+                    row.Reason = Named(entry.Error);
+                    row.ReasonMessage = entry.Message;
+                    row.Note = "The run stopped before sending it: run the send again with the same -JournalPath to send it.";
                     break;
                 default:
                     row.Reason = Named(entry.Error ?? ErrorNames.OutcomeUnknown);

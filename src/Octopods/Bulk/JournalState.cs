@@ -9,5 +9,11 @@ namespace Octopods.Bulk
         Failed,
         /// <summary>An intent without an outcome, or an ambiguous outcome: it may have gone out.</summary>
         Unknown,
+        /// <summary>Refused before it was sent (a bad number, a missing variable): it never reached the service.</summary>
+        Refused,
+        /// <summary>Not sent: it repeats an earlier row of its run (the same message to the same number).</summary>
+        Duplicate,
+        /// <summary>Not sent: the run stopped before it started (Ctrl+C, -ErrorAction Stop, an outage); a resume sends it.</summary>
+        NotAttempted,
     }
 }

@@ -105,7 +105,11 @@ namespace Octopods.Bulk
                     "Resume it with the module version that wrote it (Update-PSResource Octopods), or give a new -JournalPath.");
                 options ??= new JournalOptions();
                 var secret = facts.RowSecret;
-                if (options.Target != null && facts.Target != null && !options.AcceptOtherTarget && facts.Target.Mismatch(options.Target) is { } why)
+                // Only a journal with rows that went (or may have gone) out could skip a row here wrongly: one
+                // whose runs sent nothing, such as a run stopped by a refused key, is resumed with the new key.
+                var anySent = false;
+                foreach (var entry in previous.Values) anySent |= entry.State == JournalState.Accepted || entry.State == JournalState.Unknown;
+                if (anySent && options.Target != null && facts.Target != null && !options.AcceptOtherTarget && facts.Target.Mismatch(options.Target) is { } why)
                 {
                     throw new OctopodsException(ErrorNames.JournalTargetMismatch, OctopodsErrorKind.InvalidArgument,
                         $"The journal {full} belongs to another target: {why}. Its rows would be taken as sent here and skipped, so it was left untouched and nothing was sent",
@@ -245,6 +249,7 @@ namespace Octopods.Bulk
             // Lines a kill explains: cut short at the end of the file, or just before the next run's record.
             int unexplained = 0, pending = 0;
             RowRule? rule = null;   // the rule of the run whose records are being read
+            var run = -1;           // which run's records are being read (0: the first)
             var utf8 = new UTF8Encoding(false);
             foreach (var (line, tooLong) in Lines(stream))
             {
@@ -268,7 +273,8 @@ namespace Octopods.Bulk
                     facts.Target = TargetOf(doc.RootElement) ?? facts.Target;
                     if (StopOf(doc.RootElement) is { } stop) facts.Stops.Add(stop);
                     rule = NoteRule(doc.RootElement, rule, entries.Count > 0, facts);
-                    Apply(entries, doc.RootElement);
+                    if (JsonFields.GetString(doc.RootElement, "type") == "run") run++;
+                    Apply(entries, doc.RootElement, Math.Max(0, run), facts);
                 }
                 catch (JsonException)
                 {
@@ -340,27 +346,48 @@ namespace Octopods.Bulk
             return JsonFields.GetInt(record, "version") is { } version && version > 0 ? version : (int?)null;
         }
 
-        private static void Apply(Dictionary<string, JournalEntry> entries, JsonElement record)
+        private static void Apply(Dictionary<string, JournalEntry> entries, JsonElement record, int run, JournalFacts facts)
         {
             if (record.ValueKind != JsonValueKind.Object) return;
             var type = JsonFields.GetString(record, "type");
-            var row = JsonFields.GetId(record, "row");
-            if (type == null || row == null) return;
-            entries.TryGetValue(row, out var entry);
-            if (entry != null && entry.State == JournalState.Accepted) return; // accepted is final, whatever follows
-            var order = entry?.Order ?? entries.Count;
-            var channel = ChannelOf(JsonFields.GetString(record, "channel")) ?? entry?.Channel;
+            if (type == null) return;
             var at = record.TryGetProperty("at", out var atElement) && atElement.ValueKind == JsonValueKind.String && atElement.TryGetDateTimeOffset(out var parsed)
                 ? parsed : (DateTimeOffset?)null;
+            var input = JsonFields.GetLong(record, "input");
+            if (facts.CollectUnsent && input.HasValue && (type == "intent" || UnsentState(type) != null))
+                facts.LatestOfInput[input.Value] = (run, JournalFacts.TrackingText(TrackingOf(record)));
+            if (UnsentState(type) is { } unsent)
+            {
+                if (!facts.CollectUnsent) return;
+                facts.Unsent.Add(new JournalEntry
+                {
+                    RowId = JsonFields.GetId(record, "row") ?? "", State = unsent, At = at, Run = run, InputRow = input,
+                    Channel = ChannelOf(JsonFields.GetString(record, "channel")), Destination = JsonFields.GetString(record, "to"),
+                    Error = JsonFields.GetString(record, "error"), Message = JsonFields.GetString(record, "message"), Tracking = TrackingOf(record),
+                    Order = entries.Count + facts.Unsent.Count,
+                });
+                return;
+            }
+            var row = JsonFields.GetId(record, "row");
+            if (row == null) return;
+            entries.TryGetValue(row, out var entry);
+            if (entry != null && entry.State == JournalState.Accepted) return; // accepted is final, whatever follows
+            var order = entry?.Order ?? entries.Count + facts.Unsent.Count;
+            var channel = ChannelOf(JsonFields.GetString(record, "channel")) ?? entry?.Channel;
             switch (type)
             {
                 case "intent":
-                    entries[row] = new JournalEntry { RowId = row, State = JournalState.Unknown, Destination = JsonFields.GetId(record, "to"), At = at, Channel = channel, Order = order };
+                    entries[row] = new JournalEntry
+                    {
+                        RowId = row, State = JournalState.Unknown, Destination = JsonFields.GetId(record, "to"), At = at, Channel = channel, Order = order,
+                        Run = run, InputRow = input, Tracking = TrackingOf(record),
+                    };
                     break;
                 case "sent":
                     entries[row] = new JournalEntry
                     {
                         RowId = row, State = JournalState.Accepted, At = at, Channel = channel, Order = order,
+                        Run = entry?.Run ?? run, InputRow = entry?.InputRow, Tracking = entry?.Tracking,
                         MessageId = JsonFields.GetId(record, "message_id"),
                         RequestId = JsonFields.GetId(record, "request_id"),
                         Status = JsonFields.GetString(record, "status"),
@@ -373,11 +400,44 @@ namespace Octopods.Bulk
                     entries[row] = new JournalEntry
                     {
                         RowId = row, State = type == "failed" ? JournalState.Failed : JournalState.Unknown, At = at, Channel = channel, Order = order,
+                        Run = entry?.Run ?? run, InputRow = entry?.InputRow, Tracking = entry?.Tracking,
                         Destination = entry?.Destination, RequestId = JsonFields.GetId(record, "request_id"),
                         Error = JsonFields.GetString(record, "error"), Message = JsonFields.GetString(record, "message"),
                     };
                     break;
             }
+        }
+
+        /// <summary>The state a record of a row that was never sent stands for; null for any other record.</summary>
+        private static JournalState? UnsentState(string type) => type switch
+        {
+            "refused" => JournalState.Refused,
+            "duplicate" => JournalState.Duplicate,
+            "not_attempted" => JournalState.NotAttempted,
+            _ => (JournalState?)null,
+        };
+
+        private static List<KeyValuePair<string, string?>>? TrackingOf(JsonElement record)
+        {
+            if (!record.TryGetProperty("track", out var track) || track.ValueKind != JsonValueKind.Object) return null;
+            var values = new List<KeyValuePair<string, string?>>();
+            foreach (var property in track.EnumerateObject())
+                values.Add(new KeyValuePair<string, string?>(property.Name, property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null));
+            return values;
+        }
+
+        private static void WriteOrigin(Utf8JsonWriter w, RowOrigin? origin)
+        {
+            if (origin == null) return;
+            if (origin.Number.HasValue) w.WriteNumber("input", origin.Number.Value);
+            if (origin.Tracking.Count == 0) return;
+            w.WriteStartObject("track");
+            foreach (var pair in origin.Tracking)
+            {
+                if (pair.Value == null) w.WriteNull(pair.Key);
+                else w.WriteString(pair.Key, pair.Value);
+            }
+            w.WriteEndObject();
         }
 
         /// <summary>
@@ -449,7 +509,7 @@ namespace Octopods.Bulk
             name != null && Enum.TryParse<OctopodsChannel>(name, ignoreCase: true, out var channel) ? channel : (OctopodsChannel?)null;
 
         /// <summary>Before the POST: from here until an outcome, the row counts as possibly sent.</summary>
-        public Task WriteIntentAsync(string rowId, long sequence, OctopodsChannel channel, string destination) =>
+        public Task WriteIntentAsync(string rowId, long sequence, OctopodsChannel channel, string destination, RowOrigin? origin = null) =>
             Append(w =>
             {
                 w.WriteString("type", "intent");
@@ -457,6 +517,35 @@ namespace Octopods.Bulk
                 w.WriteNumber("seq", sequence);
                 w.WriteString("channel", channel.ToString());
                 w.WriteString("to", destination);
+                WriteOrigin(w, origin);
+                w.WriteString("at", _options.Clock.UtcNow);
+            });
+
+        /// <summary>The refusals whose text names only the number or the run: the rest are kept by name alone.</summary>
+        private static readonly HashSet<string> UnsentMessageKept = new HashSet<string>(StringComparer.Ordinal)
+        {
+            ErrorNames.PhoneMissing, ErrorNames.PhoneInvalid, ErrorNames.DuplicateRow, ErrorNames.DuplicateIdempotencyKey,
+            ErrorNames.RateLimitBlocked, ErrorNames.BodyEmpty,
+        };
+
+        /// <summary>
+        /// A row that was never sent (<see cref="JournalState.Refused"/>, <see cref="JournalState.Duplicate"/>
+        /// or <see cref="JournalState.NotAttempted"/>), so the report has every input row; it changes nothing a resume sends.
+        /// </summary>
+        public Task WriteUnsentAsync(JournalState state, string? rowId, OctopodsChannel channel, string? destination, RowOrigin? origin, OctopodsException? error) =>
+            Append(w =>
+            {
+                w.WriteString("type", state == JournalState.Refused ? "refused" : state == JournalState.Duplicate ? "duplicate" : "not_attempted");
+                WriteOptional(w, "row", rowId);
+                w.WriteString("channel", channel.ToString());
+                WriteOptional(w, "to", destination);
+                WriteOrigin(w, origin);
+                if (error != null)
+                {
+                    w.WriteString("error", error.ErrorName);
+                    // Only texts known to hold no message text or variable (a refusal may quote the row's cells).
+                    if (UnsentMessageKept.Contains(error.ErrorName)) w.WriteString("message", error.Detail);
+                }
                 w.WriteString("at", _options.Clock.UtcNow);
             });
 

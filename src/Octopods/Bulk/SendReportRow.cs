@@ -8,12 +8,14 @@ namespace Octopods.Bulk
     /// </summary>
     public sealed class SendReportRow
     {
+        /// <summary>The row's position in its run's input (1 for the first row piped in): join the report back to the CSV by it. Empty for a typed command.</summary>
+        public long? InputRow { get; set; }
         /// <summary>The journal's name for the row (a hash of channel, destination and content, or of its idempotency key).</summary>
         public string RowKey { get; set; } = "";
         public OctopodsChannel? Channel { get; set; }
         public string? Destination { get; set; }
         public string? MessageId { get; set; }
-        /// <summary>Accepted (the service took it), Failed (it certainly did not) or Unknown (it may have gone out).</summary>
+        /// <summary>Accepted (the service took it), Failed (it certainly did not), Unknown (it may have gone out), Refused (never sent: bad input), Duplicate (never sent: it repeats an earlier row) or NotAttempted (never sent: the run stopped first).</summary>
         public JournalState Outcome { get; set; }
         /// <summary>Why a row failed or is unknown: the error's name (Octopods.PhoneInvalid, …).</summary>
         public string? Reason { get; set; }
@@ -37,6 +39,9 @@ namespace Octopods.Bulk
 
         /// <summary>Where the journal's runs sent: "sandbox", or the service's address (the latest run's, as recorded); empty for a journal written before targets were recorded.</summary>
         public string? Target { get; set; }
+
+        /// <summary>The -TrackingProperty values the run recorded for the row (the command adds each as a property of its own).</summary>
+        internal System.Collections.Generic.IReadOnlyList<System.Collections.Generic.KeyValuePair<string, string?>>? Tracking { get; set; }
 
         public override string ToString() => $"{RowKey}: {Outcome}{(Status != null ? " " + Status : "")}";
     }

@@ -28,9 +28,13 @@ namespace Octopods.Errors
         public const string SandboxStoreNotOurs = "SandboxStoreNotOurs";
         public const string VariableInvalid = "VariableInvalid";
         public const string DuplicateRow = "DuplicateRow";
+        public const string TrackingPropertyInvalid = "TrackingPropertyInvalid";
+        public const string JournalPathMissing = "JournalPathMissing";
+        public const string YesNoInvalid = "YesNoInvalid";
         public const string ProxyFailed = "ProxyFailed";
         public const string SettingsFileNotOurs = "SettingsFileNotOurs";
         public const string ServiceOutage = "ServiceOutage";
+        public const string KeyRefusedStop = "KeyRefusedStop";
         public const string BodyControlCharacter = "BodyControlCharacter";
         public const string SettingsPathRelative = "SettingsPathRelative";
         public const string NotConnected = "NotConnected";

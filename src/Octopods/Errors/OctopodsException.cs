@@ -34,6 +34,24 @@ namespace Octopods.Errors
 
         internal static OctopodsException FromApi(ApiErrorInfo info, Exception? inner = null) => new OctopodsException(info, inner);
 
+        private OctopodsException(OctopodsException of, string lead, long? inputRow)
+            : base(Compose(lead + ": " + of.Detail, Info(of), of.Fix), of.InnerException)
+        {
+            ErrorName = of.ErrorName;
+            Kind = of.Kind;
+            Detail = lead + ": " + of.Detail;
+            Fix = of.Fix;
+            ApiErrorCode = of.ApiErrorCode;
+            RequestId = of.RequestId;
+            HttpStatus = of.HttpStatus;
+            Channel = of.Channel;
+            InputRow = inputRow;
+        }
+
+        /// <summary>The same error, its text led by the row it is about ("Row 3 (CustomerId C-17): …"); itself when <paramref name="lead"/> is empty.</summary>
+        internal OctopodsException ForRow(string lead, long? inputRow) =>
+            string.IsNullOrEmpty(lead) || InputRow.HasValue ? this : new OctopodsException(this, lead, inputRow);
+
         public string ErrorName { get; }
         public OctopodsErrorKind Kind { get; }
         /// <summary>The text without request id and fix: the API's own words, or ours for client-side checks.</summary>
@@ -43,10 +61,14 @@ namespace Octopods.Errors
         public string? RequestId { get; }
         public int? HttpStatus { get; }
         public OctopodsChannel? Channel { get; }
+        /// <summary>The position of the input row the error is about (1 for the first row piped in); null when it is not a row's.</summary>
+        public long? InputRow { get; }
 
         /// <summary>The message without its fix (the text, and the API's code and request_id), for a view that shows the fix on its own line.</summary>
-        public string Statement => Compose(Detail, ApiErrorCode.HasValue || HttpStatus.HasValue || RequestId != null
-            ? new ApiErrorInfo { Code = ApiErrorCode, HttpStatus = HttpStatus, RequestId = RequestId, Channel = Channel ?? default } : null, null);
+        public string Statement => Compose(Detail, Info(this), null);
+
+        private static ApiErrorInfo? Info(OctopodsException ex) => ex.ApiErrorCode.HasValue || ex.HttpStatus.HasValue || ex.RequestId != null
+            ? new ApiErrorInfo { Code = ex.ApiErrorCode, HttpStatus = ex.HttpStatus, RequestId = ex.RequestId, Channel = ex.Channel ?? default } : null;
 
         private static string Compose(string text, ApiErrorInfo? info, string? fix)
         {

@@ -72,6 +72,12 @@ namespace Octopods.Json
             return null;
         }
 
+        public static long? GetLong(JsonElement obj, string name)
+        {
+            if (!TryGet(obj, name, out var value)) return null;
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : (long?)null;
+        }
+
         public static DateTimeOffset? GetTime(JsonElement obj, string name)
         {
             if (!TryGet(obj, name, out var value)) return null;

@@ -7,7 +7,7 @@ using Octopods.Polling;
 namespace Octopods.Sms
 {
     /// <summary>An accepted SMS: what Send-OctopodsSms writes. With -Wait the status fields hold the final state.</summary>
-    public sealed class SmsSendResult : IFollowedMessage<SmsStatus>
+    public sealed class SmsSendResult : IFollowedMessage<SmsStatus>, Bulk.IInputRowResult
     {
         public string MessageId { get; set; } = "";
         public string? PhoneNumber { get; set; }
@@ -32,6 +32,8 @@ namespace Octopods.Sms
         public string? GetRawResponse() => RawResponse;
         /// <summary>True when a resumed run found this message accepted in its journal and did not send it again.</summary>
         public bool FromJournal { get; set; }
+        /// <summary>The position of the input row it was sent for (1 for the first row piped in); empty for a typed command.</summary>
+        public long? InputRow { get; set; }
 
         internal static SmsSendResult FromJson(JsonElement root, string body, SmsSendRequest request) => new SmsSendResult
         {

@@ -7,7 +7,7 @@ using Octopods.Templates;
 namespace Octopods.WhatsApp
 {
     /// <summary>An accepted WhatsApp template message: what Send-OctopodsWhatsAppTemplate writes. With -Wait the status fields hold the final state.</summary>
-    public sealed class WhatsAppSendResult : TemplateSendResult, IFollowedMessage<WhatsAppStatus>
+    public sealed class WhatsAppSendResult : TemplateSendResult, IFollowedMessage<WhatsAppStatus>, Bulk.IInputRowResult
     {
         public override string MessageId { get; set; } = "";
         public override string TemplateId { get; set; } = "";
@@ -25,6 +25,8 @@ namespace Octopods.WhatsApp
         public DateTimeOffset? LastUpdated { get; set; }
         public string? StatusMessage { get; set; }
         public override bool FromJournal { get; set; }
+        /// <summary>The position of the input row it was sent for (1 for the first row piped in); empty for a typed command.</summary>
+        public long? InputRow { get; set; }
 
         internal static WhatsAppSendResult FromJson(JsonElement root, string body, TemplateSendRequest request)
         {

@@ -148,6 +148,11 @@ namespace Octopods.Tests.Bulk
             });
             // Nothing is unknown: a resumed run sends them all.
             Assert.All(JournalFile.Read(path, out _).Values, e => Assert.Equal(JournalState.Failed, e.State));
+            // The report still lists every row: the blocked ones as never attempted, and why.
+            var report = JournalReport.Read(path).Rows;
+            Assert.Equal(new[] { JournalState.Failed, JournalState.NotAttempted, JournalState.NotAttempted, JournalState.NotAttempted, JournalState.NotAttempted },
+                report.Select(r => r.Outcome));
+            Assert.All(report.Skip(1), r => Assert.Equal("Octopods." + ErrorNames.RateLimitBlocked, r.Reason));
         }
 
         [Fact]
@@ -339,6 +344,8 @@ namespace Octopods.Tests.Bulk
             Assert.All(entries.Values, e => Assert.Equal(JournalState.Failed, e.State));
             Assert.All(entries.Values, e => Assert.Equal(ErrorNames.SendStopped, e.Error));
             Assert.DoesNotContain("\"type\":\"unknown\"", File.ReadAllText(path));
+            // Journaled once each: a row with an intent needs no "not attempted" record besides its outcome.
+            Assert.DoesNotContain("not_attempted", File.ReadAllText(path));
         }
     }
 }

@@ -110,6 +110,49 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
+        public void A_later_run_of_the_same_input_row_replaces_what_was_not_sent_but_never_what_may_have_gone()
+        {
+            string Refused(long input, string to, string id) =>
+                $"{{\"type\":\"refused\",\"channel\":\"Sms\",\"to\":\"{to}\",\"input\":{input},\"track\":{{\"CustomerId\":\"{id}\"}},\"error\":\"PhoneInvalid\",\"message\":\"bad\",\"at\":\"2026-05-01T20:00:01Z\"}}\n";
+            string IntentAt(string row, long input, string to, string id) =>
+                $"{{\"type\":\"intent\",\"row\":\"{row}\",\"seq\":0,\"channel\":\"Sms\",\"to\":\"{to}\",\"input\":{input},\"track\":{{\"CustomerId\":\"{id}\"}},\"at\":\"2026-05-01T20:00:01Z\"}}\n";
+            var path = Write("rows.jsonl", Header +
+                IntentAt(A, 1, "+14155550101", "C-1") + $"{{\"type\":\"sent\",\"row\":\"{A}\",\"message_id\":\"msg_1\"}}\n" +
+                Refused(2, "555-0102", "C-2") +
+                IntentAt(B, 3, "+14155550103", "C-3") + $"{{\"type\":\"failed\",\"row\":\"{B}\",\"error\":\"ProviderError\"}}\n" +
+                IntentAt(C, 4, "+14155550104", "C-4") +   // no outcome: it may have gone out
+                $"{{\"type\":\"not_attempted\",\"row\":\"{D}\",\"channel\":\"Sms\",\"to\":\"+14155550105\",\"input\":5}}\n" +
+                "{\"type\":\"run\",\"version\":1,\"at\":\"2026-05-02T08:00:00Z\"}\n" +
+                // The resume, after row 2's and row 3's numbers were fixed (so their rows have new names) and row 4's changed too.
+                IntentAt(new string('f', 64), 2, "+14155550102", "C-2") + $"{{\"type\":\"sent\",\"row\":\"{new string('f', 64)}\",\"message_id\":\"msg_2\"}}\n" +
+                IntentAt(new string('9', 64), 3, "+14155550113", "C-3") + $"{{\"type\":\"sent\",\"row\":\"{new string('9', 64)}\",\"message_id\":\"msg_3\"}}\n" +
+                Refused(4, "555-0104", "C-4") +
+                Refused(6, "555-0106", "C-6") +
+                // Row D, not attempted at row 5 before, sent now from another place in the input.
+                IntentAt(D, 9, "+14155550105", "C-9") + $"{{\"type\":\"sent\",\"row\":\"{D}\",\"message_id\":\"msg_5\"}}\n" +
+                "{\"type\":\"run\",\"version\":1,\"at\":\"2026-05-03T08:00:00Z\"}\n" +
+                // A run of another file whose row 6 is another customer: C-6's refusal is not its.
+                Refused(6, "555-0206", "C-60"));
+
+            var rows = JournalReport.Read(path).Rows;
+
+            // Row 4's unknown outcome stays beside the later refusal: its message may have gone out.
+            Assert.Equal(new long?[] { 1, 2, 3, 4, 4, 6, 6, 9 }, rows.Select(r => r.InputRow));
+            Assert.Equal(new[] { JournalState.Accepted, JournalState.Accepted, JournalState.Accepted, JournalState.Unknown, JournalState.Refused, JournalState.Refused, JournalState.Refused, JournalState.Accepted },
+                rows.Select(r => r.Outcome));
+            Assert.Equal(new[] { "C-1", "C-2", "C-3", "C-4", "C-4", "C-6", "C-60", "C-9" }, rows.Select(r => r.Tracking?.Single().Value));
+            Assert.Equal("555-0106", rows[5].Destination);
+            Assert.Equal(("Octopods.PhoneInvalid", "bad"), (rows[5].Reason, rows[5].ReasonMessage));
+            Assert.Equal("msg_5", rows[7].MessageId);
+
+            // A row the run stopped before, and nothing after: it stays, saying how to send it.
+            var stopped = JournalReport.Read(Write("stopped.jsonl", Header +
+                $"{{\"type\":\"not_attempted\",\"row\":\"{D}\",\"channel\":\"Sms\",\"to\":\"+14155550105\",\"input\":5}}\n")).Rows;
+            Assert.Equal(JournalState.NotAttempted, Assert.Single(stopped).Outcome);
+            Assert.Contains("-JournalPath", stopped[0].Note);
+        }
+
+        [Fact]
         public void A_torn_last_line_is_skipped_and_counted_as_a_kill_leaves_it()
         {
             var path = Write("torn.jsonl", Header + Intent(A, "+14155550100") +

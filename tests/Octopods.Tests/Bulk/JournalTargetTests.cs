@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 using Octopods.Bulk;
 using Octopods.Errors;
 using Xunit;
@@ -46,10 +47,11 @@ namespace Octopods.Tests.Bulk
         }
 
         [Fact]
-        public void Another_address_or_another_key_is_another_target_and_the_same_one_resumes()
+        public async Task Another_address_or_another_key_is_another_target_and_the_same_one_resumes()
         {
             var path = Path.Combine(_dir, "service.jsonl");
-            using (SendJournal.Open(path, To(false, Service, Key))) { }
+            using (var journal = SendJournal.Open(path, To(false, Service, Key)))
+                await journal.WriteIntentAsync("row1", 0, OctopodsChannel.Sms, "+14155550100");   // may have gone out
             Assert.Equal(ErrorNames.JournalTargetMismatch,
                 Assert.Throws<OctopodsException>(() => SendJournal.Open(path, To(false, new Uri("https://api.octopods.io/"), Key))).ErrorName);
             var rotated = Assert.Throws<OctopodsException>(() => SendJournal.Open(path, To(false, Service, Key + "x")));
@@ -57,6 +59,26 @@ namespace Octopods.Tests.Bulk
             using (SendJournal.Open(path, To(false, Service, Key))) { }   // the same target resumes
             Assert.All(File.ReadLines(path).Where(l => l.Contains("\"type\":\"run\"", StringComparison.Ordinal)),
                 l => Assert.Contains("\"target\":\"" + Service + "\"", l, StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public async Task A_journal_whose_runs_sent_nothing_is_taken_by_another_key()
+        {
+            // A run stopped at once by a refused key: its rows were refused or not attempted, none went out.
+            var path = Path.Combine(_dir, "refused-key.jsonl");
+            using (var journal = SendJournal.Open(path, To(false, Service, "sk_revoked")))
+            {
+                await journal.WriteIntentAsync("row1", 0, OctopodsChannel.Sms, "+14155550100");
+                await journal.WriteFailureAsync("row1", true, new OctopodsException(ErrorNames.Unauthorized, OctopodsErrorKind.Authentication, "Unauthorized"));
+                await journal.WriteUnsentAsync(JournalState.NotAttempted, "row2", OctopodsChannel.Sms, "+14155550101", null, null);
+            }
+            using (var resumed = SendJournal.Open(path, To(false, Service, Key)))
+                Assert.Equal(JournalState.Failed, resumed.Find("row1")!.State);
+            // Once a row went out with the new key, the journal is that key's: the old one is refused.
+            using (var journal = SendJournal.Open(path, To(false, Service, Key)))
+                await journal.WriteSentAsync("row1", new JournalOutcome { MessageId = "msg_1" });
+            Assert.Equal(ErrorNames.JournalTargetMismatch,
+                Assert.Throws<OctopodsException>(() => SendJournal.Open(path, To(false, Service, "sk_revoked"))).ErrorName);
         }
 
         [Fact]
