@@ -28,7 +28,7 @@
         'Get-OctopodsViberTemplate'
         'Get-OctopodsSendReport'
     )
-    FunctionsToExport      = @()
+    FunctionsToExport      = @('Invoke-OctopodsCampaign')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{

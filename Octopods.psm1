@@ -5,6 +5,8 @@
 $cmdletAssembly = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'Octopods.PowerShell.dll'))
 [Octopods.PowerShell.ModuleInitializer]::Prepare()
 Import-Module -Assembly $cmdletAssembly
-Export-ModuleMember -Cmdlet *
+# The campaign job (Invoke-OctopodsCampaign): a script function over the cmdlets, for scheduled runs.
+. ([System.IO.Path]::Combine($PSScriptRoot, 'Octopods.Campaign.ps1'))
+Export-ModuleMember -Cmdlet * -Function Invoke-OctopodsCampaign
 # Remove-Module forgets this session's connections, keys included: importing again starts clean.
 $ExecutionContext.SessionState.Module.OnRemove = { [Octopods.PowerShell.ModuleInitializer]::Forget() }

@@ -24,6 +24,11 @@
     Exit codes: 0 every row was delivered; 1 at least one row was rejected, failed, undelivered or
     still pending at the timeout; 2 the run could not start or stopped (no key, unreadable CSV, ...).
 
+    The work is the module's Invoke-OctopodsCampaign command, installed with it (Get-Help
+    Invoke-OctopodsCampaign): this script only turns its run into the process's exit code. A job can
+    do the same without this file:
+        pwsh -NoProfile -NonInteractive -Command 'try { exit (Invoke-OctopodsCampaign -CsvPath ./outbox.csv).ExitCode } catch { exit 2 }'
+
 .PARAMETER CsvPath
     The CSV file to send from.
 
@@ -95,7 +100,7 @@
 [CmdletBinding(SupportsShouldProcess)]
 [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '', Justification = 'A scheduled job: its lines are the run''s log for the console, transcript or journal; the script returns no objects.')]
 [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingPlainTextForPassword', 'SecretStorePasswordPath', Justification = 'The path of the file that holds the password, not the password.')]
-[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '', Justification = 'A job has no one to type the store password: it reads it from a file only the job account can read (a CLIXML file, also taken, is encrypted on Windows).')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '', Justification = 'Every parameter reaches Invoke-OctopodsCampaign through $PSBoundParameters.')]
 param(
     [Parameter(Mandatory, Position = 0)]
     [string]$CsvPath,
@@ -125,150 +130,19 @@ param(
     [string]$SecretStorePasswordPath
 )
 
-Set-StrictMode -Version 3.0
-$ErrorActionPreference = 'Stop'
-
-if (-not (Test-Path -LiteralPath $CsvPath -PathType Leaf)) {
-    # A scheduled run finds the outbox empty once the last one was archived: nothing to do.
-    if ($ArchivePath) {
-        Write-Host "Nothing to send: there is no $CsvPath (the last one was archived to $ArchivePath)."
-        exit 0
-    }
-    Write-Host "Bulk send stopped: the CSV file $CsvPath does not exist. Check -CsvPath." -ForegroundColor Red
-    exit 2
-}
-
 try {
     Import-Module -Name Octopods -ErrorAction Stop
-    if ($Sandbox) { Connect-Octopods -Sandbox }
-    if ($SecretStorePasswordPath) {
-        # A job has no one to type the store's password: read it from a file only this account can read.
-        $password = if ($SecretStorePasswordPath -like '*.clixml') {
-            Import-Clixml -LiteralPath $SecretStorePasswordPath
-        }
-        else {
-            ConvertTo-SecureString -String (Get-Content -LiteralPath $SecretStorePasswordPath -Raw).TrimEnd("`r", "`n") -AsPlainText -Force
-        }
-        Microsoft.PowerShell.SecretStore\Unlock-SecretStore -Password $password
-        Remove-Variable -Name password
-    }
-    if ($SecretName) {
-        # Read once here so a missing secret stops the run before any row is read.
-        $connectParameters = @{ Channel = 'Sms'; SecretName = $SecretName }
-        if ($Vault) { $connectParameters.Vault = $Vault }
-        Connect-Octopods @connectParameters
-    }
-    $CsvPath = (Resolve-Path -LiteralPath $CsvPath).ProviderPath
-
-    # Number the rows (1 = first data row) so a rejected row can be found in the file again.
-    # Send-OctopodsSms binds only the columns it knows, so the extra Row column goes along unused.
-    $rowNumber = 0
-    $rows = @(Import-Csv -LiteralPath $CsvPath -Encoding UTF8 | ForEach-Object {
-            $rowNumber++
-            $_ | Add-Member -NotePropertyName Row -NotePropertyValue $rowNumber -PassThru
-        })
-    Write-Host "Sending $($rows.Count) row(s) from $CsvPath"
-
-    # -WhatIf and -Confirm given to this script reach Send-OctopodsSms through $WhatIfPreference and
-    # $ConfirmPreference: -WhatIf validates every row and sends nothing.
-    $sendParameters = @{
-        Wait           = $true
-        TimeoutSeconds = $TimeoutSeconds
-        ErrorVariable  = 'rejected'
-        ErrorAction    = 'SilentlyContinue'   # rejected rows are collected, logged and counted below
-    }
-    if ($DefaultRegion) { $sendParameters.DefaultRegion = $DefaultRegion }
-    if ($RatePerSecond) { $sendParameters.RatePerSecond = $RatePerSecond }
-    if (-not $JournalPath -and $JournalFolder) {
-        # One journal per file and day: a run repeated the same day resumes it.
-        $null = New-Item -ItemType Directory -Path $JournalFolder -Force
-        $JournalPath = Join-Path $JournalFolder ('{0}-{1:yyyy-MM-dd}.jsonl' -f [System.IO.Path]::GetFileNameWithoutExtension($CsvPath), (Get-Date))
-    }
-    if ($JournalPath) {
-        $sendParameters.JournalPath = $JournalPath
-        Write-Host "Journal: $JournalPath (a run repeated with it sends no row twice)"
-    }
-    $sendParameters.TotalCount = [Math]::Max(1, $rows.Count)   # percentage and time left on the progress bar
-    $results = @($rows | Send-OctopodsSms @sendParameters)
-
-    $rowLabel = {
-        param($record)
-        $row = $record.TargetObject
-        if ($row -is [System.Management.Automation.PSObject] -and $row.PSObject.Properties.Match('Row').Count -gt 0) { "row $($row.Row)" } else { "input '$row'" }
-    }
-    if ($WhatIfPreference) {
-        Write-Host "WhatIf: $($rows.Count - $rejected.Count) row(s) would be sent, $($rejected.Count) rejected."
-        foreach ($record in $rejected) { Write-Warning "$(& $rowLabel $record): $($record.Exception.Message)" }
-        exit ([int]($rejected.Count -gt 0))
-    }
-
-    if (-not $LogPath) { $LogPath = Join-Path (Split-Path -Parent $CsvPath) 'logs' }
-    $null = New-Item -ItemType Directory -Path $LogPath -Force
-    $stamp = Get-Date -Format 'yyyyMMdd-HHmmss'
-    $baseName = [System.IO.Path]::GetFileNameWithoutExtension($CsvPath)
-    $resultsLog = Join-Path $LogPath "$baseName-$stamp-results.csv"
-    $errorsLog = Join-Path $LogPath "$baseName-$stamp-errors.csv"
-
-    # Results log: one line per accepted message; times in ISO 8601 UTC whatever the culture.
-    if ($results.Count -gt 0) {
-        $columns = @(
-            'MessageId', 'PhoneNumber', 'DestinationUserName', 'Status', 'IsTerminal', 'FailureReason', 'Segments', 'Encoding'
-            @{ Name = 'SentAt'; Expression = { if ($_.SentAt) { $_.SentAt.ToString('o') } } }
-            @{ Name = 'DeliveredAt'; Expression = { if ($_.DeliveredAt) { $_.DeliveredAt.ToString('o') } } }
-            'RequestId'
-        )
-        $results | Select-Object -Property $columns | Export-Csv -LiteralPath $resultsLog -NoTypeInformation -Encoding UTF8
-        Write-Host "Results: $resultsLog"
-    }
-
-    # Errors log: the row as it was read (TargetObject), plus what was wrong with it.
-    if ($rejected.Count -gt 0) {
-        $rejected | ForEach-Object {
-            $line = [ordered]@{}
-            $row = $_.TargetObject
-            if ($row -is [System.Management.Automation.PSObject] -and $row.PSObject.Properties.Match('Row').Count -gt 0) {
-                foreach ($property in $row.PSObject.Properties) { $line[$property.Name] = $property.Value }
-            }
-            else {
-                $line['Input'] = "$row"
-            }
-            # Error* names, so they never collide with the row's own Message column.
-            $line['ErrorId'] = $_.FullyQualifiedErrorId
-            $line['ErrorCategory'] = "$($_.CategoryInfo.Category)"
-            $line['ErrorMessage'] = $_.Exception.Message   # what was wrong and what to do
-            [pscustomobject]$line
-        } | Export-Csv -LiteralPath $errorsLog -NoTypeInformation -Encoding UTF8
-        Write-Host "Errors:  $errorsLog"
-    }
-
-    $delivered = @($results | Where-Object { $_.Status -eq 'Delivered' })
-    $notDelivered = @($results | Where-Object { $_.IsTerminal -and $_.Status -ne 'Delivered' })
-    $pending = @($results | Where-Object { -not $_.IsTerminal })
-    Write-Host ('{0} row(s): {1} delivered, {2} failed or undelivered, {3} pending, {4} rejected.' -f
-        $rows.Count, $delivered.Count, $notDelivered.Count, $pending.Count, $rejected.Count)
-    foreach ($result in $notDelivered) {
-        Write-Warning "$($result.PhoneNumber) ($($result.MessageId)): $($result.Status) - $($result.FailureReason)"
-    }
-    foreach ($record in $rejected) {
-        Write-Warning "$(& $rowLabel $record): $($record.FullyQualifiedErrorId.Split(',')[0]) - $($record.Exception.Message)"
-    }
-
-    $fromJournal = @($results | Where-Object { $_.FromJournal })
-    if ($fromJournal.Count -gt 0) { Write-Host "$($fromJournal.Count) row(s) had been sent by an earlier run (journal): not sent again." }
-
-    if ($ArchivePath) {
-        # Every row is handled (a result or a logged error): the file must not be picked up again.
-        $null = New-Item -ItemType Directory -Path $ArchivePath -Force
-        $archived = Join-Path $ArchivePath ('{0}-{1}{2}' -f $baseName, $stamp, [System.IO.Path]::GetExtension($CsvPath))
-        Move-Item -LiteralPath $CsvPath -Destination $archived
-        Write-Host "Archived: $archived"
-    }
-
-    if ($notDelivered.Count + $pending.Count + $rejected.Count -gt 0) { exit 1 }
-    exit 0
 }
 catch {
-    # Not connected, unreadable CSV, log folder not writable, Ctrl+C...: nothing more can be done.
+    Write-Host "Bulk send stopped: the Octopods module could not be imported ($($_.Exception.Message)). Install it: Install-PSResource Octopods." -ForegroundColor Red
+    exit 2
+}
+try {
+    $run = Invoke-OctopodsCampaign @PSBoundParameters -ErrorAction Stop
+}
+catch {
+    # The command could not run at all (a parameter it refused, say): the run could not start.
     Write-Host "Bulk send stopped: $($_.Exception.Message)" -ForegroundColor Red
     exit 2
 }
+exit $(if ($run) { $run.ExitCode } else { 2 })

@@ -4,8 +4,8 @@
     account, with the key read from a SecretStore vault that never prompts.
 
 .DESCRIPTION
-    The task runs PowerShell 7 (pwsh.exe) without a profile or a console and calls
-    examples/bulk-send-from-csv.ps1, which unlocks SecretStore from a password file, sends one SMS
+    The task runs PowerShell 7 (pwsh.exe) without a profile or a console and calls the module's
+    Invoke-OctopodsCampaign, which unlocks SecretStore from a password file, sends one SMS
     per row, follows them to delivery, and writes a results log and an errors log beside the CSV
     (or in -LogPath). The task's own output goes to a transcript in the same folder. Each day's
     runs share a journal in -JournalFolder, so a run repeated the same day (StartWhenAvailable
@@ -111,22 +111,21 @@ $ErrorActionPreference = 'Stop'
 
 $pwsh = (Get-Command -Name pwsh.exe -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
 if (-not $pwsh) { throw 'pwsh.exe (PowerShell 7) was not found on PATH. Install it: winget install Microsoft.PowerShell' }
-$sendScript = Join-Path (Split-Path -Parent $PSScriptRoot) 'bulk-send-from-csv.ps1'
 if (-not $LogPath) { $LogPath = Join-Path (Split-Path -Parent $CsvPath) 'logs' }
 if (-not $JournalFolder) { $JournalFolder = Join-Path (Split-Path -Parent $CsvPath) 'journal' }
 if (-not $ArchivePath) { $ArchivePath = Join-Path (Split-Path -Parent $CsvPath) 'sent' }
 
-# The job: a transcript around the send script, so the task's own messages are kept too.
-# Exit codes of bulk-send-from-csv.ps1: 0 all delivered, 1 some rows not delivered, 2 the run could not start.
+# The job: a transcript around the module's campaign job, so the task's own messages are kept too.
+# The task's result is the run's ExitCode: 0 all delivered, 1 some rows not delivered, 2 the run could not start.
 $command = @(
     '& {{ Start-Transcript -Path (Join-Path ''{0}'' (''task-{{0:yyyyMMdd-HHmmss}}.log'' -f (Get-Date))) | Out-Null'
-    '& ''{1}'' -CsvPath ''{2}'' -LogPath ''{0}'' -JournalFolder ''{6}'' -ArchivePath ''{7}'' -SecretName ''{3}'' -SecretStorePasswordPath ''{4}''{5}'
-    '$code = $LASTEXITCODE; Stop-Transcript | Out-Null; exit $code }}'
+    '$run = Invoke-OctopodsCampaign -CsvPath ''{2}'' -LogPath ''{0}'' -JournalFolder ''{6}'' -ArchivePath ''{7}'' -SecretName ''{3}'' -SecretStorePasswordPath ''{4}''{5}'
+    '$code = if ($run) {{ $run.ExitCode }} else {{ 2 }}; Stop-Transcript | Out-Null; exit $code }}'
 ) -join '; '
 $regionArgument = if ($DefaultRegion) { " -DefaultRegion '$DefaultRegion'" } else { '' }
 $arguments = @(
     '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command',
-    ($command -f $LogPath, $sendScript, $CsvPath, $SecretName, $SecretStorePasswordPath, $regionArgument, $JournalFolder, $ArchivePath)
+    ($command -f $LogPath, $null, $CsvPath, $SecretName, $SecretStorePasswordPath, $regionArgument, $JournalFolder, $ArchivePath)
 ) -join ' '
 
 $action = New-ScheduledTaskAction -Execute $pwsh -Argument $arguments -WorkingDirectory (Split-Path -Parent $CsvPath)

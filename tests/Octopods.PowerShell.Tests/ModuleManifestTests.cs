@@ -14,7 +14,12 @@ namespace Octopods.PowerShell.Tests
             using var engine = new HostedEngine();
             var manifest = engine.Run("(Test-ModuleManifest -Path $args[0]).ExportedCmdlets.Keys", ModuleFolder.Manifest)
                 .Output.Select(o => o.ToString()).OrderBy(n => n).ToList();
-            var exported = engine.Run("(Get-Command -Module Octopods).Name").Output.Select(o => o.ToString()).OrderBy(n => n).ToList();
+            var exported = engine.Run("(Get-Command -Module Octopods -CommandType Cmdlet).Name").Output.Select(o => o.ToString()).OrderBy(n => n).ToList();
+            // Besides the cmdlets, exactly one script function: the campaign job the manifest lists.
+            var functions = engine.Run("(Get-Command -Module Octopods -CommandType Function).Name").Output.Select(o => o.ToString()).ToList();
+            var listed = engine.Run("(Test-ModuleManifest -Path $args[0]).ExportedFunctions.Keys", ModuleFolder.Manifest).Output.Select(o => o.ToString()).ToList();
+            Assert.Equal(new[] { "Invoke-OctopodsCampaign" }, functions);
+            Assert.Equal(functions, listed);
             var classes = engine.Run("[Octopods.PowerShell.Commands.SendOctopodsSmsCommand].Assembly.GetTypes() | " +
                                      "ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } | " +
                                      "ForEach-Object { '{0}-{1}' -f $_.VerbName, $_.NounName }")

@@ -142,7 +142,11 @@ function ConvertTo-DocComparable {
     $Text = $Text -replace '\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}(?: [AP]M)?(?: [+-]\d{2}:\d{2})?', '<time>'
     # The tables' short local times: yyyy-MM-dd HH:mm before today, HH:mm:ss today.
     $Text = $Text -replace '\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b', '<time>'
+    $Text = $Text -replace '\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z', '<time>'   # a campaign's log line
     $Text = $Text -replace '\b\d{2}:\d{2}:\d{2}\b', '<time>'
+    # The campaign job's dated journal and stamped logs and archive.
+    $Text = $Text -replace '-\d{4}-\d{2}-\d{2}(?:-\d{6})?\.jsonl\b', '-<date>.jsonl'
+    $Text = $Text -replace '-\d{8}-\d{6}(-results|-errors)?\.csv\b', '-<stamp>$1.csv'
     $Text = $Text -replace '\b\d+ ms\b', '<n> ms'
     $Text = $Text -replace '\bin \d+(?:\.\d+)? s\b', 'in <n> s'
     $Text = $Text -replace '\bwaiting \d+(?:\.\d+)? s\b', 'waiting <n> s'

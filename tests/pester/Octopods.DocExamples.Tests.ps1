@@ -115,15 +115,46 @@ Describe 'The unattended recipe of about_Octopods_Authentication, end to end' {
         Get-ErrorCount $setup | Should -Be 0 -Because "the set-up must run at a prompt-free console:`n$printed"
         Join-Path $setup.Home '.octopods/store-password.clixml' | Should -Exist
 
-        # The job: a new process with only what the set-up left (no one to answer Read-Host).
-        $job = Invoke-OctopodsDocSession -Blocks $Recipe[1] -ModulesRoot $ModulesRoot -Connect '' -Work $Work `
-            -Preamble "`$ErrorActionPreference = 'Continue'"
-        $printed = $job.Printed -join "`n"
-        Get-ErrorCount $job | Should -Be 0 -Because "the job must unlock the store and send:`n$printed"
-        $printed | Should -Not -Match 'Octopods\.\w+' -Because "no row may fail:`n$printed"
-        $rows = @(Import-Csv -LiteralPath (Join-Path $job.Jobs 'reminders.csv'))
-        foreach ($row in $rows) { $printed | Should -Match ([regex]::Escape($row.To)) -Because "every row is sent:`n$printed" }
-        ([regex]::Matches($printed, 'msg_\w+')).Count | Should -Be $rows.Count
+        # The job: job.ps1 as the scheduler runs it, a new process with only what the set-up left
+        # (no one to answer Read-Host, no key in the environment), against the emulator.
+        $jobFile = Join-Path $setup.Jobs 'job.ps1'
+        Set-Content -LiteralPath $jobFile -Value $Recipe[1].Code -Encoding utf8
+        $server = Start-OctopodsTestServer
+        $environment = @{
+            HOME = $setup.Home; XDG_CONFIG_HOME = "$($setup.Home)/.config"; XDG_DATA_HOME = "$($setup.Home)/.local/share"; XDG_CACHE_HOME = "$($setup.Home)/.cache"
+            PSModulePath = $ModulesRoot + [IO.Path]::PathSeparator + $env:PSModulePath
+            OCTOPODS_BASE_URI = $server.Uri; OCTOPODS_SMS_API_KEY = $null; OCTOPODS_CONFIG_PATH = Join-Path $Work 'settings.json'
+        }
+        $saved = @{}
+        foreach ($name in $environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $environment[$name]) }
+        function Invoke-Job {
+            Push-Location -LiteralPath $setup.Jobs
+            try { [pscustomobject]@{ Printed = (@(Invoke-FreshPwsh -Arguments '-File', $jobFile) -join "`n"); ExitCode = $LASTEXITCODE } }
+            finally { Pop-Location }
+        }
+        try {
+            $first = Invoke-Job
+            $first.ExitCode | Should -Be 0 -Because "every row is delivered:`n$($first.Printed)"
+            $rows = @(Import-Csv -LiteralPath (Join-Path $setup.Jobs 'reminders.csv'))
+            $results = @(Get-ChildItem -LiteralPath (Join-Path $setup.Jobs 'logs') -Filter '*-results.csv' | ForEach-Object { Import-Csv -LiteralPath $_.FullName })
+            @($results.PhoneNumber | Sort-Object) | Should -Be @($rows.To | Sort-Object) -Because "every row is sent:`n$($first.Printed)"
+            @($results.Status | Select-Object -Unique) | Should -Be 'Delivered'
+
+            # Then a file with a row the provider refuses, run twice as cron runs it: both runs fail loudly.
+            Add-Content -LiteralPath (Join-Path $setup.Jobs 'reminders.csv') -Value '+15005550003,"Hi Dan, your appointment is tomorrow at 12:00.",Dan Roe'
+            foreach ($time in 1, 2) {
+                $again = Invoke-Job
+                $again.ExitCode | Should -Be 1 -Because "run $time has a refused row:`n$($again.Printed)"
+                $again.Printed | Should -Match 'Octopods\.ProviderError' -Because $again.Printed
+                $again.Printed | Should -Match "$($rows.Count) row\(s\) had been sent by an earlier run" -Because "no row is sent twice:`n$($again.Printed)"
+            }
+            @(Get-Content -LiteralPath (Join-Path $setup.Jobs 'logs/campaign.log')) -match ': exit \d' | ForEach-Object { ($_ -split ': exit ')[1][0] } |
+                Should -Be @('0', '1', '1') -Because 'each run writes one log line with its exit code'
+        }
+        finally {
+            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+            Stop-OctopodsTestServer $server
+        }
     }
 }
 

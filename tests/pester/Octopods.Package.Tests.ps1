@@ -30,11 +30,12 @@ Describe 'The published package' {
         $data.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         # Explicit exports: no wildcard, and exactly the cmdlets the module has.
         @($data.CmdletsToExport) | Should -Not -Contain '*'
-        $data.FunctionsToExport.Count | Should -Be 0
+        @($data.FunctionsToExport) | Should -Be @('Invoke-OctopodsCampaign')   # the campaign job, a script function
         $data.AliasesToExport.Count | Should -Be 0
         $data.VariablesToExport.Count | Should -Be 0
         $imported = Import-OctopodsModuleUnderTest
         @((Get-Module Octopods).ExportedCmdlets.Keys | Sort-Object) | Should -Be @($data.CmdletsToExport | Sort-Object)
+        @((Get-Module Octopods).ExportedFunctions.Keys) | Should -Be @('Invoke-OctopodsCampaign')
         Join-Path $repoRoot 'LICENSE' | Should -Exist
         Join-Path $repoRoot 'CHANGELOG.md' | Should -Exist
         Join-Path (Split-Path $imported.Manifest) 'LICENSE' | Should -Exist
@@ -62,6 +63,7 @@ $sent = Send-OctopodsSms -To '+14155552671' -Body 'installed' -Force
     MessageId = $sent.MessageId
     Synopsis = (Get-Help Send-OctopodsSms).Synopsis
     About = (Get-Help about_Octopods_BulkSend | Out-String).Length
+    Campaign = (Get-Help Invoke-OctopodsCampaign).Synopsis
 } | ConvertTo-Json -Compress
 '@
             $previous = $env:PSModulePath
@@ -78,6 +80,7 @@ $sent = Send-OctopodsSms -To '+14155552671' -Body 'installed' -Force
             $r.MessageId | Should -Match '^msg_sbx_'
             $r.Synopsis | Should -BeLike 'Sends one SMS per input*'
             $r.About | Should -BeGreaterThan 1000
+            $r.Campaign | Should -BeLike 'Runs one scheduled SMS campaign*'   # the campaign job and its help are installed too
         }
         finally {
             Uninstall-PSResource -Name Octopods -Scope CurrentUser -ErrorAction SilentlyContinue

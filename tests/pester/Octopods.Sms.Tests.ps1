@@ -27,9 +27,10 @@ AfterAll {
 }
 
 Describe 'The Octopods module' {
-    It 'exports exactly the cmdlets the manifest lists' {
-        $expected = @($script:ManifestData.CmdletsToExport | Sort-Object)
+    It 'exports exactly the cmdlets and the function the manifest lists' {
+        $expected = @(@($script:ManifestData.CmdletsToExport) + @($script:ManifestData.FunctionsToExport) | Sort-Object)
         $exported = @((Get-Command -Module Octopods).Name | Sort-Object)
+        @($script:ManifestData.FunctionsToExport) | Should -Be @('Invoke-OctopodsCampaign')
 
         $expected | Should -Not -BeNullOrEmpty
         ($exported -join ', ') | Should -BeExactly ($expected -join ', ')
