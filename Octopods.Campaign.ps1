@@ -52,7 +52,7 @@ function Invoke-OctopodsCampaign {
     }
     $run = [ordered]@{
         PSTypeName = 'Octopods.CampaignRun'
-        CsvPath = $CsvPath; ExitCode = 2; Rows = 0; Sent = 0; FromJournal = 0; Delivered = 0; NotDelivered = 0; Pending = 0; Rejected = 0
+        CsvPath = $CsvPath; ExitCode = 2; Rows = 0; Sent = 0; FromJournal = 0; Delivered = 0; NotDelivered = 0; Pending = 0; Rejected = 0; OptedOut = 0
         JournalPath = $null; ResultsLog = $null; ErrorsLog = $null; ArchivedTo = $null; Message = ''
     }
     # One line per run in <LogPath>/campaign.log (and on the host), whatever the outcome: the job's own record.
@@ -141,6 +141,8 @@ function Invoke-OctopodsCampaign {
         $stoppedBy = @($rejected | Where-Object { $_.FullyQualifiedErrorId -match '^Octopods\.(Unauthorized|KeyRefusedStop|ServiceOutage|RateLimitBlocked|JournalUnavailable),' })
         $rejected = @($rejected | Where-Object { $_ -notin $stoppedBy })
         $run.Rejected = $rejected.Count
+        # A number on the opt-out list is handled as it must be: not sent, and no failure of the run.
+        $run.OptedOut = @($rejected | Where-Object { $_.FullyQualifiedErrorId -like 'Octopods.RecipientOptedOut,*' }).Count
         $summary = @($told | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData) | Select-Object -Last 1
         $untried = if ($summary) { $summary.NotAttempted } else { 0 }
 
@@ -214,7 +216,8 @@ function Invoke-OctopodsCampaign {
             '{0} row(s): {1} delivered, {2} failed or undelivered, {3} pending, {4} rejected.' -f $rows.Count, $run.Delivered, $run.NotDelivered, $run.Pending, $run.Rejected
         }
         else { '{0} row(s): {1} accepted, {2} rejected.' -f $rows.Count, $results.Count, $run.Rejected }
-        $bad = $run.NotDelivered + $run.Pending + $run.Rejected
+        if ($run.OptedOut -gt 0) { $text = $text.TrimEnd('.') + ", of them $($run.OptedOut) opted out (not sent, as the opt-out list says)." }
+        $bad = $run.NotDelivered + $run.Pending + $run.Rejected - $run.OptedOut
         & $finish ([int]($bad -gt 0)) $text
     }
     catch {

@@ -27,6 +27,9 @@
         'Send-OctopodsViberTemplate'
         'Get-OctopodsViberTemplate'
         'Get-OctopodsSendReport'
+        'Add-OctopodsOptOut'
+        'Get-OctopodsOptOut'
+        'Remove-OctopodsOptOut'
     )
     FunctionsToExport      = @('Invoke-OctopodsCampaign')
     VariablesToExport      = @()

@@ -154,6 +154,7 @@ function Invoke-Test {
             OCTOPODS_SANDBOX_PATH  = (Join-Path $testHome 'octopods-sandbox.jsonl')
             # Not the user's settings file (on Windows it is under APPDATA, which HOME does not move).
             OCTOPODS_CONFIG_PATH   = (Join-Path $testHome 'octopods-settings.json')
+            OCTOPODS_OPTOUT_PATH   = (Join-Path $testHome 'octopods-optouts.json')
             OCTOPODS_MODULE_PATH   = (Join-Path $ModuleDir 'Octopods.psd1')
             OCTOPODS_TEST_SERVER   = (Join-Path $RepoRoot "tests/Octopods.TestServer/bin/$Configuration/net10.0/Octopods.TestServer.dll")
             OCTOPODS_TEST_PACKAGES = $pesterPackages

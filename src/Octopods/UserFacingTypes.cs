@@ -26,6 +26,8 @@ namespace Octopods
             typeof(ViberSendResult), typeof(MessageTemplate),
             // Reports and the summary of a bulk run.
             typeof(SendReportRow), typeof(JournalState), typeof(BulkSummary),
+            // The opt-out list.
+            typeof(OptOuts.OptOutEntry), typeof(OptOuts.OptOutChannel),
             // Settings.
             typeof(OctopodsConfiguration), typeof(OctopodsSettingName), typeof(SettingSource), typeof(ProxyMode),
             // Errors and parameter values.

@@ -40,6 +40,8 @@ namespace Octopods.PowerShell.Tests
             // either): a proxy or an address there would change what every test sends.
             SettingsPath = Path.Combine(home, "octopods-settings.json");
             Environment.SetEnvironmentVariable("OCTOPODS_CONFIG_PATH", SettingsPath);
+            // Nor the machine's opt-out list: a number on it would refuse a test's send.
+            Environment.SetEnvironmentVariable("OCTOPODS_OPTOUT_PATH", Path.Combine(home, "octopods-optouts.json"));
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 try { Directory.Delete(home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

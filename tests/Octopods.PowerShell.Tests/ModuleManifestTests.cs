@@ -27,9 +27,9 @@ namespace Octopods.PowerShell.Tests
 
             Assert.Equal(new[]
             {
-                "Connect-Octopods", "Disconnect-Octopods", "Get-OctopodsConfiguration", "Get-OctopodsConnection", "Get-OctopodsSendReport", "Get-OctopodsSmsStatus",
+                "Add-OctopodsOptOut", "Connect-Octopods", "Disconnect-Octopods", "Get-OctopodsConfiguration", "Get-OctopodsConnection", "Get-OctopodsOptOut", "Get-OctopodsSendReport", "Get-OctopodsSmsStatus",
                 "Get-OctopodsViberTemplate", "Get-OctopodsWhatsAppMessage", "Get-OctopodsWhatsAppStatus", "Get-OctopodsWhatsAppTemplate",
-                "Measure-OctopodsSms", "Reset-OctopodsConfiguration", "Send-OctopodsSms", "Send-OctopodsViberTemplate", "Send-OctopodsWhatsAppTemplate",
+                "Measure-OctopodsSms", "Remove-OctopodsOptOut", "Reset-OctopodsConfiguration", "Send-OctopodsSms", "Send-OctopodsViberTemplate", "Send-OctopodsWhatsAppTemplate",
                 "Set-OctopodsConfiguration",
             }, manifest);
             Assert.Equal(manifest, exported);
@@ -54,7 +54,7 @@ namespace Octopods.PowerShell.Tests
             using var engine = new HostedEngine();
             var document = System.Xml.Linq.XDocument.Load(Path.Combine(Path.GetDirectoryName(ModuleFolder.Manifest)!, "Octopods.Format.ps1xml"));
             var views = document.Descendants("View").ToList();
-            Assert.Equal(12, views.Count);
+            Assert.Equal(13, views.Count);
             foreach (var view in views)
             {
                 var typeName = view.Element("ViewSelectedBy")!.Element("TypeName")!.Value;

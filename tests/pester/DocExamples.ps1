@@ -285,6 +285,7 @@ function Invoke-OctopodsDocSession {
         OCTOPODS_SANDBOX_PATH = Join-Path $Work 'sandbox.jsonl'
         # The settings file where Windows keeps it, under the session's own home (shown as C:\Users\ann).
         OCTOPODS_CONFIG_PATH  = [IO.Path]::Combine($docHome, 'AppData', 'Roaming', 'Octopods', 'settings.json')
+        OCTOPODS_OPTOUT_PATH  = [IO.Path]::Combine($docHome, 'AppData', 'Roaming', 'Octopods', 'optouts.json')
         OCTOPODS_BASE_URI     = $ServiceUri
         OCTOPODS_SMS_API_KEY = $null; OCTOPODS_WHATSAPP_API_KEY = $null; OCTOPODS_VIBER_API_KEY = $null
         TZ = 'UTC'; LC_ALL = 'C.UTF-8'; NO_COLOR = '1'

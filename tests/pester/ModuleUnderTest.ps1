@@ -21,6 +21,8 @@ function Import-OctopodsModuleUnderTest {
     }
     $manifest = (Resolve-Path -LiteralPath $candidate).ProviderPath
 
+    # Never the user's opt-out list (a number on it would refuse a test's send), even outside build.ps1.
+    if (-not $env:OCTOPODS_OPTOUT_PATH) { $env:OCTOPODS_OPTOUT_PATH = Join-Path ([IO.Path]::GetTempPath()) "octopods-test-optouts-$PID.json" }
     Get-Module -Name Octopods | Remove-Module -Force
     Import-Module -Name $manifest -Force -Global -ErrorAction Stop
     [pscustomobject]@{ Manifest = $manifest; SourceManifestData = $manifestData }

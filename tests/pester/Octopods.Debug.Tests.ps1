@@ -40,6 +40,10 @@ BeforeDiscovery {
                 Get-OctopodsSendReport -JournalPath $journal -Refresh -Debug
             }
         }
+        # A list of the test's own (under TestDrive), never the user's.
+        @{ Name = 'Add-OctopodsOptOut'; Script = { $env:OCTOPODS_OPTOUT_PATH = Join-Path $TestDrive 'debug-optouts.json'; Add-OctopodsOptOut -PhoneNumber '+14155550199' -Reason 'debug' -PassThru -Debug } }
+        @{ Name = 'Get-OctopodsOptOut'; Script = { $env:OCTOPODS_OPTOUT_PATH = Join-Path $TestDrive 'debug-optouts.json'; Get-OctopodsOptOut -Debug } }
+        @{ Name = 'Remove-OctopodsOptOut'; Script = { $env:OCTOPODS_OPTOUT_PATH = Join-Path $TestDrive 'debug-optouts.json'; Remove-OctopodsOptOut -PhoneNumber '+14155550199' -Reason 'debug consent' -Confirm:$false -Debug } }
         @{ Name = 'Disconnect-Octopods'; Script = { Disconnect-Octopods -Channel Viber -Debug } }
     )
 }
@@ -47,6 +51,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'ModuleUnderTest.ps1')
     $script:ManifestData = (Import-OctopodsModuleUnderTest -ModulePath $ModulePath).SourceManifestData
+    $script:SavedOptOutPath = $env:OCTOPODS_OPTOUT_PATH
 
     # Everything a command wrote, by stream; a prompt in this -NonInteractive run would throw instead.
     function Invoke-Captured([scriptblock]$Command) {
@@ -64,6 +69,7 @@ BeforeAll {
 }
 
 AfterAll {
+    $env:OCTOPODS_OPTOUT_PATH = $script:SavedOptOutPath
     if (Get-Command -Name Disconnect-Octopods -ErrorAction SilentlyContinue) { Disconnect-Octopods }
     Get-Module -Name Octopods | Remove-Module -Force
 }

@@ -24,7 +24,8 @@ param(
 BeforeDiscovery {
     $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $manifestData = Import-PowerShellDataFile -Path (Join-Path $repoRoot 'Octopods.psd1')
-    $script:CommandCases = @($manifestData.CmdletsToExport | ForEach-Object { @{ Name = $_ } })
+    # The cmdlets and the campaign job's script function alike.
+    $script:CommandCases = @(@($manifestData.CmdletsToExport) + @($manifestData.FunctionsToExport) | ForEach-Object { @{ Name = $_ } })
 
     # Each about topic: its name, its short description as one line, and its fenced code blocks.
     $script:AboutCases = @(Get-ChildItem -Path (Join-Path $repoRoot 'docs/en-US') -Filter 'about_*.md' -File | ForEach-Object {

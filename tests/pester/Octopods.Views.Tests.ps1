@@ -32,6 +32,7 @@ BeforeAll {
         [Octopods.Templates.MessageTemplate]@{ TemplateId = '1002'; Name = 'appointment_reminder'; Language = 'en_GB'; Status = 'accepted'; HeaderFormat = 'DOCUMENT'; HeaderVariables = 1; BodyVariables = 3; FooterVariables = 1; ButtonVariables = 2 }
         [Octopods.Bulk.BulkSummary]@{ Command = 'Send-OctopodsWhatsAppTemplate'; Rows = 10000; Sent = 9990; Failed = 10; Elapsed = [timespan]::FromSeconds(5.6104); LearnedRatePerSecond = 17.8333 }
         [Octopods.Bulk.SendReportRow]@{ RowKey = 'row:000042'; Channel = 'Sms'; Destination = '+447911123456'; MessageId = 'msg_sbx_00000007'; Outcome = 'Accepted'; Status = 'Undelivered'; FailureReason = $script:LongReason; LastUpdated = $when }
+        [Octopods.OptOuts.OptOutEntry]@{ PhoneNumber = '+447911123456'; Channel = 'WhatsApp'; OptedOutAt = $when; Source = 'manual'; Reason = $script:LongReason }
         Get-OctopodsConfiguration
         Measure-OctopodsSms -Body 'Zażółć gęślą jaźń 🚚'
         Connect-Octopods -Sandbox
@@ -69,13 +70,13 @@ Describe 'Views at 80 columns' {
         $viewed = @(Get-FormatData -TypeName 'Octopods.*' -PowerShellVersion $PSVersionTable.PSVersion | ForEach-Object TypeNames | Sort-Object -Unique)
         $sampled = @($script:Samples | ForEach-Object { $_.GetType().FullName } | Sort-Object -Unique)
         ($sampled -join ', ') | Should -Be ($viewed -join ', ')
-        $viewed.Count | Should -Be 12
+        $viewed.Count | Should -Be 13
     }
 
     It 'shows <_> as a table with every header whole on one line' -ForEach @(
         'Octopods.Sms.SmsSendResult', 'Octopods.Sms.SmsStatus', 'Octopods.Sms.SmsSegmentInfo', 'Octopods.PowerShell.OctopodsConnection',
         'Octopods.WhatsApp.WhatsAppSendResult', 'Octopods.WhatsApp.WhatsAppStatus', 'Octopods.WhatsApp.WhatsAppMessage',
-        'Octopods.Templates.MessageTemplate', 'Octopods.Viber.ViberSendResult', 'Octopods.Bulk.SendReportRow'
+        'Octopods.Templates.MessageTemplate', 'Octopods.Viber.ViberSendResult', 'Octopods.Bulk.SendReportRow', 'Octopods.OptOuts.OptOutEntry'
     ) {
         $typeName = $_
         $typeName | Should -BeIn $script:Tabled

@@ -124,6 +124,7 @@ namespace Octopods.PowerShell.CommandBases
         private AmbiguousColumns? _ambiguous;
         private IdempotencyKeys? _keys;
         private TrackedColumns? _tracked;
+        private OptOuts.OptOutList? _optOuts;
         private readonly DryRunTotal _dryRun = new DryRunTotal();
         private static readonly string[] DryRunTags = { "Octopods", "WhatIf" };
         private bool _keyed;
@@ -222,7 +223,16 @@ namespace Octopods.PowerShell.CommandBases
                     WriteVerbose($"{to} is listed more than once in -DestinationPhone; the message is sent to it once.");
                     continue;
                 }
-                if (!ShouldSend(to, action(request)))
+                // No switch sends anyway: a carrier's opt-out block stands until written consent. Nothing is
+                // asked about such a row; a dry run shows the refusal, a run hands it to the engine, which
+                // refuses it after the journal (a row an earlier run sent stays reported as sent).
+                var optedOut = _optOuts!.Blocking(to, Channel) is { } entry ? OptedOut(entry, to) : null;
+                if (optedOut != null && Runtime.WhatIfInEffect)
+                {
+                    rows.SubmitInvalid(optedOut, target, origin, to);
+                    continue;
+                }
+                if (optedOut == null && !ShouldSend(to, action(request)))
                 {
                     if (Runtime.WhatIfInEffect) _dryRun.Count(request);
                     continue;
@@ -230,7 +240,7 @@ namespace Octopods.PowerShell.CommandBases
                 var key = string.IsNullOrWhiteSpace(rowKey) || numbers.Count < 2 ? rowKey : RowIdentity.KeyForDestination(rowKey!, to);
                 _ = Client;   // resolves the key (or stops the command) on the pipeline thread
                 rows.Start(operation);
-                rows.Submit(request, target, key, origin);
+                rows.Submit(request, target, key, origin, optedOut);
             }
         }
 
@@ -282,6 +292,15 @@ namespace Octopods.PowerShell.CommandBases
             WriteInformation(_dryRun, DryRunTags);
         }
 
+        private static OctopodsException OptedOut(OptOuts.OptOutEntry entry, string to)
+        {
+            var channels = entry.Channel == OptOuts.OptOutChannel.All ? "every channel" : entry.Channel.ToString();
+            var why = entry.Reason == null ? "" : $" ({entry.Reason})";
+            return new OctopodsException(ErrorNames.RecipientOptedOut, OctopodsErrorKind.InvalidArgument,
+                $"{to} opted out of {channels} on {entry.OptedOutAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{why}; the message was not sent",
+                $"Only the recipient's written consent lifts the block: then Remove-OctopodsOptOut -PhoneNumber {to} -Channel {entry.Channel} -Reason '<the consent>'.");
+        }
+
         /// <summary>The error for a first piped row that lacks a column the command's parameters name (templates' -…VariableProperty); null when none.</summary>
         private protected virtual OctopodsException? MissingColumns(PSObject? row) => null;
 
@@ -292,6 +311,17 @@ namespace Octopods.PowerShell.CommandBases
             // An option no row can use is the command's mistake: one error, before any row is read.
             var resultType = ((OutputTypeAttribute)Attribute.GetCustomAttribute(GetType(), typeof(OutputTypeAttribute))!).Type[0].Type;
             if (_tracked.Problem(resultType) is { } problem) Runtime.ThrowTerminating(problem, TrackingProperty);
+            // Every send honours the opt-out list, read once per command; a list that cannot be read stops it.
+            var optOutPath = "";
+            try
+            {
+                optOutPath = OptOuts.OptOutFile.CurrentPath();
+                _optOuts = OptOuts.OptOutFile.Load(optOutPath);
+            }
+            catch (OctopodsException ex)
+            {
+                Runtime.ThrowTerminating(ex, optOutPath);
+            }
             foreach (var option in new[] { (ResendUnknown.IsPresent, "-ResendUnknown", "the unknown rows of a journal"), (AcceptJournalTarget.IsPresent, "-AcceptJournalTarget", "a journal of another target") })
             {
                 // An option that only acts on a journal, given without one, is a mistake the user would not see.

@@ -171,14 +171,17 @@ namespace Octopods.PowerShell.Infrastructure
             });
         }
 
-        /// <summary>Hands a validated, confirmed row to the window (waiting while it is full). <see cref="Start"/> first.</summary>
-        public void Submit(TRequest request, object target, string? idempotencyKey, RowOrigin origin)
+        /// <summary>
+        /// Hands a validated, confirmed row to the window (waiting while it is full). <see cref="Start"/> first.
+        /// <paramref name="refusal"/>: why it may not be sent (an opted-out number), decided after the journal.
+        /// </summary>
+        public void Submit(TRequest request, object target, string? idempotencyKey, RowOrigin origin, OctopodsException? refusal = null)
         {
             var engine = _engine ?? throw new InvalidOperationException("Start the bulk pipeline before submitting rows.");
             Guard(() =>
             {
                 WaitForRoom(engine);
-                engine.Submit(request, target, idempotencyKey, origin);
+                engine.Submit(request, target, idempotencyKey, origin, refusal);
                 Drain(engine);
             });
         }

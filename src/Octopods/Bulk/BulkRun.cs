@@ -91,7 +91,8 @@ namespace Octopods.Bulk
         public bool IsEmpty => _sender.IsEmpty;
 
         /// <summary>Hands one row to the window (call when <see cref="HasRoom"/>); rows the journal settles complete at once.</summary>
-        public void Submit(TRequest request, object? state, string? idempotencyKey, RowOrigin? origin = null) => _sender.Submit(request, state, idempotencyKey, origin);
+        public void Submit(TRequest request, object? state, string? idempotencyKey, RowOrigin? origin = null, OctopodsException? refusal = null) =>
+            _sender.Submit(request, state, idempotencyKey, origin, refusal);
 
         /// <summary>A row that failed before it could be submitted (validation): it still comes back in order, and is journaled as refused.</summary>
         public void SubmitFailed(object? state, OctopodsException error, RowOrigin? origin = null, string? destination = null) =>
@@ -115,7 +116,7 @@ namespace Octopods.Bulk
         {
             if (journal == null) return;
             foreach (var row in rows)
-                _ = journal.WriteUnsentAsync(JournalState.Refused, null, channel, row.Destination, row.Origin, row.Error).ContinueWith(t => _ = t.Exception,
+                _ = journal.WriteUnsentAsync(RefusedRow.StateOf(row.Error), null, channel, row.Destination, row.Origin, row.Error).ContinueWith(t => _ = t.Exception,
                     CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 

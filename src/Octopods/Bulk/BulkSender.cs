@@ -70,7 +70,7 @@ namespace Octopods.Bulk
         public void SubmitFailed(TRequest request, object? state, OctopodsException error, RowOrigin? origin = null, string? destination = null)
         {
             var row = Enqueue(request, state, origin);
-            RecordUnsent(row, JournalState.Refused, destination, error);
+            RecordUnsent(row, RefusedRow.StateOf(error), destination, error);
             Complete(row, BulkRowKind.Failed, null, error);
         }
 
@@ -78,7 +78,11 @@ namespace Octopods.Bulk
         /// Hands one row to the window. Call only when <see cref="HasRoom"/> (the caller waits with
         /// <see cref="WhenReadyAsync"/>); rows the journal settles complete at once without a send.
         /// </summary>
-        public void Submit(TRequest request, object? state, string? idempotencyKey = null, RowOrigin? origin = null)
+        /// <remarks>
+        /// <paramref name="refusal"/>: why this row may not be sent (its number opted out). It is checked
+        /// after the journal: a row an earlier run sent is still reported as sent, not as refused.
+        /// </remarks>
+        public void Submit(TRequest request, object? state, string? idempotencyKey = null, RowOrigin? origin = null, OctopodsException? refusal = null)
         {
             var row = Enqueue(request, state, origin);
             // An explicit key names one message, journal or not: a second row with it is refused.
@@ -137,6 +141,12 @@ namespace Octopods.Bulk
                         "It may have gone out, so it was not sent again. Check the conversation, then run again with -ResendUnknown to send such rows anyway."));
                     return;
                 }
+            }
+            if (refusal != null)
+            {
+                RecordUnsent(row, RefusedRow.StateOf(refusal), _operation.Destination(request), refusal);
+                Complete(row, BulkRowKind.Failed, null, refusal);
+                return;
             }
             bool stopped;
             lock (_lock)

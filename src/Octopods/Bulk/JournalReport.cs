@@ -132,6 +132,7 @@ namespace Octopods.Bulk
                 case JournalState.Failed:
                 case JournalState.Refused:
                 case JournalState.Duplicate:
+                case JournalState.OptedOut:
                     row.Reason = Named(entry.Error);
                     row.ReasonMessage = entry.Message;
                     break;

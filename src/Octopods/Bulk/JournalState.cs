@@ -15,5 +15,7 @@ namespace Octopods.Bulk
         Duplicate,
         /// <summary>Not sent: the run stopped before it started (Ctrl+C, -ErrorAction Stop, an outage); a resume sends it.</summary>
         NotAttempted,
+        /// <summary>Not sent: the recipient is on the opt-out list (Add-OctopodsOptOut) for this channel.</summary>
+        OptedOut,
     }
 }

@@ -16,5 +16,9 @@ namespace Octopods.Bulk
         public RowOrigin Origin { get; }
         /// <summary>The recipient as the row gave it (it may be the bad number itself); null when the row named none.</summary>
         public string? Destination { get; }
+
+        /// <summary>How the journal keeps a row refused with <paramref name="error"/>: opted out, or refused.</summary>
+        public static JournalState StateOf(OctopodsException error) =>
+            error.ErrorName == ErrorNames.RecipientOptedOut ? JournalState.OptedOut : JournalState.Refused;
     }
 }

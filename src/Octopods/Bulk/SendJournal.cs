@@ -414,6 +414,7 @@ namespace Octopods.Bulk
             "refused" => JournalState.Refused,
             "duplicate" => JournalState.Duplicate,
             "not_attempted" => JournalState.NotAttempted,
+            "opted_out" => JournalState.OptedOut,
             _ => (JournalState?)null,
         };
 
@@ -525,7 +526,7 @@ namespace Octopods.Bulk
         private static readonly HashSet<string> UnsentMessageKept = new HashSet<string>(StringComparer.Ordinal)
         {
             ErrorNames.PhoneMissing, ErrorNames.PhoneInvalid, ErrorNames.DuplicateRow, ErrorNames.DuplicateIdempotencyKey,
-            ErrorNames.RateLimitBlocked, ErrorNames.BodyEmpty,
+            ErrorNames.RateLimitBlocked, ErrorNames.BodyEmpty, ErrorNames.RecipientOptedOut,
         };
 
         /// <summary>
@@ -535,7 +536,13 @@ namespace Octopods.Bulk
         public Task WriteUnsentAsync(JournalState state, string? rowId, OctopodsChannel channel, string? destination, RowOrigin? origin, OctopodsException? error) =>
             Append(w =>
             {
-                w.WriteString("type", state == JournalState.Refused ? "refused" : state == JournalState.Duplicate ? "duplicate" : "not_attempted");
+                w.WriteString("type", state switch
+                {
+                    JournalState.Refused => "refused",
+                    JournalState.Duplicate => "duplicate",
+                    JournalState.OptedOut => "opted_out",
+                    _ => "not_attempted",
+                });
                 WriteOptional(w, "row", rowId);
                 w.WriteString("channel", channel.ToString());
                 WriteOptional(w, "to", destination);

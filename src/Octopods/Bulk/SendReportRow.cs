@@ -15,7 +15,7 @@ namespace Octopods.Bulk
         public OctopodsChannel? Channel { get; set; }
         public string? Destination { get; set; }
         public string? MessageId { get; set; }
-        /// <summary>Accepted (the service took it), Failed (it certainly did not), Unknown (it may have gone out), Refused (never sent: bad input), Duplicate (never sent: it repeats an earlier row) or NotAttempted (never sent: the run stopped first).</summary>
+        /// <summary>Accepted (the service took it), Failed (it certainly did not), Unknown (it may have gone out), Refused (never sent: bad input), Duplicate (never sent: it repeats an earlier row), NotAttempted (never sent: the run stopped first) or OptedOut (never sent: the number is on the opt-out list).</summary>
         public JournalState Outcome { get; set; }
         /// <summary>Why a row failed or is unknown: the error's name (Octopods.PhoneInvalid, …).</summary>
         public string? Reason { get; set; }

@@ -31,6 +31,11 @@ namespace Octopods.Errors
         public const string TrackingPropertyInvalid = "TrackingPropertyInvalid";
         public const string JournalPathMissing = "JournalPathMissing";
         public const string YesNoInvalid = "YesNoInvalid";
+        public const string RecipientOptedOut = "RecipientOptedOut";
+        public const string OptOutFileInvalid = "OptOutFileInvalid";
+        public const string OptOutNotFound = "OptOutNotFound";
+        public const string OptOutChannelInvalid = "OptOutChannelInvalid";
+        public const string OptOutTimeInvalid = "OptOutTimeInvalid";
         public const string ProxyFailed = "ProxyFailed";
         public const string SettingsFileNotOurs = "SettingsFileNotOurs";
         public const string ServiceOutage = "ServiceOutage";

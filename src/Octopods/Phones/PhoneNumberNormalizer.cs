@@ -76,6 +76,16 @@ namespace Octopods.Phones
                 "Write it as + country code and number, e.g. +14155552671, or pass -DefaultRegion (e.g. US) to convert national numbers like (415) 555-2671.");
         }
 
+        /// <summary>
+        /// The one form of an E.164 number that compares equal however it was written: libphonenumber drops a
+        /// trunk 0 after the country code (+4407911123456 is +447911123456). The input when it does not parse.
+        /// </summary>
+        public static string Canonical(string e164)
+        {
+            try { return Util.Value.Format(Util.Value.Parse(e164, "ZZ"), PhoneNumberFormat.E164); }
+            catch (NumberParseException) { return e164; }
+        }
+
         private static bool IsValid(string e164)
         {
             try { return Util.Value.IsValidNumber(Util.Value.Parse(e164, "ZZ")); }
