@@ -120,6 +120,8 @@ namespace Octopods.PowerShell.Infrastructure
                     "The run stopped because the process was asked to end (SIGTERM); the rows on the wire were given time to finish.");
                 engine.WaitAllDoneAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
                 recorded.Wait(TimeSpan.FromSeconds(1));
+                // Every record queued by now (the rows not attempted too) is written whole before the process ends.
+                engine.Journal?.Dispose();
                 Console.Error.WriteLine(Summary(engine, stopped: true).ToString());
             }
             catch (Exception)
