@@ -310,8 +310,10 @@ function Test-SecretVault { param([string]`$VaultName, [hashtable]`$AdditionalPa
                 $elapsed.TotalSeconds | Should -BeLessThan 3
             }
             finally {
-                Unlock-SecretStore -Password $script:StorePassword
+                # The long timeout first: unlocked under the 1 s one, the store could lock again before the next test
+                # (CI once saw the next test's Get-SecretInfo refused so, on a loaded machine).
                 Set-SecretStoreConfiguration -PasswordTimeout 900 -Password $script:StorePassword -Confirm:$false
+                Unlock-SecretStore -Password $script:StorePassword
             }
         }
 
