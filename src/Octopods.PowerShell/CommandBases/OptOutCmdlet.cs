@@ -16,6 +16,11 @@ namespace Octopods.PowerShell.CommandBases
     /// </summary>
     public abstract class OptOutCmdlet : OctopodsCmdlet
     {
+        /// <summary>The numbers, in E.164 or (with -DefaultRegion) national form; typed, or a row's column.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("To", "Phone", "Mobile", "Number", "DestinationPhone", "destination_phone")]
+        public string[]? PhoneNumber { get; set; }
+
         /// <summary>A number piped as text, or a row whose columns bind the other parameters.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
@@ -29,9 +34,6 @@ namespace Octopods.PowerShell.CommandBases
 
         private AmbiguousColumns? _ambiguous;
 
-        /// <summary>-PhoneNumber as bound (typed, or from the row's column).</summary>
-        private protected abstract string[]? GivenNumbers { get; }
-
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -39,17 +41,20 @@ namespace Octopods.PowerShell.CommandBases
             catch (OctopodsException ex) { Runtime.ThrowTerminating(ex, OptOutFile.PathVariable); }
         }
 
+        /// <summary>What an error about the input names: the piped row, or the numbers typed.</summary>
+        private protected object Target => InputObject ?? (object)string.Join(";", PhoneNumber ?? Array.Empty<string>());
+
         /// <summary>The input's numbers, normalised; each one that cannot be is a named error for the input, and is left out.</summary>
         private protected List<(string Number, object Target)> Numbers()
         {
             var numbers = new List<(string, object)>();
-            var target = InputObject ?? (object)string.Join(";", GivenNumbers ?? Array.Empty<string>());
+            var target = Target;
             if ((_ambiguous ??= new AmbiguousColumns(MyInvocation.MyCommand)).Check(InputObject) is { } ambiguous)
             {
                 Runtime.WriteError(ambiguous, target);
                 return numbers;
             }
-            var given = GivenNumbers;
+            var given = PhoneNumber;
             if (given == null && InputObject?.BaseObject is string text) given = new[] { text };
             if (given == null)
             {

@@ -226,7 +226,7 @@ namespace Octopods.PowerShell.CommandBases
                 // No switch sends anyway: a carrier's opt-out block stands until written consent. Nothing is
                 // asked about such a row; a dry run shows the refusal, a run hands it to the engine, which
                 // refuses it after the journal (a row an earlier run sent stays reported as sent).
-                var optedOut = _optOuts!.Blocking(to, Channel) is { } entry ? OptedOut(entry, to) : null;
+                var optedOut = _optOuts!.Refusal(to, Channel);
                 if (optedOut != null && Runtime.WhatIfInEffect)
                 {
                     rows.SubmitInvalid(optedOut, target, origin, to);
@@ -290,15 +290,6 @@ namespace Octopods.PowerShell.CommandBases
             try { Host?.UI?.WriteLine(line); }
             catch (Exception ex) when (ex is NotImplementedException || ex is InvalidOperationException) { }
             WriteInformation(_dryRun, DryRunTags);
-        }
-
-        private static OctopodsException OptedOut(OptOuts.OptOutEntry entry, string to)
-        {
-            var channels = entry.Channel == OptOuts.OptOutChannel.All ? "every channel" : entry.Channel.ToString();
-            var why = entry.Reason == null ? "" : $" ({entry.Reason})";
-            return new OctopodsException(ErrorNames.RecipientOptedOut, OctopodsErrorKind.InvalidArgument,
-                $"{to} opted out of {channels} on {entry.OptedOutAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{why}; the message was not sent",
-                $"Only the recipient's written consent lifts the block: then Remove-OctopodsOptOut -PhoneNumber {to} -Channel {entry.Channel} -Reason '<the consent>'.");
         }
 
         /// <summary>The error for a first piped row that lacks a column the command's parameters name (templates' -…VariableProperty); null when none.</summary>

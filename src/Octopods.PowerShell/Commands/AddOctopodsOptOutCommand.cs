@@ -19,10 +19,6 @@ namespace Octopods.PowerShell.Commands
     [OutputType(typeof(OptOutEntry))]
     public sealed class AddOctopodsOptOutCommand : OptOutCmdlet
     {
-        /// <summary>The numbers that opted out, in E.164 or (with -DefaultRegion) national form.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("To", "Phone", "Mobile", "Number", "DestinationPhone", "destination_phone")]
-        public string[]? PhoneNumber { get; set; }
 
         /// <summary>The channel the opt-out blocks: All (the default, every channel), Sms, WhatsApp or Viber.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -42,14 +38,12 @@ namespace Octopods.PowerShell.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        private protected override string[]? GivenNumbers => PhoneNumber;
-
         private readonly List<OptOutEntry> _adding = new List<OptOutEntry>();
         private bool _written;
 
         protected override void ProcessRecord()
         {
-            var target = InputObject ?? (object)string.Join(";", PhoneNumber ?? Array.Empty<string>());
+            var target = Target;
             if (!(ChannelOf(Channel, OptOutChannel.All, target) is { } channel)) return;
             if (!(TimeOf(At, target) is { } at)) return;
             foreach (var (number, _) in Numbers())

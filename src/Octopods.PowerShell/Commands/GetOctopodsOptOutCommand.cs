@@ -12,16 +12,10 @@ namespace Octopods.PowerShell.Commands
     [OutputType(typeof(OptOutEntry))]
     public sealed class GetOctopodsOptOutCommand : OptOutCmdlet
     {
-        /// <summary>Only these numbers; a number not on the list writes nothing.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("To", "Phone", "Mobile", "Number", "DestinationPhone", "destination_phone")]
-        public string[]? PhoneNumber { get; set; }
 
         /// <summary>Only the entries that block this channel: its own and those for All.</summary>
         [Parameter]
         public OctopodsChannel? Channel { get; set; }
-
-        private protected override string[]? GivenNumbers => PhoneNumber;
 
         private ILookup<string, OptOutEntry>? _byNumber;
         private bool _asked;

@@ -15,9 +15,6 @@ namespace Octopods.PowerShell.Commands
     [Cmdlet(VerbsCommon.Remove, "OctopodsOptOut", HelpUri = HelpPages.Root + "Remove-OctopodsOptOut.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     public sealed class RemoveOctopodsOptOutCommand : OptOutCmdlet
     {
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("To", "Phone", "Mobile", "Number", "DestinationPhone", "destination_phone")]
-        public string[]? PhoneNumber { get; set; }
 
         /// <summary>The channel of the entry to remove, as it was added: All (the default), Sms, WhatsApp or Viber.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -28,8 +25,6 @@ namespace Octopods.PowerShell.Commands
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
         public string Reason { get; set; } = "";
-
-        private protected override string[]? GivenNumbers => PhoneNumber;
 
         protected override void BeginProcessing()
         {
@@ -42,7 +37,7 @@ namespace Octopods.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            var target = InputObject ?? (object)string.Join(";", PhoneNumber ?? Array.Empty<string>());
+            var target = Target;
             if (!(ChannelOf(Channel, OptOutChannel.All, target) is { } channel)) return;
             foreach (var (number, numberTarget) in Numbers())
             {

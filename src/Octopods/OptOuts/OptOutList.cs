@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using Octopods.Errors;
@@ -31,6 +32,8 @@ namespace Octopods.OptOuts
         /// <summary>The entry that blocks <paramref name="number"/> (E.164) on <paramref name="channel"/>: its own, or one for every channel; null when none.</summary>
         public OptOutEntry? Blocking(string number, OctopodsChannel channel)
         {
+            // Every send asks, once per message: an empty list (the usual case) costs no parse.
+            if (_entries.Count == 0) return null;
             number = PhoneNumberNormalizer.Canonical(number);
             var own = channel switch
             {
@@ -40,6 +43,17 @@ namespace Octopods.OptOuts
             };
             return _entries.TryGetValue((number, own), out var entry) ? entry
                 : _entries.TryGetValue((number, OptOutChannel.All), out entry) ? entry : null;
+        }
+
+        /// <summary>The send's error when <paramref name="number"/> is listed for <paramref name="channel"/> (nothing sends anyway: only consent lifts it); null when it is not.</summary>
+        public OctopodsException? Refusal(string number, OctopodsChannel channel)
+        {
+            if (!(Blocking(number, channel) is { } entry)) return null;
+            var channels = entry.Channel == OptOutChannel.All ? "every channel" : entry.Channel.ToString();
+            var why = entry.Reason == null ? "" : $" ({entry.Reason})";
+            return new OctopodsException(ErrorNames.RecipientOptedOut, OctopodsErrorKind.InvalidArgument,
+                $"{number} opted out of {channels} on {entry.OptedOutAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}{why}; the message was not sent",
+                $"Only the recipient's written consent lifts the block: then Remove-OctopodsOptOut -PhoneNumber {number} -Channel {entry.Channel} -Reason '<the consent>'.");
         }
 
         /// <summary>Adds <paramref name="entry"/>; false (and nothing changes) when the number is already listed for that channel.</summary>
